@@ -1,0 +1,58 @@
+# kafka-chaos: see README.md for what each target does.
+SHELL := /bin/bash
+GO ?= go
+# Scenario selection by Ginkgo label expression, e.g. LABELS='process && !nightly'.
+LABELS ?=
+KAFKA_VERSION ?= $(shell sed -n 's/^const DefaultKafkaVersion = "\(.*\)"/\1/p' cluster/config.go)
+GINKGO_FLAGS ?= -ginkgo.v -ginkgo.no-color
+UNIT_PKGS = $(shell $(GO) list ./... | grep -v '^github.com/kafka-chaos/kafka-chaos$$')
+
+# Offline images cannot include Ryuk, testcontainers' reaper: the harness
+# sweeps its own resources by label instead.
+ifeq ($(KAFKA_CHAOS_OFFLINE),1)
+export TESTCONTAINERS_RYUK_DISABLED ?= true
+endif
+# When dockerd runs on this very machine, published ports are on localhost
+# even if this machine is itself a container (where testcontainers would
+# otherwise guess the bridge gateway).
+ifneq ($(shell pgrep -x dockerd),)
+export TESTCONTAINERS_HOST_OVERRIDE ?= localhost
+endif
+
+.PHONY: all test unit smoke chaos bench images-offline docker-up clean lint
+all: lint test
+
+## test: unit tests, then the smoke scenarios against a real cluster
+test: unit smoke
+
+## unit: tests of pure logic (verifier, parsers, lossy filesystem)
+unit:
+	$(GO) test -count=1 $(UNIT_PKGS)
+
+## smoke: the scenarios labelled smoke, a few minutes
+smoke:
+	$(GO) test -count=1 -timeout 30m . $(GINKGO_FLAGS) -ginkgo.label-filter='smoke'
+
+## chaos: the default matrix (every scenario, or those matching LABELS)
+chaos:
+	$(GO) test -count=1 -timeout 120m . $(GINKGO_FLAGS) $(if $(LABELS),-ginkgo.label-filter='$(LABELS)')
+
+## bench: verifier benchmarks (one million messages)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./verify
+
+## images-offline: build the Kafka and toxiproxy images without a registry
+images-offline:
+	scripts/images-offline.sh $(KAFKA_VERSION)
+
+## docker-up: start a Docker engine if none answers
+docker-up:
+	scripts/docker-up.sh
+
+## clean: remove every container and network the harness created
+clean:
+	$(GO) run ./cmd/kafka-chaos sweep -all
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...

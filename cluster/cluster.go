@@ -1,0 +1,257 @@
+// Package cluster starts a three-node KRaft Kafka cluster in containers with
+// every client→broker and broker→broker link passing through its own
+// toxiproxy proxy, and offers the node- and link-level primitives faults are
+// built from. It returns errors and never fails a test itself.
+package cluster
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/moby/moby/api/types/container"
+	"github.com/testcontainers/testcontainers-go"
+	"github.com/testcontainers/testcontainers-go/network"
+)
+
+// Nodes is the cluster size. Every node is a combined broker and controller.
+const Nodes = 3
+
+const (
+	logDir    = "/var/lib/kafka/data"
+	propsPath = "/etc/kafka-chaos/server.properties"
+)
+
+// Config describes one cluster.
+type Config struct {
+	// RunID labels every container and network of the run.
+	RunID        string
+	KafkaVersion string
+	Images       Images
+	// Settings are merged over DefaultBrokerSettings.
+	Settings map[string]string
+	// HeapOpts sizes each broker JVM (KAFKA_HEAP_OPTS).
+	HeapOpts string
+	// ReadyTimeout bounds Start's wait for registered brokers.
+	ReadyTimeout time.Duration
+	// Logf receives progress lines; nil discards them.
+	Logf func(format string, args ...any)
+}
+
+// Info is the cluster's configuration as recorded in a result.
+type Info struct {
+	KafkaVersion string            `json:"kafka_version"`
+	ClusterID    string            `json:"cluster_id"`
+	Images       Images            `json:"images"`
+	Nodes        int               `json:"nodes"`
+	HeapOpts     string            `json:"heap_opts"`
+	Settings     map[string]string `json:"broker_settings"`
+	Bootstrap    []string          `json:"bootstrap"`
+	StartSeconds float64           `json:"start_seconds"`
+}
+
+// Cluster is a running cluster. Close removes every container and network
+// it made, whatever state Start or a fault left them in.
+type Cluster struct {
+	cfg       Config
+	info      Info
+	docker    *testcontainers.DockerClient
+	networks  []*testcontainers.DockerNetwork
+	toxiC     testcontainers.Container
+	mesh      *mesh
+	nodes     []testcontainers.Container // index n-1
+	host      string
+	kclient   sarama.Client
+	admin     sarama.ClusterAdmin
+	saramaVer sarama.KafkaVersion
+	probeMu   sync.Mutex
+	probes    map[int]*sarama.Broker
+}
+
+func (c *Cluster) logf(format string, args ...any) {
+	if c.cfg.Logf != nil {
+		c.cfg.Logf(format, args...)
+	}
+}
+
+// Start brings up toxiproxy, then the three nodes, and returns once every
+// broker is registered and a controller is elected. On error everything
+// already created is removed.
+func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
+	began := time.Now()
+	if cfg.KafkaVersion == "" {
+		cfg.KafkaVersion = KafkaVersionFromEnv()
+	}
+	if cfg.Images.Kafka == "" {
+		cfg.Images = ImagesFromEnv(cfg.KafkaVersion)
+	}
+	if cfg.RunID == "" {
+		cfg.RunID = newID(6)
+	}
+	if cfg.HeapOpts == "" {
+		cfg.HeapOpts = "-Xms256m -Xmx512m"
+	}
+	if cfg.ReadyTimeout == 0 {
+		cfg.ReadyTimeout = 120 * time.Second
+	}
+	settings := DefaultBrokerSettings()
+	for k, v := range cfg.Settings {
+		settings[k] = v
+	}
+	ver, err := saramaVersion(cfg.KafkaVersion)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckImages(ctx, cfg.Images); err != nil {
+		return nil, err
+	}
+	docker, err := dockerClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c = &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}}
+	c.info = Info{
+		KafkaVersion: cfg.KafkaVersion,
+		ClusterID:    newClusterID(),
+		Images:       cfg.Images,
+		Nodes:        Nodes,
+		HeapOpts:     cfg.HeapOpts,
+		Settings:     settings,
+	}
+	// Registered before the first container exists, so a half-started
+	// cluster is torn down too.
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, c.Close(context.WithoutCancel(ctx)))
+			c = nil
+		}
+	}()
+	for n := 1; n <= Nodes; n++ {
+		nw, err := network.New(ctx, network.WithLabels(labels(cfg.RunID)))
+		if err != nil {
+			return c, fmt.Errorf("create network for node %d: %w", n, err)
+		}
+		c.networks = append(c.networks, nw)
+	}
+	if err := c.startMesh(ctx); err != nil {
+		return c, err
+	}
+	for n := 1; n <= Nodes; n++ {
+		if err := c.startNode(ctx, n); err != nil {
+			return c, err
+		}
+	}
+	if err := c.waitRegistered(ctx, cfg.ReadyTimeout); err != nil {
+		return c, err
+	}
+	c.info.Bootstrap = c.Bootstrap()
+	c.info.StartSeconds = time.Since(began).Seconds()
+	c.logf("cluster %s: %d brokers registered, Kafka %s, ready in %.1fs", cfg.RunID, Nodes, cfg.KafkaVersion, c.info.StartSeconds)
+	return c, nil
+}
+
+func (c *Cluster) startNode(ctx context.Context, n int) error {
+	nw := c.networks[n-1].Name
+	props := nodeProperties(n, Nodes, c.host, c.mesh.clientHostPort[n], c.info.Settings)
+	// Format only on first start: a restart keeps its data, and the format
+	// tool is a JVM of its own that costs seconds on a busy machine.
+	launch := fmt.Sprintf("if [ ! -f %s/meta.properties ]; then /opt/kafka/bin/kafka-storage.sh format -t %s -c %s || exit 1; fi; exec /opt/kafka/bin/kafka-server-start.sh %s",
+		logDir, c.info.ClusterID, propsPath, propsPath)
+	req := testcontainers.ContainerRequest{
+		Image:          c.cfg.Images.Kafka,
+		Name:           fmt.Sprintf("kafka-chaos-%s-kafka-%d", c.cfg.RunID, n),
+		Entrypoint:     []string{"/bin/sh", "-c"},
+		Cmd:            []string{launch},
+		Env:            map[string]string{"KAFKA_HEAP_OPTS": c.cfg.HeapOpts},
+		Labels:         labels(c.cfg.RunID),
+		Networks:       []string{nw},
+		NetworkAliases: map[string][]string{nw: {nodeAlias(n), nodeRealAlias(n)}},
+		Files: []testcontainers.ContainerFile{{
+			Reader:            strings.NewReader(props),
+			ContainerFilePath: propsPath,
+			FileMode:          0o644,
+		}},
+		// Root on both images: the official one runs as an unprivileged
+		// user that cannot own a freshly created log directory.
+		ConfigModifier: func(cc *container.Config) {
+			cc.User = "0"
+			cc.Hostname = nodeAlias(n)
+		},
+	}
+	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
+	if ctr != nil {
+		c.nodes = append(c.nodes, ctr)
+	}
+	if err != nil {
+		return fmt.Errorf("start kafka node %d (%s): %w", n, c.cfg.Images.Kafka, err)
+	}
+	return nil
+}
+
+// Info returns the cluster's recorded configuration.
+func (c *Cluster) Info() Info { return c.info }
+
+// RunID returns the label value shared by the cluster's resources.
+func (c *Cluster) RunID() string { return c.cfg.RunID }
+
+// Bootstrap returns the host-side client addresses, one per node.
+func (c *Cluster) Bootstrap() []string {
+	addrs := make([]string, 0, Nodes)
+	for n := 1; n <= Nodes; n++ {
+		addrs = append(addrs, fmt.Sprintf("%s:%d", c.host, c.mesh.clientHostPort[n]))
+	}
+	return addrs
+}
+
+// Close removes every container and network of the cluster. It is safe on a
+// partly started cluster and on a cluster whose nodes are killed or paused.
+func (c *Cluster) Close(ctx context.Context) error {
+	var errs []error
+	if c.admin != nil {
+		_ = c.admin.Close()
+	}
+	for _, b := range c.probes {
+		_ = b.Close()
+	}
+	if c.kclient != nil && !c.kclient.Closed() {
+		_ = c.kclient.Close()
+	}
+	for _, ctr := range append(append([]testcontainers.Container(nil), c.nodes...), c.toxiC) {
+		if ctr == nil {
+			continue
+		}
+		// A paused container cannot be stopped; terminate removes it forcibly.
+		if err := ctr.Terminate(ctx, testcontainers.StopTimeout(0)); err != nil {
+			errs = append(errs, fmt.Errorf("remove container: %w", err))
+		}
+	}
+	for _, nw := range c.networks {
+		if err := nw.Remove(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("remove network %s: %w", nw.Name, err))
+		}
+	}
+	if c.docker != nil {
+		_ = c.docker.Close()
+	}
+	return errors.Join(errs...)
+}
+
+func newID(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)[:n]
+}
+
+// newClusterID returns a KRaft cluster id: 16 random bytes, base64url.
+func newClusterID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,136 @@
+package cluster
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+// DefaultKafkaVersion is the Kafka release the harness pins. It is the one
+// setting that names a version: the official image tag, the offline image tag
+// and the client protocol version all derive from it.
+const DefaultKafkaVersion = "4.4.0"
+
+// ToxiproxyVersion is the toxiproxy release of both image paths.
+const ToxiproxyVersion = "2.12.0"
+
+// Environment variables that select images. The official images are the
+// default; KAFKA_CHAOS_OFFLINE=1 switches both to the locally built ones
+// (make images-offline), and the two IMAGE variables override either.
+const (
+	EnvKafkaVersion   = "KAFKA_CHAOS_KAFKA_VERSION"
+	EnvKafkaImage     = "KAFKA_CHAOS_KAFKA_IMAGE"
+	EnvToxiproxyImage = "KAFKA_CHAOS_TOXIPROXY_IMAGE"
+	EnvOffline        = "KAFKA_CHAOS_OFFLINE"
+)
+
+// Images names the container images of one cluster.
+type Images struct {
+	Kafka     string `json:"kafka"`
+	Toxiproxy string `json:"toxiproxy"`
+	Offline   bool   `json:"offline"`
+}
+
+// KafkaVersionFromEnv returns the Kafka version to run.
+func KafkaVersionFromEnv() string {
+	if v := os.Getenv(EnvKafkaVersion); v != "" {
+		return v
+	}
+	return DefaultKafkaVersion
+}
+
+// ImagesFromEnv resolves the images for a Kafka version from the environment.
+func ImagesFromEnv(kafkaVersion string) Images {
+	offline := os.Getenv(EnvOffline) == "1"
+	img := Images{
+		Kafka:     "apache/kafka:" + kafkaVersion,
+		Toxiproxy: "ghcr.io/shopify/toxiproxy:" + ToxiproxyVersion,
+		Offline:   offline,
+	}
+	if offline {
+		img.Kafka = "kafka-chaos/kafka:" + kafkaVersion
+		img.Toxiproxy = "kafka-chaos/toxiproxy:" + ToxiproxyVersion
+	}
+	if v := os.Getenv(EnvKafkaImage); v != "" {
+		img.Kafka = v
+	}
+	if v := os.Getenv(EnvToxiproxyImage); v != "" {
+		img.Toxiproxy = v
+	}
+	return img
+}
+
+// Ports of node n: every listener in the cluster has its own port, so a
+// proxy can stand in for any node on any network without clashing.
+func internalPort(n int) int   { return n*10000 + 9092 }
+func controllerPort(n int) int { return n*10000 + 9093 }
+func clientPort(n int) int     { return n*10000 + 9094 }
+
+// Host names on the per-node networks. kafka-n is what every node dials
+// (on net-i, i≠n, it is toxiproxy); kafka-n-real is node n itself, the
+// proxies' upstream.
+func nodeAlias(n int) string     { return fmt.Sprintf("kafka-%d", n) }
+func nodeRealAlias(n int) string { return fmt.Sprintf("kafka-%d-real", n) }
+
+// DefaultBrokerSettings are the cluster-wide settings the harness applies on
+// top of Kafka's defaults. Detection timeouts are lowered so that a fault is
+// noticed and healed in seconds, not minutes; they change what is lost, so
+// every value is recorded in the result.
+func DefaultBrokerSettings() map[string]string {
+	return map[string]string{
+		// The controller fences a silent broker after this long; Kafka's
+		// default is 9 s.
+		"broker.session.timeout.ms":    "3000",
+		"broker.heartbeat.interval.ms": "500",
+		// A follower that has not caught up for this long leaves the ISR.
+		// Long enough that a follower slowed by injected latency stays in
+		// the ISR, so acks=all keeps waiting for it.
+		"replica.lag.time.max.ms": "10000",
+		// Unclean election stays off unless a profile's topic turns it on.
+		"unclean.leader.election.enable":           "false",
+		"auto.create.topics.enable":                "false",
+		"offsets.topic.replication.factor":         "3",
+		"offsets.topic.num.partitions":             "6",
+		"transaction.state.log.replication.factor": "3",
+		"transaction.state.log.min.isr":            "2",
+		"group.initial.rebalance.delay.ms":         "0",
+		// Kafka's defaults: no fsync; durability comes from replication.
+		// Written out so that the result shows them.
+		"log.flush.interval.messages": "9223372036854775807",
+		"num.partitions":              "1",
+		"default.replication.factor":  "3",
+	}
+}
+
+// nodeProperties renders server.properties for node n.
+func nodeProperties(n, nodes int, clientHost string, clientHostPort int, settings map[string]string) string {
+	voters := make([]string, 0, nodes)
+	for i := 1; i <= nodes; i++ {
+		voters = append(voters, fmt.Sprintf("%d@%s:%d", i, nodeAlias(i), controllerPort(i)))
+	}
+	props := map[string]string{
+		"process.roles":                  "broker,controller",
+		"node.id":                        fmt.Sprint(n),
+		"controller.quorum.voters":       strings.Join(voters, ","),
+		"controller.listener.names":      "CONTROLLER",
+		"inter.broker.listener.name":     "INTERNAL",
+		"listener.security.protocol.map": "CLIENT:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+		"listeners":                      fmt.Sprintf("CLIENT://0.0.0.0:%d,INTERNAL://0.0.0.0:%d,CONTROLLER://0.0.0.0:%d", clientPort(n), internalPort(n), controllerPort(n)),
+		"advertised.listeners":           fmt.Sprintf("CLIENT://%s:%d,INTERNAL://%s:%d", clientHost, clientHostPort, nodeAlias(n), internalPort(n)),
+		"log.dirs":                       logDir,
+	}
+	for k, v := range settings {
+		props[k] = v
+	}
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%s\n", k, props[k])
+	}
+	return b.String()
+}

@@ -1,0 +1,67 @@
+package cluster
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestNodePropertiesGiveEveryListenerItsOwnPort(t *testing.T) {
+	props := nodeProperties(2, 3, "localhost", 32001, map[string]string{"replica.lag.time.max.ms": "10000"})
+	for _, want := range []string{
+		"node.id=2\n",
+		"controller.quorum.voters=1@kafka-1:19093,2@kafka-2:29093,3@kafka-3:39093\n",
+		"listeners=CLIENT://0.0.0.0:29094,INTERNAL://0.0.0.0:29092,CONTROLLER://0.0.0.0:29093\n",
+		"advertised.listeners=CLIENT://localhost:32001,INTERNAL://kafka-2:29092\n",
+		"replica.lag.time.max.ms=10000\n",
+	} {
+		if !strings.Contains(props, want) {
+			t.Errorf("properties lack %q:\n%s", want, props)
+		}
+	}
+}
+
+func TestImagesFromEnv(t *testing.T) {
+	t.Setenv(EnvOffline, "")
+	t.Setenv(EnvKafkaImage, "")
+	t.Setenv(EnvToxiproxyImage, "")
+	if got := ImagesFromEnv("4.4.0"); got.Kafka != "apache/kafka:4.4.0" || got.Offline {
+		t.Errorf("default images = %+v, want the official ones", got)
+	}
+	t.Setenv(EnvOffline, "1")
+	if got := ImagesFromEnv("3.9.1"); got.Kafka != "kafka-chaos/kafka:3.9.1" || got.Toxiproxy != "kafka-chaos/toxiproxy:"+ToxiproxyVersion {
+		t.Errorf("offline images = %+v", got)
+	}
+	t.Setenv(EnvKafkaImage, "my/kafka:dev")
+	if got := ImagesFromEnv("3.9.1"); got.Kafka != "my/kafka:dev" {
+		t.Errorf("override ignored: %+v", got)
+	}
+}
+
+func TestPartitionLinksCoverBothDirections(t *testing.T) {
+	links := NodeLinks([]int{1}, []int{2, 3}, Internal, Controller)
+	if len(links) != 8 {
+		t.Fatalf("got %d links, want 8: %v", len(links), links)
+	}
+	seen := map[Link]bool{}
+	for _, l := range links {
+		seen[l] = true
+	}
+	for _, want := range []Link{{1, 2, Internal}, {2, 1, Internal}, {3, 1, Controller}, {1, 3, Controller}} {
+		if !seen[want] {
+			t.Errorf("missing link %s", want)
+		}
+	}
+}
+
+func TestSaramaVersionCapsAtNewestKnown(t *testing.T) {
+	v, err := saramaVersion("99.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.String() == "99.0.0" {
+		t.Errorf("version %s beyond what the client knows was passed through", v)
+	}
+	if _, err := saramaVersion("not-a-version"); err == nil {
+		t.Error("a malformed version was accepted")
+	}
+}

@@ -1,0 +1,113 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"syscall"
+
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+)
+
+// Labels on every container and network the harness creates. The owner pid
+// lets a sweep tell leftovers of a dead run from the resources of a live one.
+const (
+	LabelHarness = "io.kafka-chaos"
+	LabelRun     = "io.kafka-chaos.run"
+	LabelPID     = "io.kafka-chaos.pid"
+)
+
+// ErrDockerUnavailable means no Docker engine answered.
+var ErrDockerUnavailable = errors.New("docker engine not reachable: start Docker (on Debian: sudo scripts/docker-up.sh) and check `docker info`")
+
+func labels(runID string) map[string]string {
+	return map[string]string{
+		LabelHarness: "1",
+		LabelRun:     runID,
+		LabelPID:     strconv.Itoa(os.Getpid()),
+	}
+}
+
+func dockerClient(ctx context.Context) (*testcontainers.DockerClient, error) {
+	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%v)", ErrDockerUnavailable, err)
+	}
+	return cli, nil
+}
+
+// CheckImages fails, naming the command that fixes it, when offline mode is
+// on and an image has not been built locally.
+func CheckImages(ctx context.Context, img Images) error {
+	cli, err := dockerClient(ctx)
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	for _, name := range []string{img.Kafka, img.Toxiproxy} {
+		if _, err := cli.ImageInspect(ctx, name); err == nil || !img.Offline {
+			// Online, a missing image is pulled when its container starts.
+			continue
+		}
+		return fmt.Errorf("image %s is missing: build it with `make images-offline` (no registry is used when %s=1)", name, EnvOffline)
+	}
+	return nil
+}
+
+// Sweep removes containers and networks left by harness runs whose process
+// is gone (a killed run cannot clean up after itself). With all set, it
+// removes every harness resource regardless of owner (make clean).
+func Sweep(ctx context.Context, all bool) (removed int, err error) {
+	cli, err := dockerClient(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer cli.Close()
+	f := client.Filters{}.Add("label", LabelHarness)
+	cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		return 0, fmt.Errorf("list containers: %w", err)
+	}
+	var errs []error
+	for _, c := range cs.Items {
+		if !all && ownerAlive(c.Labels[LabelPID]) {
+			continue
+		}
+		if _, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
+			errs = append(errs, fmt.Errorf("remove container %s: %w", c.ID[:12], err))
+			continue
+		}
+		removed++
+	}
+	ns, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	if err != nil {
+		return removed, errors.Join(append(errs, fmt.Errorf("list networks: %w", err))...)
+	}
+	for _, n := range ns.Items {
+		if !all && ownerAlive(n.Labels[LabelPID]) {
+			continue
+		}
+		if _, err := cli.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{}); err != nil {
+			errs = append(errs, fmt.Errorf("remove network %s: %w", n.Name, err))
+			continue
+		}
+		removed++
+	}
+	return removed, errors.Join(errs...)
+}
+
+// ownerAlive reports whether the process that labelled a resource still runs
+// on this host. Signal 0 checks existence without touching the process.
+func ownerAlive(pid string) bool {
+	n, err := strconv.Atoi(pid)
+	if err != nil || n <= 0 {
+		return false
+	}
+	if n == os.Getpid() {
+		return true
+	}
+	return syscall.Kill(n, 0) == nil
+}

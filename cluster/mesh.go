@@ -1,0 +1,259 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	toxiproxy "github.com/Shopify/toxiproxy/v2/client"
+	"github.com/testcontainers/testcontainers-go"
+	"github.com/testcontainers/testcontainers-go/wait"
+)
+
+// Client is the From of a link that starts at the harness's clients.
+const Client = 0
+
+// LinkKind names which listener a link reaches.
+type LinkKind string
+
+const (
+	// Internal carries replication (followers fetching from leaders).
+	Internal LinkKind = "internal"
+	// Controller carries the KRaft quorum and broker heartbeats.
+	Controller LinkKind = "controller"
+	// ClientLink carries produce and fetch requests from the harness.
+	ClientLink LinkKind = "client"
+)
+
+// Link is one directed connection path: From dials To. Bytes flow both ways
+// on it; a toxic's Stream picks the direction.
+type Link struct {
+	From int      `json:"from"`
+	To   int      `json:"to"`
+	Kind LinkKind `json:"kind"`
+}
+
+func (l Link) String() string {
+	if l.From == Client {
+		return fmt.Sprintf("client->%d", l.To)
+	}
+	return fmt.Sprintf("%d->%d/%s", l.From, l.To, l.Kind)
+}
+
+func (l Link) proxyName() string {
+	if l.Kind == ClientLink {
+		return fmt.Sprintf("client-%d", l.To)
+	}
+	return fmt.Sprintf("%s-%d-%d", l.Kind, l.From, l.To)
+}
+
+// Stream is the direction a toxic applies to, as toxiproxy names it:
+// upstream is From→To (requests), downstream is To→From (responses).
+type Stream string
+
+const (
+	Upstream   Stream = "upstream"
+	Downstream Stream = "downstream"
+)
+
+// Toxic degrades a link.
+type Toxic struct {
+	Name       string                 `json:"name"`
+	Type       string                 `json:"type"` // latency, bandwidth, reset_peer, timeout, slow_close, limit_data
+	Stream     Stream                 `json:"stream"`
+	Attributes map[string]interface{} `json:"attributes"`
+}
+
+type mesh struct {
+	api *toxiproxy.Client
+	// clientHostPort[n] is the host port that reaches node n's CLIENT
+	// listener through its proxy.
+	clientHostPort map[int]int
+}
+
+// startMesh starts toxiproxy on every per-node network and creates one proxy
+// per client link and per ordered node pair and listener. It runs before the
+// nodes so their advertised client ports are known.
+func (c *Cluster) startMesh(ctx context.Context) error {
+	aliases := map[string][]string{}
+	var names []string
+	for i := 1; i <= Nodes; i++ {
+		nw := c.networks[i-1].Name
+		names = append(names, nw)
+		for j := 1; j <= Nodes; j++ {
+			if j != i {
+				aliases[nw] = append(aliases[nw], nodeAlias(j))
+			}
+		}
+	}
+	exposed := []string{"8474/tcp"}
+	for n := 1; n <= Nodes; n++ {
+		exposed = append(exposed, fmt.Sprintf("%d/tcp", clientPort(n)))
+	}
+	req := testcontainers.ContainerRequest{
+		Image:          c.cfg.Images.Toxiproxy,
+		Name:           fmt.Sprintf("kafka-chaos-%s-toxiproxy", c.cfg.RunID),
+		Cmd:            []string{"-host=0.0.0.0"},
+		ExposedPorts:   exposed,
+		Labels:         labels(c.cfg.RunID),
+		Networks:       names,
+		NetworkAliases: aliases,
+		// The image has no shell, so readiness is checked from the host.
+		WaitingFor: wait.ForHTTP("/version").WithPort("8474/tcp"),
+	}
+	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
+	c.toxiC = ctr
+	if err != nil {
+		return fmt.Errorf("start toxiproxy (%s): %w", c.cfg.Images.Toxiproxy, err)
+	}
+	host, err := ctr.Host(ctx)
+	if err != nil {
+		return fmt.Errorf("toxiproxy host: %w", err)
+	}
+	c.host = host
+	apiPort, err := ctr.MappedPort(ctx, "8474/tcp")
+	if err != nil {
+		return fmt.Errorf("toxiproxy api port: %w", err)
+	}
+	m := &mesh{
+		api:            toxiproxy.NewClient(fmt.Sprintf("%s:%d", host, apiPort.Num())),
+		clientHostPort: map[int]int{},
+	}
+	inspect, err := ctr.Inspect(ctx)
+	if err != nil {
+		return fmt.Errorf("inspect toxiproxy: %w", err)
+	}
+	var proxies []toxiproxy.Proxy
+	for n := 1; n <= Nodes; n++ {
+		p, err := ctr.MappedPort(ctx, fmt.Sprintf("%d/tcp", clientPort(n)))
+		if err != nil {
+			return fmt.Errorf("toxiproxy client port for node %d: %w", n, err)
+		}
+		m.clientHostPort[n] = int(p.Num())
+		proxies = append(proxies, toxiproxy.Proxy{
+			Name:     Link{From: Client, To: n, Kind: ClientLink}.proxyName(),
+			Listen:   fmt.Sprintf("0.0.0.0:%d", clientPort(n)),
+			Upstream: fmt.Sprintf("%s:%d", nodeRealAlias(n), clientPort(n)),
+			Enabled:  true,
+		})
+	}
+	for i := 1; i <= Nodes; i++ {
+		ep := inspect.NetworkSettings.Networks[c.networks[i-1].Name]
+		if ep == nil || !ep.IPAddress.IsValid() {
+			return fmt.Errorf("toxiproxy has no address on the network of node %d", i)
+		}
+		for j := 1; j <= Nodes; j++ {
+			if j == i {
+				continue
+			}
+			for kind, port := range map[LinkKind]int{Internal: internalPort(j), Controller: controllerPort(j)} {
+				proxies = append(proxies, toxiproxy.Proxy{
+					Name:     Link{From: i, To: j, Kind: kind}.proxyName(),
+					Listen:   fmt.Sprintf("%s:%d", ep.IPAddress, port),
+					Upstream: fmt.Sprintf("%s:%d", nodeRealAlias(j), port),
+					Enabled:  true,
+				})
+			}
+		}
+	}
+	if _, err := m.api.Populate(proxies); err != nil {
+		return fmt.Errorf("create proxies: %w", err)
+	}
+	c.mesh = m
+	return nil
+}
+
+// Links returns every link of the mesh.
+func Links() []Link {
+	var ls []Link
+	for n := 1; n <= Nodes; n++ {
+		ls = append(ls, Link{From: Client, To: n, Kind: ClientLink})
+	}
+	for i := 1; i <= Nodes; i++ {
+		for j := 1; j <= Nodes; j++ {
+			if i != j {
+				ls = append(ls, Link{From: i, To: j, Kind: Internal}, Link{From: i, To: j, Kind: Controller})
+			}
+		}
+	}
+	return ls
+}
+
+func (c *Cluster) setEnabled(links []Link, enabled bool) error {
+	var errs []error
+	for _, l := range links {
+		p, err := c.mesh.api.Proxy(l.proxyName())
+		if err != nil {
+			errs = append(errs, fmt.Errorf("find proxy %s: %w", l, err))
+			continue
+		}
+		if enabled {
+			err = p.Enable()
+		} else {
+			err = p.Disable()
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("set proxy %s enabled=%v: %w", l, enabled, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Cut stops traffic on the links: open connections close and new ones are
+// refused, as when a cable is pulled.
+func (c *Cluster) Cut(links ...Link) error { return c.setEnabled(links, false) }
+
+// Restore re-enables the links.
+func (c *Cluster) Restore(links ...Link) error { return c.setEnabled(links, true) }
+
+// Degrade adds a toxic to each link.
+func (c *Cluster) Degrade(t Toxic, links ...Link) error {
+	var errs []error
+	for _, l := range links {
+		p, err := c.mesh.api.Proxy(l.proxyName())
+		if err != nil {
+			errs = append(errs, fmt.Errorf("find proxy %s: %w", l, err))
+			continue
+		}
+		if _, err := p.AddToxic(t.Name, t.Type, string(t.Stream), 1, toxiproxy.Attributes(t.Attributes)); err != nil {
+			errs = append(errs, fmt.Errorf("add toxic %s to %s: %w", t.Name, l, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// NodeLinks returns every node-to-node link of the given kinds between a
+// node in one group and a node in another, in both directions.
+func NodeLinks(a, b []int, kinds ...LinkKind) []Link {
+	var ls []Link
+	for _, i := range a {
+		for _, j := range b {
+			if i == j {
+				continue
+			}
+			for _, k := range kinds {
+				ls = append(ls, Link{From: i, To: j, Kind: k}, Link{From: j, To: i, Kind: k})
+			}
+		}
+	}
+	return ls
+}
+
+// Partition cuts every node-to-node link between different groups.
+func (c *Cluster) Partition(groups ...[]int) error {
+	var links []Link
+	for gi := range groups {
+		for gj := gi + 1; gj < len(groups); gj++ {
+			links = append(links, NodeLinks(groups[gi], groups[gj], Internal, Controller)...)
+		}
+	}
+	return c.Cut(links...)
+}
+
+// Heal re-enables every proxy and removes every toxic.
+func (c *Cluster) Heal() error {
+	if err := c.mesh.api.ResetState(); err != nil {
+		return fmt.Errorf("reset toxiproxy: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+// Command kafka-chaos holds the harness's helpers that run outside the
+// suite: removing leftover containers and networks.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+)
+
+const usage = `usage: kafka-chaos <command>
+
+commands:
+  sweep [-all]   remove containers and networks left by harness runs whose
+                 process is gone; with -all, every harness resource
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "sweep":
+		err = sweep(ctx, os.Args[2:])
+	default:
+		fmt.Fprintf(os.Stderr, "unknown command %q\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kafka-chaos:", err)
+		os.Exit(1)
+	}
+}
+
+func sweep(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	all := fs.Bool("all", false, "remove every harness container and network, also those of running runs")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	n, err := cluster.Sweep(ctx, *all)
+	fmt.Printf("removed %d harness containers/networks\n", n)
+	return err
+}

@@ -1,0 +1,105 @@
+// Package faults injects real failures into a running cluster: each fault
+// says what it targets, injects, checks that it took effect in the
+// cluster's own state, and heals.
+package faults
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+)
+
+// Env is what a fault acts on: the cluster and the scenario's topics.
+type Env struct {
+	Cluster *cluster.Cluster
+	Topics  []string
+	Logf    func(format string, args ...any)
+}
+
+func (e Env) logf(format string, args ...any) {
+	if e.Logf != nil {
+		e.Logf(format, args...)
+	}
+}
+
+// Effect is what a fault did, as observed in the cluster. It lands in the
+// result so a reader sees that the fault really happened.
+type Effect struct {
+	Target      []int    `json:"target"`
+	Description string   `json:"description"`
+	Observed    []string `json:"observed"`
+}
+
+// Fault is one kind of failure. Inject returns once the fault is in place
+// and has visibly taken effect, or with an error saying why it did not;
+// Heal undoes it and returns once the nodes it touched run again.
+type Fault interface {
+	Name() string
+	// Prepare runs before Inject with the workload already running (to
+	// make followers lag, for example). It may be a no-op.
+	Prepare(ctx context.Context, env Env) error
+	Inject(ctx context.Context, env Env) (Effect, error)
+	Heal(ctx context.Context, env Env) error
+}
+
+// ErrNoEffect is wrapped by Inject errors that mean the fault happened but
+// the cluster did not show the expected change: the run proves nothing.
+var ErrNoEffect = fmt.Errorf("fault took no effect")
+
+// scenarioLeader returns the single broker leading every scenario partition.
+// Topics are created with pinned leaders, so more than one leader means the
+// scenario's premise is broken.
+func scenarioLeader(env Env) (int, error) {
+	ps, err := env.Cluster.Partitions(env.Topics...)
+	if err != nil {
+		return 0, err
+	}
+	leader := int32(-1)
+	for _, p := range ps {
+		if leader == -1 {
+			leader = p.Leader
+		}
+		if p.Leader != leader || p.Leader < 0 {
+			return 0, fmt.Errorf("scenario partitions do not share one leader: %s-%d is led by %d, others by %d", p.Topic, p.Partition, p.Leader, leader)
+		}
+	}
+	if leader < 0 {
+		return 0, fmt.Errorf("no scenario partitions found for topics %v", env.Topics)
+	}
+	return int(leader), nil
+}
+
+// waitLeaderMoved waits until no scenario partition is led by old and every
+// one has a leader.
+func waitLeaderMoved(ctx context.Context, env Env, old int, timeout time.Duration) ([]string, error) {
+	deadline := time.Now().Add(timeout)
+	var last []cluster.PartitionState
+	for time.Now().Before(deadline) {
+		ps, err := env.Cluster.Partitions(env.Topics...)
+		if err == nil {
+			last = ps
+			moved := true
+			for _, p := range ps {
+				if p.Leader == int32(old) || p.Leader < 0 {
+					moved = false
+					break
+				}
+			}
+			if moved {
+				obs := make([]string, 0, len(ps))
+				for _, p := range ps {
+					obs = append(obs, fmt.Sprintf("%s-%d: leader %d (epoch %d), isr %v", p.Topic, p.Partition, p.Leader, p.LeaderEpoch, p.ISR))
+				}
+				return obs, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return nil, fmt.Errorf("%w: leadership did not move off node %d within %s (last state %v)", ErrNoEffect, old, timeout, last)
+}

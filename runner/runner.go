@@ -1,0 +1,294 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/faults"
+	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/workload"
+)
+
+// Params configures a run of one scenario.
+type Params struct {
+	Cluster  *cluster.Cluster
+	Scenario Scenario
+	// Seed drives every random choice (which node leads the topics).
+	Seed int64
+	Logf func(format string, args ...any)
+}
+
+type run struct {
+	p         Params
+	s         Scenario
+	base      time.Time
+	res       reports.Scenario
+	producers []*workload.Producer
+	topics    []string
+}
+
+func (r *run) since() float64 { return time.Since(r.base).Seconds() }
+
+func (r *run) logf(format string, args ...any) {
+	if r.p.Logf != nil {
+		r.p.Logf("[%6.1fs %s] "+format, append([]any{r.since(), r.s.Name}, args...)...)
+	}
+}
+
+// Run executes the scenario. The returned result is always filled as far as
+// the run got; the error reports an infrastructure failure or a run that
+// proved nothing (status invalid).
+func Run(ctx context.Context, p Params) (reports.Scenario, error) {
+	r := &run{p: p, s: p.Scenario, base: time.Now()}
+	r.res = reports.Scenario{
+		Name:    r.s.Name,
+		Cluster: p.Cluster.Info(),
+		Fault:   reports.FaultRecord{Name: r.s.Fault.Name(), Params: r.s.Fault},
+		Workload: reports.WorkloadRecord{
+			Rate: r.s.Rate, Size: r.s.Size, Partitions: r.s.Partitions,
+			WarmupSeconds: r.s.Warmup.Seconds(), HoldSeconds: r.s.Hold.Seconds(), AfterSeconds: r.s.After.Seconds(),
+		},
+	}
+	err := r.execute(ctx)
+	r.res.WallSeconds = r.since()
+	switch {
+	case err != nil:
+		r.res.Status, r.res.Reason = reports.Invalid, err.Error()
+	default:
+		r.judge()
+	}
+	return r.res, err
+}
+
+func (r *run) execute(ctx context.Context) error {
+	leader := 1 + rand.New(rand.NewPCG(uint64(r.p.Seed), 0)).IntN(cluster.Nodes)
+	if err := r.createTopics(ctx, leader); err != nil {
+		return err
+	}
+	env := faults.Env{Cluster: r.p.Cluster, Topics: r.topics, Logf: r.logf}
+
+	sampleCtx, stopSampling := context.WithCancel(ctx)
+	samples := make(chan []reports.Sample, 1)
+	go func() { samples <- r.sample(sampleCtx, 500*time.Millisecond) }()
+	defer func() {
+		stopSampling()
+		r.res.Timeline = <-samples
+	}()
+
+	prodCtx, stopProducing := context.WithCancel(ctx)
+	defer stopProducing()
+	var wg sync.WaitGroup
+	prodErrs := make([]error, len(r.producers))
+	for i, pr := range r.producers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			prodErrs[i] = pr.Run(prodCtx)
+		}()
+	}
+	progressCtx, stopProgress := context.WithCancel(ctx)
+	go r.progress(progressCtx, 2*time.Second)
+	defer stopProgress()
+
+	faultErr := r.fault(ctx, env)
+
+	r.logf("phase: after (%s), then drain", r.s.After)
+	sleep(ctx, r.s.After)
+	stopProducing()
+	wg.Wait()
+	stopProgress()
+	if err := errors.Join(prodErrs...); err != nil {
+		return fmt.Errorf("producers: %w", err)
+	}
+	if faultErr != nil {
+		return faultErr
+	}
+	return r.verify(ctx)
+}
+
+// fault runs warm-up, prepare, inject, hold, heal and the wait for recovery.
+// Heal runs whenever Prepare ran, even after an error, so the audit reads a
+// healed cluster.
+func (r *run) fault(ctx context.Context, env faults.Env) (err error) {
+	f := r.s.Fault
+	r.logf("phase: warm-up (%s)", r.s.Warmup)
+	sleep(ctx, r.s.Warmup)
+	if err := env.Cluster.WaitHealthy(ctx, r.topics, 30*time.Second); err != nil {
+		return fmt.Errorf("before fault: %w", err)
+	}
+	r.res.Fault.PreparedAt = r.since()
+	defer func() {
+		r.res.Fault.HealedAt = r.since()
+		r.logf("phase: heal")
+		if herr := f.Heal(context.WithoutCancel(ctx), env); herr != nil {
+			err = errors.Join(err, fmt.Errorf("heal: %w", herr))
+			return
+		}
+		rerr := env.Cluster.WaitHealthy(ctx, r.topics, r.s.RecoverTimeout)
+		r.res.Fault.RecoveredAt = r.since()
+		r.res.Fault.RecoverySeconds = r.res.Fault.RecoveredAt - r.res.Fault.HealedAt
+		if rerr != nil {
+			err = errors.Join(err, fmt.Errorf("recover: %w", rerr))
+			return
+		}
+		r.logf("recovered in %.1fs", r.res.Fault.RecoverySeconds)
+	}()
+	if err := f.Prepare(ctx, env); err != nil {
+		return fmt.Errorf("prepare fault: %w", err)
+	}
+	sleep(ctx, r.s.Lead)
+	r.logf("phase: inject %s", f.Name())
+	r.res.Fault.InjectedAt = r.since()
+	eff, err := f.Inject(ctx, env)
+	r.res.Fault.Effect = eff
+	if err != nil {
+		return fmt.Errorf("inject: %w", err)
+	}
+	r.res.Fault.EffectAt = r.since()
+	r.logf("fault took effect after %.1fs: %s", r.res.Fault.EffectAt-r.res.Fault.InjectedAt, strings.Join(eff.Observed, "; "))
+	sleep(ctx, r.s.Hold)
+	return nil
+}
+
+func (r *run) createTopics(ctx context.Context, leader int) error {
+	replicas := []int32{int32(leader)}
+	for n := 1; n <= cluster.Nodes; n++ {
+		if n != leader {
+			replicas = append(replicas, int32(n))
+		}
+	}
+	cfg := r.p.Cluster.SaramaConfig("kafka-chaos-producer")
+	for _, prof := range r.s.Profiles {
+		topic := fmt.Sprintf("%s.%s", r.s.Name, prof.Name)
+		assign := make([][]int32, r.s.Partitions)
+		for i := range assign {
+			assign[i] = replicas[:prof.ReplicationFactor]
+		}
+		spec := cluster.TopicSpec{Name: topic, Replicas: assign, Configs: prof.TopicConfigs()}
+		if err := r.p.Cluster.CreateTopic(ctx, spec); err != nil {
+			return err
+		}
+		pr, err := workload.NewProducer(workload.Params{
+			Profile: prof, Topic: topic, Brokers: r.p.Cluster.Bootstrap(), Config: cfg,
+			Rate: r.s.Rate, Size: r.s.Size, Base: r.base,
+		})
+		if err != nil {
+			return err
+		}
+		r.topics = append(r.topics, topic)
+		r.producers = append(r.producers, pr)
+	}
+	r.logf("%d topics created, %d partitions each, leaders pinned to node %d", len(r.topics), r.s.Partitions, leader)
+	return nil
+}
+
+func (r *run) progress(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var parts []string
+		for i, pr := range r.producers {
+			g := pr.Progress()
+			parts = append(parts, fmt.Sprintf("%s sent=%d acked=%d failed=%d unknown=%d", r.s.Profiles[i].Name, g.Sent, g.Acked, g.Failed, g.Unknown))
+		}
+		r.logf("%s", strings.Join(parts, " | "))
+	}
+}
+
+func (r *run) sample(ctx context.Context, every time.Duration) []reports.Sample {
+	var out []reports.Sample
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		s := reports.Sample{At: r.since(), Controller: -1}
+		ps, err := r.p.Cluster.Partitions(r.topics...)
+		if err != nil {
+			s.Error = err.Error()
+		}
+		s.Partitions = ps
+		if ctrl, _, err := r.p.Cluster.ActiveController(ctx); err == nil {
+			s.Controller = ctrl
+		}
+		out = append(out, s)
+		select {
+		case <-ctx.Done():
+			return out
+		case <-t.C:
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// verify audits every topic and judges every profile.
+func (r *run) verify(ctx context.Context) error {
+	r.logf("phase: audit")
+	cfg := r.p.Cluster.SaramaConfig("kafka-chaos-auditor")
+	for i, pr := range r.producers {
+		prof := r.s.Profiles[i]
+		recs, err := verify.Audit(ctx, verify.AuditParams{
+			Brokers: r.p.Cluster.Bootstrap(), Config: cfg, Topic: r.topics[i],
+			Parse: workload.ParseValue, Timeout: 60 * time.Second,
+		})
+		if err != nil {
+			return err
+		}
+		entries := pr.Ledger().Entries()
+		v := verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: recs, Expect: r.s.Expect[prof.Name]})
+		inFault := 0
+		for _, e := range entries {
+			at := e.SentAt.Seconds()
+			if at >= r.res.Fault.InjectedAt && at <= r.res.Fault.HealedAt {
+				inFault++
+			}
+		}
+		r.res.Profiles = append(r.res.Profiles, reports.ProfileResult{
+			Profile: prof, Topic: r.topics[i], ClientConfig: pr.ClientConfig(),
+			Verdict: v, Perf: perf(entries), InFault: inFault,
+		})
+		c := v.Counts
+		r.logf("verdict %s: %s attempted=%d acked=%d failed=%d unknown=%d lost=%d duplicates=%d present-although-failed=%d present-although-unknown=%d",
+			prof.Name, v.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown)
+	}
+	return nil
+}
+
+// judge sets the scenario status from the verdicts and the traffic seen in
+// the fault window.
+func (r *run) judge() {
+	inFault := 0
+	var failed []string
+	for _, pr := range r.res.Profiles {
+		inFault += pr.InFault
+		if err := pr.Verdict.Err(); err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", pr.Profile.Name, err))
+		}
+	}
+	switch {
+	case inFault < r.s.MinInFault:
+		r.res.Status = reports.Invalid
+		r.res.Reason = fmt.Sprintf("only %d messages attempted during the fault window (need %d): the run proves nothing", inFault, r.s.MinInFault)
+	case len(failed) > 0:
+		r.res.Status = reports.Fail
+		r.res.Reason = strings.Join(failed, "; ")
+	default:
+		r.res.Status = reports.Pass
+	}
+}

@@ -1,0 +1,40 @@
+// Package runner executes one scenario on a running cluster: topics with
+// pinned leaders, all profiles producing at once, the fault bracketed by
+// health checks, the drain, the audit and the verdicts.
+package runner
+
+import (
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/faults"
+	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/workload"
+)
+
+// Scenario is one fault applied to every profile at the same instant.
+type Scenario struct {
+	Name     string
+	Labels   []string
+	Fault    faults.Fault
+	Profiles []workload.Profile
+	// Expect holds, per profile name, the guarantees the scenario asserts.
+	// A profile without an entry is measured, not judged.
+	Expect map[string]verify.Expectation
+	// Rate (messages per second per profile), message size and partitions
+	// per topic.
+	Rate       int
+	Size       int
+	Partitions int
+	// Warmup runs before Prepare; Lead between Prepare and Inject; Hold
+	// between Inject and Heal; After between recovery and the end of
+	// production.
+	Warmup time.Duration
+	Lead   time.Duration
+	Hold   time.Duration
+	After  time.Duration
+	// MinInFault is how many messages, over all profiles, must be
+	// attempted between Inject and Heal for the run to prove anything.
+	MinInFault int
+	// RecoverTimeout bounds the wait for a healthy cluster after Heal.
+	RecoverTimeout time.Duration
+}

@@ -1,0 +1,101 @@
+package kafkachaos_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/runner"
+	"github.com/kafka-chaos/kafka-chaos/scenarios"
+)
+
+// runsRoot is where every run's results land (reports/runs/<run-id>/).
+const runsRoot = "reports/runs"
+
+func TestKafkaChaos(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "kafka-chaos")
+}
+
+var result *reports.Run
+
+var _ = BeforeSuite(func(ctx SpecContext) {
+	removed, err := cluster.Sweep(ctx, false)
+	Expect(err).NotTo(HaveOccurred(), "sweep leftovers of earlier runs")
+	if removed > 0 {
+		GinkgoWriter.Printf("removed %d containers/networks left by earlier runs\n", removed)
+	}
+	seed := GinkgoRandomSeed()
+	if s := os.Getenv("KAFKA_CHAOS_SEED"); s != "" {
+		seed, err = strconv.ParseInt(s, 10, 64)
+		Expect(err).NotTo(HaveOccurred(), "KAFKA_CHAOS_SEED must be an integer")
+	}
+	result = &reports.Run{
+		SchemaVersion: reports.SchemaVersion,
+		RunID:         time.Now().UTC().Format("20060102-150405"),
+		Seed:          seed,
+		StartedAt:     time.Now().UTC(),
+	}
+	GinkgoWriter.Printf("run %s, seed %d (replay with KAFKA_CHAOS_SEED=%d)\n", result.RunID, seed, seed)
+})
+
+var _ = Describe("scenarios", func() {
+	for _, s := range scenarios.All() {
+		It(s.Name, Label(s.Labels...), func(ctx SpecContext) {
+			runScenario(ctx, s)
+		}, NodeTimeout(15*time.Minute))
+	}
+})
+
+func runScenario(ctx context.Context, s runner.Scenario) {
+	logf := func(format string, args ...any) { GinkgoWriter.Printf(format+"\n", args...) }
+	c, err := cluster.Start(ctx, cluster.Config{Logf: logf})
+	Expect(err).NotTo(HaveOccurred(), "start cluster")
+	DeferCleanup(func(ctx SpecContext) {
+		Expect(c.Close(ctx)).To(Succeed(), "remove cluster")
+	})
+
+	res, runErr := runner.Run(ctx, runner.Params{Cluster: c, Scenario: s, Seed: result.Seed, Logf: logf})
+	result.Scenarios = append(result.Scenarios, res)
+	path, err := reports.Write(runsRoot, result)
+	Expect(err).NotTo(HaveOccurred())
+	logf("results: %s", path)
+	if runErr != nil || res.Status != reports.Pass {
+		dumpLogs(ctx, c, s.Name)
+	}
+	Expect(runErr).NotTo(HaveOccurred(), "scenario %s proved nothing", s.Name)
+	Expect(res.Status).To(Equal(reports.Pass), res.Reason)
+	for _, p := range res.Profiles {
+		Expect(p.Verdict.Counts.Acked).To(BeNumerically(">", 0), "profile %s had no acknowledged message", p.Profile.Name)
+	}
+}
+
+// dumpLogs saves every broker's log next to the results of a failed scenario.
+func dumpLogs(ctx context.Context, c *cluster.Cluster, scenario string) {
+	dir := filepath.Join(reports.Dir(runsRoot, result.RunID), "logs", scenario)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		GinkgoWriter.Printf("save broker logs: %v\n", err)
+		return
+	}
+	for n := 1; n <= cluster.Nodes; n++ {
+		logs, err := c.Logs(ctx, n)
+		if err != nil {
+			GinkgoWriter.Printf("save broker logs: %v\n", err)
+			continue
+		}
+		path := filepath.Join(dir, fmt.Sprintf("kafka-%d.log", n))
+		if err := os.WriteFile(path, []byte(logs), 0o644); err != nil {
+			GinkgoWriter.Printf("save broker logs: %v\n", err)
+		}
+	}
+	GinkgoWriter.Printf("broker logs saved in %s\n", dir)
+}

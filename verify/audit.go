@@ -1,0 +1,97 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/ledger"
+)
+
+// AuditParams configures an audit of one topic.
+type AuditParams struct {
+	Brokers []string
+	// Config is a base client configuration; the auditor uses its own
+	// client built from it, sharing nothing with the workload.
+	Config *sarama.Config
+	Topic  string
+	// Parse recovers a message's id and sequence number from its value.
+	Parse func(value []byte) (id string, seq int64, err error)
+	// Timeout bounds the read of one partition.
+	Timeout time.Duration
+}
+
+// Audit reads every partition of the topic from the earliest offset to the
+// high watermark, independently of the producers, and returns every record
+// found in log order.
+func Audit(ctx context.Context, p AuditParams) ([]ledger.Record, error) {
+	cfg := *p.Config
+	cfg.ClientID = "kafka-chaos-auditor"
+	cfg.Consumer.Return.Errors = true
+	cl, err := sarama.NewClient(p.Brokers, &cfg)
+	if err != nil {
+		return nil, fmt.Errorf("audit %s: connect: %w", p.Topic, err)
+	}
+	defer cl.Close()
+	parts, err := cl.Partitions(p.Topic)
+	if err != nil {
+		return nil, fmt.Errorf("audit %s: list partitions: %w", p.Topic, err)
+	}
+	consumer, err := sarama.NewConsumerFromClient(cl)
+	if err != nil {
+		return nil, fmt.Errorf("audit %s: consumer: %w", p.Topic, err)
+	}
+	defer consumer.Close()
+	var out []ledger.Record
+	for _, part := range parts {
+		recs, err := auditPartition(ctx, cl, consumer, p, part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recs...)
+	}
+	return out, nil
+}
+
+func auditPartition(ctx context.Context, cl sarama.Client, consumer sarama.Consumer, p AuditParams, part int32) ([]ledger.Record, error) {
+	hw, err := cl.GetOffset(p.Topic, part, sarama.OffsetNewest)
+	if err != nil {
+		return nil, fmt.Errorf("audit %s-%d: high watermark: %w", p.Topic, part, err)
+	}
+	low, err := cl.GetOffset(p.Topic, part, sarama.OffsetOldest)
+	if err != nil {
+		return nil, fmt.Errorf("audit %s-%d: log start: %w", p.Topic, part, err)
+	}
+	if hw <= low {
+		return nil, nil
+	}
+	pc, err := consumer.ConsumePartition(p.Topic, part, low)
+	if err != nil {
+		return nil, fmt.Errorf("audit %s-%d: consume from %d: %w", p.Topic, part, low, err)
+	}
+	defer pc.Close()
+	timeout := time.NewTimer(p.Timeout)
+	defer timeout.Stop()
+	recs := make([]ledger.Record, 0, hw-low)
+	for {
+		select {
+		case m := <-pc.Messages():
+			id, seq, err := p.Parse(m.Value)
+			if err != nil {
+				return nil, fmt.Errorf("audit %s-%d offset %d: %w", p.Topic, part, m.Offset, err)
+			}
+			recs = append(recs, ledger.Record{ID: id, Seq: seq, Partition: part, Offset: m.Offset})
+			if m.Offset >= hw-1 {
+				return recs, nil
+			}
+		case cerr := <-pc.Errors():
+			return nil, fmt.Errorf("audit %s-%d: %w", p.Topic, part, cerr)
+		case <-timeout.C:
+			return nil, fmt.Errorf("audit %s-%d: read %d records up to the high watermark %d in %s, stopped", p.Topic, part, len(recs), hw, p.Timeout)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}

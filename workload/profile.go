@@ -1,0 +1,129 @@
+// Package workload drives producers against the cluster and records, per
+// message, what was attempted and what became of it.
+package workload
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// Mode is how the application sends.
+type Mode string
+
+const (
+	// Async hands messages to sarama's AsyncProducer and reads every
+	// result from Successes() and Errors().
+	Async Mode = "async"
+	// Sync sends one message at a time and checks each result.
+	Sync Mode = "sync"
+)
+
+// Acks is the producer's acks setting, named as in the Java client.
+type Acks string
+
+const (
+	Acks0   Acks = "0"
+	Acks1   Acks = "1"
+	AcksAll Acks = "all"
+)
+
+// Profile bundles the topic settings and the producer settings under
+// review. Every field lands in the result so a verdict can be explained.
+type Profile struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Topic side.
+	ReplicationFactor int  `json:"replication_factor"`
+	MinInsyncReplicas int  `json:"min_insync_replicas"`
+	UncleanElection   bool `json:"unclean_leader_election"`
+	// Producer side.
+	Mode            Mode          `json:"mode"`
+	Acks            Acks          `json:"acks"`
+	Idempotent      bool          `json:"idempotent"`
+	RetryMax        int           `json:"retry_max"`
+	RetryBackoff    time.Duration `json:"retry_backoff_ns"`
+	MaxOpenRequests int           `json:"max_open_requests"`
+	// AckTimeout is how long the leader waits for the ISR (request.timeout
+	// on the broker side of a produce request).
+	AckTimeout time.Duration `json:"ack_timeout_ns"`
+}
+
+// Named producer profiles. Safe is the configuration the mission says holds
+// under any single fault; the others are what teams ship by accident.
+var (
+	Acks0Async = Profile{
+		Name: "acks0-async", Description: "acks=0: the client counts a send as done once written to the socket",
+		ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: Async, Acks: Acks0, RetryMax: 3,
+		RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
+	}
+	Acks1Async = Profile{
+		Name: "acks1-async", Description: "acks=1: acknowledged once the leader has it, before any follower",
+		ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: Async, Acks: Acks1, RetryMax: 3,
+		RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
+	}
+	SafeIdempotent = Profile{
+		Name: "safe-idempotent", Description: "acks=all, min.insync.replicas=2, RF=3, idempotent, async with every result read",
+		ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: Async, Acks: AcksAll, Idempotent: true, RetryMax: 10,
+		RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
+	}
+	SyncRetries = Profile{
+		Name: "acksall-sync-retries", Description: "acks=all, min.insync.replicas=2, synchronous send with 5 retries and backoff",
+		ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: Sync, Acks: AcksAll, RetryMax: 5,
+		RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
+	}
+)
+
+// DefaultProfiles are the profiles every foundation scenario compares.
+var DefaultProfiles = []Profile{Acks0Async, Acks1Async, SafeIdempotent, SyncRetries}
+
+// Validate rejects combinations sarama or Kafka would refuse.
+func (p Profile) Validate() error {
+	switch p.Acks {
+	case Acks0, Acks1, AcksAll:
+	default:
+		return fmt.Errorf("profile %s: acks %q: use 0, 1 or all", p.Name, p.Acks)
+	}
+	switch p.Mode {
+	case Async, Sync:
+	default:
+		return fmt.Errorf("profile %s: mode %q: use async or sync", p.Name, p.Mode)
+	}
+	if p.Idempotent && (p.Acks != AcksAll || p.MaxOpenRequests != 1 || p.RetryMax < 1) {
+		return fmt.Errorf("profile %s: idempotence needs acks=all, max_open_requests=1 and retry_max>=1", p.Name)
+	}
+	if p.ReplicationFactor < 1 || p.MinInsyncReplicas < 1 || p.MinInsyncReplicas > p.ReplicationFactor {
+		return fmt.Errorf("profile %s: need 1 <= min_insync_replicas (%d) <= replication_factor (%d)", p.Name, p.MinInsyncReplicas, p.ReplicationFactor)
+	}
+	return nil
+}
+
+// TopicConfigs returns the topic-level settings of the profile.
+func (p Profile) TopicConfigs() map[string]string {
+	return map[string]string{
+		"min.insync.replicas":            strconv.Itoa(p.MinInsyncReplicas),
+		"unclean.leader.election.enable": strconv.FormatBool(p.UncleanElection),
+	}
+}
+
+// apply sets the profile's producer settings on a base client config.
+func (p Profile) apply(cfg *sarama.Config) {
+	switch p.Acks {
+	case Acks0:
+		cfg.Producer.RequiredAcks = sarama.NoResponse
+	case Acks1:
+		cfg.Producer.RequiredAcks = sarama.WaitForLocal
+	case AcksAll:
+		cfg.Producer.RequiredAcks = sarama.WaitForAll
+	}
+	cfg.Producer.Idempotent = p.Idempotent
+	cfg.Producer.Retry.Max = p.RetryMax
+	cfg.Producer.Retry.Backoff = p.RetryBackoff
+	cfg.Producer.Timeout = p.AckTimeout
+	cfg.Net.MaxOpenRequests = p.MaxOpenRequests
+	cfg.Producer.Return.Successes = true
+	cfg.Producer.Return.Errors = true
+	cfg.Producer.Partitioner = sarama.NewHashPartitioner
+}
