@@ -31,11 +31,11 @@ unit:
 
 ## smoke: the scenarios labelled smoke, a few minutes
 smoke:
-	$(GO) test -count=1 -timeout 30m . $(GINKGO_FLAGS) -ginkgo.label-filter='smoke'
+	$(GO) test -v -count=1 -timeout 30m . $(GINKGO_FLAGS) -ginkgo.label-filter='smoke'
 
 ## chaos: the default matrix (every scenario, or those matching LABELS)
 chaos:
-	$(GO) test -count=1 -timeout 120m . $(GINKGO_FLAGS) $(if $(LABELS),-ginkgo.label-filter='$(LABELS)')
+	$(GO) test -v -count=1 -timeout 120m . $(GINKGO_FLAGS) $(if $(LABELS),-ginkgo.label-filter='$(LABELS)')
 
 ## bench: verifier benchmarks (one million messages)
 bench:

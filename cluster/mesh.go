@@ -65,7 +65,8 @@ type Toxic struct {
 }
 
 type mesh struct {
-	api *toxiproxy.Client
+	api     *toxiproxy.Client
+	apiAddr string
 	// clientHostPort[n] is the host port that reaches node n's CLIENT
 	// listener through its proxy.
 	clientHostPort map[int]int
@@ -117,6 +118,7 @@ func (c *Cluster) startMesh(ctx context.Context) error {
 	}
 	m := &mesh{
 		api:            toxiproxy.NewClient(fmt.Sprintf("%s:%d", host, apiPort.Num())),
+		apiAddr:        fmt.Sprintf("http://%s:%d", host, apiPort.Num()),
 		clientHostPort: map[int]int{},
 	}
 	inspect, err := ctr.Inspect(ctx)
@@ -257,3 +259,6 @@ func (c *Cluster) Heal() error {
 	}
 	return nil
 }
+
+// ToxiproxyAPI returns the host-side address of toxiproxy's HTTP API.
+func (c *Cluster) ToxiproxyAPI() string { return c.mesh.apiAddr }

@@ -16,6 +16,8 @@ import (
 const usage = `usage: kafka-chaos <command>
 
 commands:
+  up [-hold d]   start a cluster, print how to reach it, remove it on
+                 Ctrl-C (or after -hold)
   sweep [-all]   remove containers and networks left by harness runs whose
                  process is gone; with -all, every harness resource
 `
@@ -31,6 +33,8 @@ func main() {
 	switch os.Args[1] {
 	case "sweep":
 		err = sweep(ctx, os.Args[2:])
+	case "up":
+		err = up(ctx, os.Args[2:])
 	default:
 		fmt.Fprintf(os.Stderr, "unknown command %q\n%s", os.Args[1], usage)
 		os.Exit(2)
