@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,7 +29,11 @@ func TestKafkaChaos(t *testing.T) {
 	RunSpecs(t, "kafka-chaos")
 }
 
-var result *reports.Run
+var (
+	result *reports.Run
+	// binDir holds binaries built for the suite, removed after it.
+	binDir string
+)
 
 var _ = BeforeSuite(func(ctx SpecContext) {
 	removed, err := cluster.Sweep(ctx, false)
@@ -34,6 +41,9 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	if removed > 0 {
 		GinkgoWriter.Printf("removed %d containers/networks left by earlier runs\n", removed)
 	}
+	binDir, err = os.MkdirTemp("", "kafka-chaos-bin-")
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(os.RemoveAll, binDir)
 	seed := GinkgoRandomSeed()
 	if s := os.Getenv("KAFKA_CHAOS_SEED"); s != "" {
 		seed, err = strconv.ParseInt(s, 10, 64)
@@ -58,9 +68,18 @@ var _ = Describe("scenarios", func() {
 
 func runScenario(ctx context.Context, s runner.Scenario) {
 	logf := func(format string, args ...any) { GinkgoWriter.Printf(format+"\n", args...) }
-	c, err := cluster.Start(ctx, cluster.Config{Logf: logf})
+	cfg := cluster.Config{KafkaVersion: s.Cluster.KafkaVersion, Settings: s.Cluster.Settings, Logf: logf}
+	if s.Cluster.LossyFS {
+		cfg.LossyFS = lossyFSBinary()
+	}
+	c, err := cluster.Start(ctx, cfg)
 	Expect(err).NotTo(HaveOccurred(), "start cluster")
 	DeferCleanup(func(ctx SpecContext) {
+		if os.Getenv("KAFKA_CHAOS_KEEP") == "1" {
+			GinkgoWriter.Printf("KAFKA_CHAOS_KEEP=1: cluster %s kept; bootstrap %s, toxiproxy %s; remove it with make clean\n",
+				c.RunID(), strings.Join(c.Bootstrap(), ","), c.ToxiproxyAPI())
+			return
+		}
 		Expect(c.Close(ctx)).To(Succeed(), "remove cluster")
 	})
 
@@ -78,6 +97,17 @@ func runScenario(ctx context.Context, s runner.Scenario) {
 		Expect(p.Verdict.Counts.Acked).To(BeNumerically(">", 0), "profile %s had no acknowledged message", p.Profile.Name)
 	}
 }
+
+// lossyFSBinary builds the lossy filesystem once per suite, statically, so
+// that it runs in any Kafka image.
+var lossyFSBinary = sync.OnceValue(func() string {
+	path := filepath.Join(binDir, "lossyfs")
+	cmd := exec.Command("go", "build", "-o", path, "./cmd/lossyfs")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	Expect(err).NotTo(HaveOccurred(), "build lossyfs: %s", out)
+	return path
+})
 
 // dumpLogs saves every broker's log next to the results of a failed scenario.
 func dumpLogs(ctx context.Context, c *cluster.Cluster, scenario string) {

@@ -128,7 +128,7 @@ func (c *Cluster) ActiveController(ctx context.Context) (leader, epoch int, err 
 		if running, err := c.Running(ctx, n); err != nil || !running {
 			continue
 		}
-		b, err := c.readFile(ctx, n, logDir+"/__cluster_metadata-0/quorum-state")
+		b, err := c.nodeFile(ctx, n, logDir+"/__cluster_metadata-0/quorum-state")
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -194,35 +194,7 @@ func (p PartitionState) Healthy() bool {
 // the nodes in turn until one answers. It keeps its own connection per node
 // so that a dead node costs one failed request, not a client-wide refresh.
 func (c *Cluster) Partitions(topics ...string) ([]PartitionState, error) {
-	req := sarama.NewMetadataRequest(c.saramaVer, topics)
-	var errs []error
-	for n := 1; n <= Nodes; n++ {
-		resp, err := c.metadataFrom(n, req)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		var out []PartitionState
-		for _, t := range resp.Topics {
-			if !errors.Is(t.Err, sarama.ErrNoError) {
-				return nil, fmt.Errorf("metadata of topic %s: %w", t.Name, t.Err)
-			}
-			for _, p := range t.Partitions {
-				out = append(out, PartitionState{
-					Topic: t.Name, Partition: p.ID, Leader: p.Leader, LeaderEpoch: p.LeaderEpoch,
-					Replicas: p.Replicas, ISR: p.Isr,
-				})
-			}
-		}
-		sort.Slice(out, func(i, j int) bool {
-			if out[i].Topic != out[j].Topic {
-				return out[i].Topic < out[j].Topic
-			}
-			return out[i].Partition < out[j].Partition
-		})
-		return out, nil
-	}
-	return nil, errors.Join(append(errs, errors.New("no broker answered a metadata request"))...)
+	return c.PartitionsFrom(AllNodes(), topics...)
 }
 
 func (c *Cluster) metadataFrom(n int, req *sarama.MetadataRequest) (*sarama.MetadataResponse, error) {

@@ -41,6 +41,11 @@ type Config struct {
 	HeapOpts string
 	// ReadyTimeout bounds Start's wait for registered brokers.
 	ReadyTimeout time.Duration
+	// LossyFS, when set, is the path of a static lossyfs binary on this
+	// host: every node then keeps its log directory on that filesystem, so
+	// killing a node's container loses what Kafka had not fsynced, as a
+	// power cut does. Without it a killed node keeps its page cache.
+	LossyFS string
 	// Logf receives progress lines; nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -55,6 +60,9 @@ type Info struct {
 	Settings     map[string]string `json:"broker_settings"`
 	Bootstrap    []string          `json:"bootstrap"`
 	StartSeconds float64           `json:"start_seconds"`
+	// LossyFS: log directories on the lossy filesystem (power-loss faults
+	// drop unsynced writes).
+	LossyFS bool `json:"lossy_fs"`
 }
 
 // Cluster is a running cluster. Close removes every container and network
@@ -124,6 +132,7 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		Nodes:        Nodes,
 		HeapOpts:     cfg.HeapOpts,
 		Settings:     settings,
+		LossyFS:      cfg.LossyFS != "",
 	}
 	// Registered before the first container exists, so a half-started
 	// cluster is torn down too.
@@ -160,15 +169,11 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 func (c *Cluster) startNode(ctx context.Context, n int) error {
 	nw := c.networks[n-1].Name
 	props := nodeProperties(n, Nodes, c.host, c.mesh.clientHostPort[n], c.info.Settings)
-	// Format only on first start: a restart keeps its data, and the format
-	// tool is a JVM of its own that costs seconds on a busy machine.
-	launch := fmt.Sprintf("if [ ! -f %s/meta.properties ]; then /opt/kafka/bin/kafka-storage.sh format -t %s -c %s || exit 1; fi; exec /opt/kafka/bin/kafka-server-start.sh %s",
-		logDir, c.info.ClusterID, propsPath, propsPath)
 	req := testcontainers.ContainerRequest{
 		Image:          c.cfg.Images.Kafka,
 		Name:           fmt.Sprintf("kafka-chaos-%s-kafka-%d", c.cfg.RunID, n),
 		Entrypoint:     []string{"/bin/sh", "-c"},
-		Cmd:            []string{launch},
+		Cmd:            []string{c.launchScript()},
 		Env:            map[string]string{"KAFKA_HEAP_OPTS": c.cfg.HeapOpts},
 		Labels:         labels(c.cfg.RunID),
 		Networks:       []string{nw},
@@ -179,11 +184,19 @@ func (c *Cluster) startNode(ctx context.Context, n int) error {
 			FileMode:          0o644,
 		}},
 		// Root on both images: the official one runs as an unprivileged
-		// user that cannot own a freshly created log directory.
+		// user that cannot own a freshly created log directory (nor mount).
 		ConfigModifier: func(cc *container.Config) {
 			cc.User = "0"
 			cc.Hostname = nodeAlias(n)
 		},
+	}
+	if c.cfg.LossyFS != "" {
+		req.Files = append(req.Files, testcontainers.ContainerFile{HostFilePath: c.cfg.LossyFS, ContainerFilePath: lossyBin, FileMode: 0o755})
+		req.HostConfigModifier = func(hc *container.HostConfig) {
+			hc.Devices = append(hc.Devices, container.DeviceMapping{PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm"})
+			hc.CapAdd = append(hc.CapAdd, "SYS_ADMIN")
+			hc.SecurityOpt = append(hc.SecurityOpt, "apparmor:unconfined")
+		}
 	}
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
 	if ctr != nil {

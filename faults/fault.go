@@ -30,6 +30,9 @@ type Effect struct {
 	Target      []int    `json:"target"`
 	Description string   `json:"description"`
 	Observed    []string `json:"observed"`
+	// Metrics are figures measured at the fault, e.g. unsynced bytes per
+	// node at the instant of a power cut.
+	Metrics map[string]int64 `json:"metrics,omitempty"`
 }
 
 // Fault is one kind of failure. Inject returns once the fault is in place

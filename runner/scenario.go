@@ -37,4 +37,18 @@ type Scenario struct {
 	MinInFault int
 	// RecoverTimeout bounds the wait for a healthy cluster after Heal.
 	RecoverTimeout time.Duration
+	// Cluster adjusts the cluster the scenario runs on.
+	Cluster ClusterSpec
+}
+
+// ClusterSpec is what a scenario needs of its cluster; zero values take the
+// defaults.
+type ClusterSpec struct {
+	// KafkaVersion overrides the pinned version (e.g. to compare 3.9 and 4.x).
+	KafkaVersion string
+	// Settings are merged over the default broker settings.
+	Settings map[string]string
+	// LossyFS puts every log directory on the lossy filesystem, for
+	// power-loss faults.
+	LossyFS bool
 }

@@ -50,5 +50,5 @@ func LeaderKill() runner.Scenario {
 
 // All returns every scenario in the order the suite runs them.
 func All() []runner.Scenario {
-	return []runner.Scenario{LeaderKill()}
+	return append([]runner.Scenario{LeaderKill()}, PowerScenarios()...)
 }

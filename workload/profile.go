@@ -39,6 +39,10 @@ type Profile struct {
 	ReplicationFactor int  `json:"replication_factor"`
 	MinInsyncReplicas int  `json:"min_insync_replicas"`
 	UncleanElection   bool `json:"unclean_leader_election"`
+	// FlushMessages and FlushMs are the topic's fsync policy (flush.messages,
+	// flush.ms); 0 keeps Kafka's default of never forcing an fsync.
+	FlushMessages int `json:"flush_messages,omitempty"`
+	FlushMs       int `json:"flush_ms,omitempty"`
 	// Producer side.
 	Mode            Mode          `json:"mode"`
 	Acks            Acks          `json:"acks"`
@@ -102,10 +106,17 @@ func (p Profile) Validate() error {
 
 // TopicConfigs returns the topic-level settings of the profile.
 func (p Profile) TopicConfigs() map[string]string {
-	return map[string]string{
+	c := map[string]string{
 		"min.insync.replicas":            strconv.Itoa(p.MinInsyncReplicas),
 		"unclean.leader.election.enable": strconv.FormatBool(p.UncleanElection),
 	}
+	if p.FlushMessages > 0 {
+		c["flush.messages"] = strconv.Itoa(p.FlushMessages)
+	}
+	if p.FlushMs > 0 {
+		c["flush.ms"] = strconv.Itoa(p.FlushMs)
+	}
+	return c
 }
 
 // apply sets the profile's producer settings on a base client config.

@@ -1,0 +1,58 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/IBM/sarama"
+)
+
+// PartitionsFrom is Partitions asked only of the given nodes, in order, until
+// one answers. A node cut off from the controller keeps serving its last
+// metadata, so a fault that isolates a node must read the cluster's state
+// from the other side; asking every node would let the stale one answer.
+func (c *Cluster) PartitionsFrom(nodes []int, topics ...string) ([]PartitionState, error) {
+	req := sarama.NewMetadataRequest(c.saramaVer, topics)
+	var errs []error
+	for _, n := range nodes {
+		resp, err := c.metadataFrom(n, req)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		return partitionStates(resp)
+	}
+	return nil, errors.Join(append(errs, fmt.Errorf("none of nodes %v answered a metadata request", nodes))...)
+}
+
+// AllNodes lists every node id, 1..Nodes.
+func AllNodes() []int {
+	ns := make([]int, 0, Nodes)
+	for n := 1; n <= Nodes; n++ {
+		ns = append(ns, n)
+	}
+	return ns
+}
+
+func partitionStates(resp *sarama.MetadataResponse) ([]PartitionState, error) {
+	var out []PartitionState
+	for _, t := range resp.Topics {
+		if !errors.Is(t.Err, sarama.ErrNoError) {
+			return nil, fmt.Errorf("metadata of topic %s: %w", t.Name, t.Err)
+		}
+		for _, p := range t.Partitions {
+			out = append(out, PartitionState{
+				Topic: t.Name, Partition: p.ID, Leader: p.Leader, LeaderEpoch: p.LeaderEpoch,
+				Replicas: p.Replicas, ISR: p.Isr,
+			})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Topic != out[j].Topic {
+			return out[i].Topic < out[j].Topic
+		}
+		return out[i].Partition < out[j].Partition
+	})
+	return out, nil
+}

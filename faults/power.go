@@ -1,0 +1,140 @@
+package faults
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+)
+
+// PowerTarget selects which nodes lose power.
+type PowerTarget string
+
+const (
+	// PowerLeader cuts the leader of the scenario's partitions.
+	PowerLeader PowerTarget = "leader"
+	// PowerAll cuts every node at the same instant: a rack or zone outage.
+	PowerAll PowerTarget = "all"
+	// PowerLastReplica first shrinks the ISR to the leader alone (its
+	// followers' replication links are cut until they leave the ISR), then
+	// cuts the leader: the last replica standing.
+	PowerLastReplica PowerTarget = "last-replica"
+)
+
+// PowerLoss cuts the power of nodes whose log directories sit on the lossy
+// filesystem: everything Kafka wrote but did not fsync is gone when they
+// start again. A plain SIGKILL (LeaderKill) keeps the page cache; this does
+// not.
+type PowerLoss struct {
+	Target PowerTarget `json:"target"`
+	// ShrinkTimeout bounds the wait for the ISR to shrink (last-replica).
+	ShrinkTimeout time.Duration `json:"shrink_timeout_ns"`
+
+	leader  int
+	victims []int
+}
+
+// NewPowerLoss returns a power-loss fault for the target.
+func NewPowerLoss(t PowerTarget) *PowerLoss {
+	return &PowerLoss{Target: t, ShrinkTimeout: 60 * time.Second}
+}
+
+// Name implements Fault.
+func (f *PowerLoss) Name() string { return "power-loss-" + string(f.Target) }
+
+// Prepare picks the victims and, for the last replica standing, shrinks the
+// ISR to the leader.
+func (f *PowerLoss) Prepare(ctx context.Context, env Env) error {
+	leader, err := scenarioLeader(env)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	f.leader = leader
+	switch f.Target {
+	case PowerLeader:
+		f.victims = []int{leader}
+	case PowerAll:
+		f.victims = []int{1, 2, 3}
+	case PowerLastReplica:
+		f.victims = []int{leader}
+		var links []cluster.Link
+		for n := 1; n <= cluster.Nodes; n++ {
+			if n != leader {
+				links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
+			}
+		}
+		if err := env.Cluster.Cut(links...); err != nil {
+			return fmt.Errorf("%s: cut replication: %w", f.Name(), err)
+		}
+		env.logf("fault %s: replication links %v cut, waiting for the ISR to shrink to [%d]", f.Name(), links, leader)
+		if err := waitISR(ctx, env, []int32{int32(leader)}, f.ShrinkTimeout); err != nil {
+			return fmt.Errorf("%s: %w", f.Name(), err)
+		}
+	default:
+		return fmt.Errorf("power loss: unknown target %q: use leader, all or last-replica", f.Target)
+	}
+	return nil
+}
+
+// Inject cuts the power and checks that data was at risk.
+func (f *PowerLoss) Inject(ctx context.Context, env Env) (Effect, error) {
+	eff := Effect{Target: f.victims, Description: fmt.Sprintf("power cut of nodes %v (leader %d): unsynced writes dropped", f.victims, f.leader)}
+	unsynced, err := env.Cluster.PowerOff(ctx, f.victims...)
+	if err != nil {
+		return eff, fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	eff.Metrics = map[string]int64{}
+	var total int64
+	for n, b := range unsynced {
+		eff.Metrics[fmt.Sprintf("unsynced_bytes_node_%d", n)] = b
+		total += b
+	}
+	eff.Metrics["unsynced_bytes_total"] = total
+	eff.Observed = append(eff.Observed, fmt.Sprintf("%d unsynced bytes dropped across nodes %v", total, f.victims))
+	if total == 0 {
+		return eff, fmt.Errorf("%s: %w: no unsynced bytes at the cut, nothing could be lost", f.Name(), ErrNoEffect)
+	}
+	return eff, nil
+}
+
+// Heal powers the victims on again and restores any cut link.
+func (f *PowerLoss) Heal(ctx context.Context, env Env) error {
+	if err := env.Cluster.Heal(); err != nil {
+		return fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	for _, n := range f.victims {
+		if err := env.Cluster.Restart(ctx, n); err != nil {
+			return fmt.Errorf("%s: %w", f.Name(), err)
+		}
+	}
+	return nil
+}
+
+// waitISR waits until every scenario partition's ISR equals isr.
+func waitISR(ctx context.Context, env Env, isr []int32, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var last []cluster.PartitionState
+	for time.Now().Before(deadline) {
+		ps, err := env.Cluster.Partitions(env.Topics...)
+		if err == nil {
+			last = ps
+			done := true
+			for _, p := range ps {
+				if fmt.Sprint(p.ISR) != fmt.Sprint(isr) {
+					done = false
+					break
+				}
+			}
+			if done {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("%w: ISR did not shrink to %v within %s (last state %v)", ErrNoEffect, isr, timeout, last)
+}
