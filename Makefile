@@ -4,6 +4,8 @@ GO ?= go
 # Scenario selection by Ginkgo label expression, e.g. LABELS='process && !nightly'.
 LABELS ?=
 KAFKA_VERSION ?= $(shell sed -n 's/^const DefaultKafkaVersion = "\(.*\)"/\1/p' cluster/config.go)
+# Offline images: the pinned version, and 3.9 for the version comparison.
+KAFKA_VERSIONS ?= $(KAFKA_VERSION) 3.9.1
 GINKGO_FLAGS ?= -ginkgo.v -ginkgo.no-color
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v '^github.com/kafka-chaos/kafka-chaos$$')
 
@@ -19,7 +21,7 @@ ifneq ($(shell pgrep -x dockerd),)
 export TESTCONTAINERS_HOST_OVERRIDE ?= localhost
 endif
 
-.PHONY: all test unit smoke chaos bench images-offline docker-up clean lint
+.PHONY: all test unit smoke chaos report bench images-offline docker-up clean lint
 all: lint test
 
 ## test: unit tests, then the smoke scenarios against a real cluster
@@ -37,13 +39,17 @@ smoke:
 chaos:
 	$(GO) test -v -count=1 -timeout 120m . $(GINKGO_FLAGS) $(if $(LABELS),-ginkgo.label-filter='$(LABELS)')
 
+## report: render report.md, report.html and junit.xml from a run's results.json (RUN=<run-dir>, default the latest)
+report:
+	$(GO) run ./cmd/kafka-chaos report $(or $(RUN),reports/runs/latest)
+
 ## bench: verifier benchmarks (one million messages)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./verify
 
 ## images-offline: build the Kafka and toxiproxy images without a registry
 images-offline:
-	scripts/images-offline.sh $(KAFKA_VERSION)
+	scripts/images-offline.sh $(KAFKA_VERSIONS)
 
 ## docker-up: start a Docker engine if none answers
 docker-up:

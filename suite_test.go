@@ -87,7 +87,8 @@ func runScenario(ctx context.Context, s runner.Scenario) {
 	result.Scenarios = append(result.Scenarios, res)
 	path, err := reports.Write(runsRoot, result)
 	Expect(err).NotTo(HaveOccurred())
-	logf("results: %s", path)
+	Expect(reports.Render(filepath.Dir(path), result)).To(Succeed(), "render report")
+	logf("results: %s, report: %s", path, filepath.Join(filepath.Dir(path), "report.html"))
 	if runErr != nil || res.Status != reports.Pass {
 		dumpLogs(ctx, c, s.Name)
 	}

@@ -25,6 +25,9 @@ type Run struct {
 	Seed          int64      `json:"seed"`
 	StartedAt     time.Time  `json:"started_at"`
 	Scenarios     []Scenario `json:"scenarios"`
+	// MergedFrom lists the shards a merged run was built from (kafka-chaos
+	// merge); empty for a run that executed its scenarios itself.
+	MergedFrom []Source `json:"merged_from,omitempty"`
 }
 
 // Status of a scenario run as a whole. A profile losing data it never
@@ -54,6 +57,9 @@ type Scenario struct {
 	Timeline    []Sample          `json:"timeline"`
 	Phases      map[string]string `json:"phases,omitempty"`
 	WallSeconds float64           `json:"wall_seconds"`
+	// Seed is set when the scenario ran with another seed than the run's:
+	// shards merged from runs seeded differently keep their own.
+	Seed int64 `json:"seed,omitempty"`
 }
 
 // FaultRecord is what was injected, when, and what the cluster showed. All
@@ -76,8 +82,13 @@ type WorkloadRecord struct {
 	Size          int     `json:"message_bytes"`
 	Partitions    int     `json:"partitions"`
 	WarmupSeconds float64 `json:"warmup_seconds"`
-	HoldSeconds   float64 `json:"fault_hold_seconds"`
-	AfterSeconds  float64 `json:"after_heal_seconds"`
+	// LeadSeconds runs between Prepare and Inject.
+	LeadSeconds  float64 `json:"lead_seconds"`
+	HoldSeconds  float64 `json:"fault_hold_seconds"`
+	AfterSeconds float64 `json:"after_heal_seconds"`
+	// MinInFault is the traffic the fault window needs to prove anything.
+	MinInFault            int     `json:"min_attempted_in_fault"`
+	RecoverTimeoutSeconds float64 `json:"recover_timeout_seconds"`
 }
 
 // ProfileResult is one profile's configuration, performance and verdict.
@@ -91,6 +102,9 @@ type ProfileResult struct {
 	// InFault is how many messages were attempted between injection and
 	// heal: a profile with none proves nothing about the fault.
 	InFault int `json:"attempted_in_fault"`
+	// Series is the profile's traffic second by second (PerSecond): the
+	// report's throughput and latency charts need more than Perf's totals.
+	Series []Point `json:"series,omitempty"`
 }
 
 // Perf summarises a profile's throughput and latency from its ledger.
@@ -117,7 +131,21 @@ func Dir(root, runID string) string { return filepath.Join(root, runID) }
 // Write stores the run as results.json in its directory (atomically, so a
 // reader never sees half a file) and points root/latest at it.
 func Write(root string, r *Run) (string, error) {
-	dir := Dir(root, r.RunID)
+	path, err := WriteDir(Dir(root, r.RunID), r)
+	if err != nil {
+		return "", err
+	}
+	latest := filepath.Join(root, "latest")
+	_ = os.Remove(latest)
+	if err := os.Symlink(r.RunID, latest); err != nil {
+		return "", fmt.Errorf("link latest run: %w", err)
+	}
+	return path, nil
+}
+
+// WriteDir stores the run as dir/results.json, atomically, without touching
+// any "latest" link: merged runs may land outside reports/runs.
+func WriteDir(dir string, r *Run) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("create run dir: %w", err)
 	}
@@ -132,11 +160,6 @@ func Write(root string, r *Run) (string, error) {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return "", fmt.Errorf("write results: %w", err)
-	}
-	latest := filepath.Join(root, "latest")
-	_ = os.Remove(latest)
-	if err := os.Symlink(r.RunID, latest); err != nil {
-		return "", fmt.Errorf("link latest run: %w", err)
 	}
 	return path, nil
 }

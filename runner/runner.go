@@ -53,7 +53,8 @@ func Run(ctx context.Context, p Params) (reports.Scenario, error) {
 		Fault:   reports.FaultRecord{Name: r.s.Fault.Name(), Params: r.s.Fault},
 		Workload: reports.WorkloadRecord{
 			Rate: r.s.Rate, Size: r.s.Size, Partitions: r.s.Partitions,
-			WarmupSeconds: r.s.Warmup.Seconds(), HoldSeconds: r.s.Hold.Seconds(), AfterSeconds: r.s.After.Seconds(),
+			WarmupSeconds: r.s.Warmup.Seconds(), LeadSeconds: r.s.Lead.Seconds(), HoldSeconds: r.s.Hold.Seconds(), AfterSeconds: r.s.After.Seconds(),
+			MinInFault: r.s.MinInFault, RecoverTimeoutSeconds: r.s.RecoverTimeout.Seconds(),
 		},
 	}
 	err := r.execute(ctx)
@@ -261,7 +262,7 @@ func (r *run) verify(ctx context.Context) error {
 		}
 		r.res.Profiles = append(r.res.Profiles, reports.ProfileResult{
 			Profile: prof, Topic: r.topics[i], ClientConfig: pr.ClientConfig(),
-			Verdict: v, Perf: perf(entries), InFault: inFault,
+			Verdict: v, Perf: perf(entries), InFault: inFault, Series: reports.PerSecond(entries),
 		})
 		c := v.Counts
 		r.logf("verdict %s: %s attempted=%d acked=%d failed=%d unknown=%d lost=%d duplicates=%d present-although-failed=%d present-although-unknown=%d",

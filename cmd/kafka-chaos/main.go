@@ -20,7 +20,7 @@ commands:
                  Ctrl-C (or after -hold)
   sweep [-all]   remove containers and networks left by harness runs whose
                  process is gone; with -all, every harness resource
-`
+` + reportUsage
 
 func main() {
 	if len(os.Args) < 2 {
@@ -33,6 +33,8 @@ func main() {
 	switch os.Args[1] {
 	case "sweep":
 		err = sweep(ctx, os.Args[2:])
+	case "report", "compare", "merge":
+		err = reportCommands[os.Args[1]](os.Args[2:])
 	case "up":
 		err = up(ctx, os.Args[2:])
 	default:

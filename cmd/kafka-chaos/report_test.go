@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/reports"
+)
+
+// writeRun stores the testdata run, changed by edit, as <tmp>/<id>/results.json.
+func writeRun(t *testing.T, id string, edit func(*reports.Run)) string {
+	t.Helper()
+	r, err := reports.Read("../../reports/testdata/leader-kill.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.RunID = id
+	edit(r)
+	dir := filepath.Join(t.TempDir(), id)
+	if _, err := reports.WriteDir(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestReportCommandAcceptsDirOrFile(t *testing.T) {
+	dir := writeRun(t, "run", func(*reports.Run) {})
+	var out bytes.Buffer
+	if err := reportCmd([]string{filepath.Join(dir, "results.json")}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{reports.MarkdownFile, reports.HTMLFile, reports.JUnitFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestCompareCommandFailsWhenTheSafeProfileStartsLosing(t *testing.T) {
+	old := writeRun(t, "old", func(*reports.Run) {})
+	same := writeRun(t, "same", func(*reports.Run) {})
+	worse := writeRun(t, "worse", func(r *reports.Run) {
+		for i, p := range r.Scenarios[0].Profiles {
+			if p.Profile.Name == "safe-idempotent" {
+				r.Scenarios[0].Profiles[i].Verdict.Counts.Lost = 3
+			}
+		}
+	})
+	var out bytes.Buffer
+	if err := compareCmd([]string{old, same}, &out); err != nil {
+		t.Errorf("identical runs: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	err := compareCmd([]string{old, worse}, &out)
+	if !errors.Is(err, errRegression) {
+		t.Errorf("safe profile losing: err = %v, want errRegression", err)
+	}
+	if !strings.Contains(out.String(), "started-losing") || !strings.Contains(out.String(), "safe-idempotent") {
+		t.Errorf("compare output does not name the change:\n%s", out.String())
+	}
+}
+
+func TestMergeCommand(t *testing.T) {
+	a := writeRun(t, "shard-a", func(*reports.Run) {})
+	b := writeRun(t, "shard-b", func(r *reports.Run) { r.Scenarios[0].Name = "leader-kill-again" })
+	dst := filepath.Join(t.TempDir(), "nightly-42")
+	var out bytes.Buffer
+	if err := mergeCmd([]string{"-o", dst, a, b}, &out); err != nil {
+		t.Fatal(err)
+	}
+	m, err := reports.Read(filepath.Join(dst, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.RunID != "nightly-42" || len(m.Scenarios) != 2 || len(m.MergedFrom) != 2 {
+		t.Errorf("merged run %s: %d scenarios from %d shards, want nightly-42, 2, 2", m.RunID, len(m.Scenarios), len(m.MergedFrom))
+	}
+	if _, err := os.Stat(filepath.Join(dst, reports.HTMLFile)); err != nil {
+		t.Errorf("merge did not render: %v", err)
+	}
+	if err := mergeCmd([]string{"-o", dst, a, a}, &out); err == nil {
+		t.Error("merging a shard with itself succeeded: duplicate scenarios must fail")
+	}
+}

@@ -1,0 +1,158 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kafka-chaos/kafka-chaos/verify"
+)
+
+// ThroughputTolerance is the relative change of acked/s that compare
+// reports: runs on shared machines vary by a few percent from noise alone.
+const ThroughputTolerance = 0.10
+
+// ChangeKind names what moved between two runs.
+type ChangeKind string
+
+const (
+	StatusChanged   ChangeKind = "status"
+	StartedLosing   ChangeKind = "started-losing"
+	StoppedLosing   ChangeKind = "stopped-losing"
+	ThroughputMoved ChangeKind = "throughput"
+	ScenarioAdded   ChangeKind = "scenario-added"
+	ScenarioRemoved ChangeKind = "scenario-removed"
+	ProfileAdded    ChangeKind = "profile-added"
+	ProfileRemoved  ChangeKind = "profile-removed"
+)
+
+// Change is one difference between an old and a new run.
+type Change struct {
+	Kind     ChangeKind
+	Scenario string
+	Profile  string
+	Text     string
+	// Regression: the new run loses data where the scenario expects a
+	// profile to lose none, and the old run did not.
+	Regression bool
+}
+
+func (c Change) String() string {
+	where := c.Scenario
+	if c.Profile != "" {
+		where += " / " + c.Profile
+	}
+	mark := ""
+	if c.Regression {
+		mark = " [REGRESSION]"
+	}
+	return fmt.Sprintf("%-16s %s: %s%s", c.Kind, where, c.Text, mark)
+}
+
+// Compare lists what changed from old to new, scenario by scenario (matched
+// by name) and profile by profile (matched by name).
+func Compare(old, new *Run) []Change {
+	var out []Change
+	olds := map[string]Scenario{}
+	for _, s := range old.Scenarios {
+		olds[s.Name] = s
+	}
+	seen := map[string]bool{}
+	for _, n := range new.Scenarios {
+		seen[n.Name] = true
+		o, ok := olds[n.Name]
+		if !ok {
+			out = append(out, Change{Kind: ScenarioAdded, Scenario: n.Name, Text: "new scenario, status " + string(n.Status)})
+			for _, p := range n.Profiles {
+				if l := promisedLoss(p.Verdict); l > 0 {
+					out = append(out, Change{Kind: StartedLosing, Scenario: n.Name, Profile: p.Profile.Name, Regression: true,
+						Text: fmt.Sprintf("loses %d messages despite %v", l, p.Verdict.Expected)})
+				}
+			}
+			continue
+		}
+		if o.Status != n.Status {
+			out = append(out, Change{Kind: StatusChanged, Scenario: n.Name, Text: fmt.Sprintf("%s -> %s %s", o.Status, n.Status, n.Reason)})
+		}
+		out = append(out, compareProfiles(o, n)...)
+	}
+	for _, o := range old.Scenarios {
+		if !seen[o.Name] {
+			out = append(out, Change{Kind: ScenarioRemoved, Scenario: o.Name, Text: "not in the new run"})
+		}
+	}
+	return out
+}
+
+func compareProfiles(o, n Scenario) []Change {
+	var out []Change
+	olds := map[string]ProfileResult{}
+	for _, p := range o.Profiles {
+		olds[p.Profile.Name] = p
+	}
+	seen := map[string]bool{}
+	for _, np := range n.Profiles {
+		name := np.Profile.Name
+		seen[name] = true
+		op, ok := olds[name]
+		if !ok {
+			out = append(out, Change{Kind: ProfileAdded, Scenario: n.Name, Profile: name, Text: "not in the old run"})
+			continue
+		}
+		oc, nc := op.Verdict.Counts, np.Verdict.Counts
+		oLoss, nLoss := oc.Lost+oc.BelievedLost, nc.Lost+nc.BelievedLost
+		switch {
+		case oLoss == 0 && nLoss > 0:
+			out = append(out, Change{Kind: StartedLosing, Scenario: n.Name, Profile: name,
+				Text:       fmt.Sprintf("lost %d acknowledged, %d believed sent (was 0)", nc.Lost, nc.BelievedLost),
+				Regression: promisedLoss(np.Verdict) > 0})
+		case oLoss > 0 && nLoss == 0:
+			out = append(out, Change{Kind: StoppedLosing, Scenario: n.Name, Profile: name,
+				Text: fmt.Sprintf("lost 0 (was %d acknowledged, %d believed sent)", oc.Lost, oc.BelievedLost)})
+		case promisedLoss(op.Verdict) == 0 && promisedLoss(np.Verdict) > 0:
+			// It lost before too, but only now under a guarantee: the
+			// scenario started expecting safety the profile lacks.
+			out = append(out, Change{Kind: StartedLosing, Scenario: n.Name, Profile: name, Regression: true,
+				Text: fmt.Sprintf("loses %d despite %v", promisedLoss(np.Verdict), np.Verdict.Expected)})
+		}
+		if d, ok := relChange(op.Perf.AckedPerSecond, np.Perf.AckedPerSecond); ok && math.Abs(d) > ThroughputTolerance {
+			out = append(out, Change{Kind: ThroughputMoved, Scenario: n.Name, Profile: name,
+				Text: fmt.Sprintf("acked/s %.1f -> %.1f (%+.0f%%)", op.Perf.AckedPerSecond, np.Perf.AckedPerSecond, 100*d)})
+		}
+	}
+	for _, op := range o.Profiles {
+		if !seen[op.Profile.Name] {
+			out = append(out, Change{Kind: ProfileRemoved, Scenario: n.Name, Profile: op.Profile.Name, Text: "not in the new run"})
+		}
+	}
+	return out
+}
+
+// promisedLoss counts the losses a verdict's expected guarantees forbid.
+func promisedLoss(v verify.Result) int {
+	n := 0
+	if v.Expected.Has(verify.NoAckedLoss) {
+		n = max(n, v.Counts.Lost)
+	}
+	if v.Expected.Has(verify.NoBelievedLoss) {
+		n = max(n, v.Counts.BelievedLost)
+	}
+	return n
+}
+
+// relChange is (new-old)/old; false when old is zero (no baseline).
+func relChange(old, new float64) (float64, bool) {
+	if old == 0 {
+		return 0, false
+	}
+	return (new - old) / old, true
+}
+
+// Regressed reports whether any change is a regression.
+func Regressed(cs []Change) bool {
+	for _, c := range cs {
+		if c.Regression {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,99 @@
+package reports
+
+import (
+	"github.com/kafka-chaos/kafka-chaos/verify"
+)
+
+// Colour is the verdict of one matrix cell at a glance.
+type Colour string
+
+const (
+	// Green: nothing acknowledged or believed sent was lost, and no
+	// guarantee the scenario expected broke.
+	Green Colour = "green"
+	// Red: a guarantee the scenario expected of this profile broke
+	// (usually loss on a profile promising none).
+	Red Colour = "red"
+	// Amber: data was lost, on a profile that promised nothing: a finding
+	// about the configuration, not a harness failure.
+	Amber Colour = "amber"
+	// Grey: the cell proves nothing (invalid scenario, or no message
+	// acknowledged), whatever its counts.
+	Grey Colour = "grey"
+)
+
+// Cell is one profile under one scenario.
+type Cell struct {
+	Scenario string
+	Profile  string
+	// Present is false when the profile did not run in the scenario.
+	Present        bool
+	Lost           int
+	BelievedLost   int
+	Duplicates     int
+	GapSeconds     float64
+	AckedPerSecond float64
+	Status         verify.Status
+	Colour         Colour
+	Violations     []string
+}
+
+// Matrix is profiles (rows) × scenarios (columns), in the order the run
+// first mentions them.
+type Matrix struct {
+	Profiles  []string
+	Scenarios []string
+	// Rows[i][j] is profile i under scenario j.
+	Rows [][]Cell
+}
+
+// BuildMatrix lays a run out as profiles × scenarios.
+func BuildMatrix(r *Run) Matrix {
+	var m Matrix
+	row := map[string]int{}
+	for _, s := range r.Scenarios {
+		m.Scenarios = append(m.Scenarios, s.Name)
+		for _, p := range s.Profiles {
+			if _, ok := row[p.Profile.Name]; !ok {
+				row[p.Profile.Name] = len(m.Profiles)
+				m.Profiles = append(m.Profiles, p.Profile.Name)
+			}
+		}
+	}
+	m.Rows = make([][]Cell, len(m.Profiles))
+	for i, name := range m.Profiles {
+		m.Rows[i] = make([]Cell, len(m.Scenarios))
+		for j, s := range r.Scenarios {
+			m.Rows[i][j] = Cell{Scenario: s.Name, Profile: name}
+		}
+	}
+	for j, s := range r.Scenarios {
+		for _, p := range s.Profiles {
+			m.Rows[row[p.Profile.Name]][j] = cellOf(s, p)
+		}
+	}
+	return m
+}
+
+func cellOf(s Scenario, p ProfileResult) Cell {
+	v := p.Verdict
+	c := Cell{
+		Scenario: s.Name, Profile: p.Profile.Name, Present: true,
+		Lost: v.Counts.Lost, BelievedLost: v.Counts.BelievedLost, Duplicates: v.Counts.Duplicates,
+		GapSeconds: p.Perf.MaxAckGapSeconds, AckedPerSecond: p.Perf.AckedPerSecond,
+		Status: v.Status, Violations: v.Violations,
+	}
+	switch {
+	// A broken promise is red even in an invalid scenario: the loss is real
+	// even if the fault was not the one intended.
+	case v.Status == verify.Fail || v.Err() != nil:
+		c.Colour = Red
+	case s.Status == Invalid || v.Status == verify.Unknown:
+		c.Colour = Grey
+	case c.Lost > 0 || c.BelievedLost > 0:
+		c.Colour = Amber
+	default:
+		c.Colour = Green
+	}
+	return c
+}

@@ -1,0 +1,67 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Source is one shard of a merged run.
+type Source struct {
+	RunID     string    `json:"run_id"`
+	Seed      int64     `json:"seed"`
+	StartedAt time.Time `json:"started_at"`
+	Scenarios []string  `json:"scenarios"`
+}
+
+// Merge combines the shards of one logical run (a nightly matrix split by
+// label across machines) into a single run with the given id. Scenarios
+// keep shard order. The run's seed and start are the earliest shard's; a
+// scenario from a shard with another seed records its own, so every
+// scenario stays replayable. A scenario name found in two shards is an
+// error: one of the two results would silently hide the other.
+func Merge(runID string, shards ...*Run) (*Run, error) {
+	if len(shards) == 0 {
+		return nil, errors.New("merge runs: no run given")
+	}
+	first := shards[0]
+	for _, s := range shards[1:] {
+		if s.StartedAt.Before(first.StartedAt) {
+			first = s
+		}
+	}
+	out := &Run{SchemaVersion: SchemaVersion, RunID: runID, Seed: first.Seed, StartedAt: first.StartedAt}
+	from := map[string]string{}
+	for _, sh := range shards {
+		if sh.SchemaVersion != SchemaVersion {
+			return nil, fmt.Errorf("merge run %s: schema_version %d, this build writes %d", sh.RunID, sh.SchemaVersion, SchemaVersion)
+		}
+		src := Source{RunID: sh.RunID, Seed: sh.Seed, StartedAt: sh.StartedAt}
+		// A shard that is itself a merge passes its own sources on, so
+		// merging merges loses no provenance.
+		out.MergedFrom = append(out.MergedFrom, sh.MergedFrom...)
+		for _, sc := range sh.Scenarios {
+			if prev, dup := from[sc.Name]; dup {
+				return nil, fmt.Errorf("merge runs: scenario %s is in both %s and %s", sc.Name, prev, sh.RunID)
+			}
+			from[sc.Name] = sh.RunID
+			if sc.Seed == 0 && sh.Seed != out.Seed {
+				sc.Seed = sh.Seed
+			}
+			out.Scenarios = append(out.Scenarios, sc)
+			src.Scenarios = append(src.Scenarios, sc.Name)
+		}
+		if len(sh.MergedFrom) == 0 {
+			out.MergedFrom = append(out.MergedFrom, src)
+		}
+	}
+	return out, nil
+}
+
+// ScenarioSeed is the seed a scenario ran with.
+func (r *Run) ScenarioSeed(s Scenario) int64 {
+	if s.Seed != 0 {
+		return s.Seed
+	}
+	return r.Seed
+}

@@ -1,0 +1,208 @@
+package reports
+
+import (
+	"encoding/base64"
+	"encoding/xml"
+	"html"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/verify"
+)
+
+func renderTo(t *testing.T, r *Run) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := Render(dir, r); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return dir
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var urlAttr = regexp.MustCompile(`(?i)\b(src|href)\s*=\s*"([^"]*)"`)
+
+func TestHTMLReportIsSelfContained(t *testing.T) {
+	page := readFile(t, filepath.Join(renderTo(t, testdataRun(t)), HTMLFile))
+	attrs := urlAttr.FindAllStringSubmatch(page, -1)
+	if len(attrs) == 0 {
+		t.Fatal("no src or href attribute at all: the chart is missing")
+	}
+	charts := 0
+	for _, a := range attrs {
+		u := html.UnescapeString(a[2])
+		switch {
+		case strings.HasPrefix(u, "#"):
+		case strings.HasPrefix(u, "data:image/svg+xml;base64,"):
+			svg, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(u, "data:image/svg+xml;base64,"))
+			if err != nil || !strings.Contains(string(svg), "<svg") {
+				t.Errorf("embedded chart is not SVG (err %v)", err)
+			}
+			charts++
+		default:
+			t.Errorf("%s=%q needs something outside the file", a[1], u)
+		}
+	}
+	if charts != 1 {
+		t.Errorf("%d embedded charts, want 1 (one scenario)", charts)
+	}
+	for _, banned := range []string{"<script", "<link", "@import", "url(http"} {
+		if strings.Contains(page, banned) {
+			t.Errorf("report.html contains %q", banned)
+		}
+	}
+}
+
+func TestMatrixOfTheLeaderKillRun(t *testing.T) {
+	m := BuildMatrix(testdataRun(t))
+	want := map[string]struct {
+		lost, dup int
+		colour    Colour
+	}{
+		"acks0-async":          {422, 0, Amber},
+		"acks1-async":          {382, 0, Amber},
+		"safe-idempotent":      {0, 0, Green},
+		"acksall-sync-retries": {0, 1, Green},
+	}
+	if len(m.Profiles) != 4 || len(m.Scenarios) != 1 || m.Scenarios[0] != "leader-kill" {
+		t.Fatalf("matrix is %v × %v, want 4 profiles × [leader-kill]", m.Profiles, m.Scenarios)
+	}
+	for i, p := range m.Profiles {
+		c, w := m.Rows[i][0], want[p]
+		if !c.Present || c.Lost != w.lost || c.Duplicates != w.dup || c.Colour != w.colour {
+			t.Errorf("%s: lost %d dup %d %s, want lost %d dup %d %s", p, c.Lost, c.Duplicates, c.Colour, w.lost, w.dup, w.colour)
+		}
+		if c.GapSeconds < 19 || c.GapSeconds > 25 {
+			t.Errorf("%s: unavailability %.1fs, want the run's 19.9-24.4s", p, c.GapSeconds)
+		}
+	}
+}
+
+func TestMatrixColours(t *testing.T) {
+	r := run("colours", 1,
+		scenario("kill", Fail,
+			result("safe", noLoss, 3, 3, 0, 100),
+			result("lossy", nil, 5, 5, 0, 200),
+			result("fine", nil, 0, 0, 2, 200)),
+		scenario("blip", Invalid, result("safe", noLoss, 0, 0, 0, 100), result("lossy", nil, 1, 1, 0, 200)),
+	)
+	m := BuildMatrix(r)
+	got := map[string]Colour{}
+	for _, row := range m.Rows {
+		for _, c := range row {
+			if c.Present {
+				got[c.Profile+"@"+c.Scenario] = c.Colour
+			} else {
+				got[c.Profile+"@"+c.Scenario] = "absent"
+			}
+		}
+	}
+	want := map[string]Colour{
+		"safe@kill": Red, "lossy@kill": Amber, "fine@kill": Green,
+		"safe@blip": Grey, "lossy@blip": Grey, "fine@blip": "absent",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %s, want %s", k, got[k], w)
+		}
+	}
+	page := readFile(t, filepath.Join(renderTo(t, r), HTMLFile))
+	for _, cell := range []string{
+		`<td class="red" data-scenario="kill" data-profile="safe"`,
+		`<td class="amber" data-scenario="kill" data-profile="lossy"`,
+		`<td class="green" data-scenario="kill" data-profile="fine"`,
+		`<td class="grey" data-scenario="blip" data-profile="safe"`,
+	} {
+		if !strings.Contains(page, cell) {
+			t.Errorf("report.html lacks %s", cell)
+		}
+	}
+}
+
+func TestMarkdownReport(t *testing.T) {
+	dir := renderTo(t, testdataRun(t))
+	md := readFile(t, filepath.Join(dir, MarkdownFile))
+	for _, want := range []string{
+		"| acks0-async | 🟠 lost 422 · dup 0 · 19.9 s |",
+		"| safe-idempotent | 🟢 lost 0 · dup 0 · 24.4 s |",
+		"Cheapest safe profile: safe-idempotent",
+		"Cost of safety: 28.6 % less throughput than acks0-async.",
+		"seed `1795647103`",
+		"](charts/leader-kill.svg)",
+		"`images.kafka` | `kafka-chaos/kafka:4.4.0`",
+		"| leader-kill | broker | `broker.session.timeout.ms` | `3000` |",
+		"| leader-kill | fault leader-kill | `move_timeout` | `30s` |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "charts", "leader-kill.svg")); err != nil {
+		t.Errorf("chart file: %v", err)
+	}
+}
+
+func TestRenderDirReadsResultsJSON(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := WriteDir(dir, testdataRun(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := RenderDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{MarkdownFile, HTMLFile, JUnitFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestJUnitFailsBrokenGuaranteesAndInvalidScenarios(t *testing.T) {
+	unknown := result("idle", nil, 0, 0, 0, 0)
+	unknown.Verdict.Status, unknown.Verdict.Reason = verify.Unknown, "no message acknowledged"
+	r := run("junit", 1,
+		scenario("kill", Fail, result("safe", noLoss, 3, 3, 0, 100), result("lossy", nil, 5, 5, 0, 200), unknown),
+		scenario("blip", Invalid, result("safe", noLoss, 0, 0, 0, 100)),
+		scenario("broken", Invalid),
+	)
+	b, err := JUnit(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc junitSuites
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("junit.xml does not parse: %v", err)
+	}
+	if doc.Tests != 5 || doc.Failures != 3 || doc.Skipped != 1 {
+		t.Errorf("tests=%d failures=%d skipped=%d, want 5, 3, 1", doc.Tests, doc.Failures, doc.Skipped)
+	}
+	cases := map[string]junitCase{}
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			cases[c.Classname+"/"+c.Name] = c
+		}
+	}
+	if f := cases["kill/safe"].Failure; f == nil || f.Type != "guarantee-violated" || !strings.Contains(f.Message, string(verify.NoAckedLoss)) {
+		t.Errorf("kill/safe failure = %+v, want the broken guarantee named", f)
+	}
+	if c := cases["kill/lossy"]; c.Failure != nil || c.Skipped != nil {
+		t.Errorf("kill/lossy promised nothing, want a pass: %+v", c)
+	}
+	if f := cases["blip/safe"].Failure; f == nil || f.Type != "invalid-scenario" {
+		t.Errorf("blip/safe failure = %+v, want invalid-scenario", f)
+	}
+	if cases["broken/scenario"].Failure == nil {
+		t.Error("a scenario without profiles that failed must still fail a case")
+	}
+}
