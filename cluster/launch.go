@@ -15,8 +15,16 @@ const (
 // first; the backing directory holds only what Kafka fsynced, so after the
 // container is killed the next start sees exactly the durable state.
 func (c *Cluster) launchScript() string {
-	start := fmt.Sprintf("if [ ! -f %[1]s/meta.properties ]; then /opt/kafka/bin/kafka-storage.sh format -t %[2]s -c %[3]s || exit 1; fi; exec /opt/kafka/bin/kafka-server-start.sh %[3]s",
-		logDir, c.info.ClusterID, propsPath)
+	// Formatting stands for installation, long before any fault: on the
+	// lossy filesystem it is made durable at once, because Kafka 3.9's
+	// format does not fsync bootstrap.checkpoint and the filesystem has no
+	// background writeback to do it later.
+	afterFormat := ""
+	if c.cfg.LossyFS != "" {
+		afterFormat = fmt.Sprintf(" && %s ctl -socket %s sync-all", lossyBin, lossySocket)
+	}
+	start := fmt.Sprintf("if [ ! -f %[1]s/meta.properties ]; then { /opt/kafka/bin/kafka-storage.sh format -t %[2]s -c %[3]s%[4]s; } || exit 1; fi; exec /opt/kafka/bin/kafka-server-start.sh %[3]s",
+		logDir, c.info.ClusterID, propsPath, afterFormat)
 	if c.cfg.LossyFS == "" {
 		return start
 	}
