@@ -3,6 +3,9 @@ SHELL := /bin/bash
 GO ?= go
 # Scenario selection by Ginkgo label expression, e.g. LABELS='process && !nightly'.
 LABELS ?=
+# make repeat: which scenario, how many times.
+SCENARIO ?= leader-kill
+N ?= 5
 KAFKA_VERSION ?= $(shell sed -n 's/^const DefaultKafkaVersion = "\(.*\)"/\1/p' cluster/config.go)
 # Offline images: the pinned version, and 3.9 for the version comparison.
 KAFKA_VERSIONS ?= $(KAFKA_VERSION) 3.9.1
@@ -42,6 +45,10 @@ chaos:
 ## report: render report.md, report.html and junit.xml from a run's results.json (RUN=<run-dir>, default the latest)
 report:
 	$(GO) run ./cmd/kafka-chaos report $(or $(RUN),reports/runs/latest)
+
+## repeat: run SCENARIO (a name or regexp) N times and summarise each profile's loss
+repeat:
+	KAFKA_CHAOS_REPEAT=$(N) $(GO) test -v -count=1 -timeout 240m . $(GINKGO_FLAGS) -ginkgo.focus='$(SCENARIO)'
 
 ## bench: verifier benchmarks (one million messages)
 bench:

@@ -58,15 +58,43 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	GinkgoWriter.Printf("run %s, seed %d (replay with KAFKA_CHAOS_SEED=%d)\n", result.RunID, seed, seed)
 })
 
+// repeats is how many times each selected scenario runs
+// (KAFKA_CHAOS_REPEAT, make repeat): designed losses must show in nearly
+// every repetition, safe profiles in none.
+func repeats() int {
+	n, err := strconv.Atoi(os.Getenv("KAFKA_CHAOS_REPEAT"))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
 var _ = Describe("scenarios", func() {
+	n := repeats()
 	for _, s := range scenarios.All() {
-		It(s.Name, Label(s.Labels...), func(ctx SpecContext) {
-			runScenario(ctx, s)
-		}, NodeTimeout(15*time.Minute))
+		for i := 1; i <= n; i++ {
+			name := s.Name
+			if n > 1 {
+				name = fmt.Sprintf("%s #%d", s.Name, i)
+			}
+			It(name, Label(s.Labels...), func(ctx SpecContext) {
+				runScenario(ctx, s, i)
+			}, NodeTimeout(15*time.Minute))
+		}
 	}
 })
 
-func runScenario(ctx context.Context, s runner.Scenario) {
+var _ = AfterSuite(func() {
+	if result == nil || repeats() == 1 || len(result.Scenarios) == 0 {
+		return
+	}
+	table := reports.RepetitionTable(reports.Repetitions(result))
+	path := filepath.Join(reports.Dir(runsRoot, result.RunID), "repetitions.md")
+	Expect(os.WriteFile(path, []byte(table), 0o644)).To(Succeed())
+	GinkgoWriter.Printf("repetitions (%s):\n%s", path, table)
+})
+
+func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 	logf := func(format string, args ...any) { GinkgoWriter.Printf(format+"\n", args...) }
 	cfg := cluster.Config{KafkaVersion: s.Cluster.KafkaVersion, Settings: s.Cluster.Settings, Logf: logf}
 	if s.Cluster.LossyFS {
@@ -84,6 +112,9 @@ func runScenario(ctx context.Context, s runner.Scenario) {
 	})
 
 	res, runErr := runner.Run(ctx, runner.Params{Cluster: c, Scenario: s, Seed: result.Seed, Logf: logf})
+	if repeats() > 1 {
+		res.Repeat = repeat
+	}
 	result.Scenarios = append(result.Scenarios, res)
 	path, err := reports.Write(runsRoot, result)
 	Expect(err).NotTo(HaveOccurred())

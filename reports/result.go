@@ -57,6 +57,9 @@ type Scenario struct {
 	Timeline    []Sample          `json:"timeline"`
 	Phases      map[string]string `json:"phases,omitempty"`
 	WallSeconds float64           `json:"wall_seconds"`
+	// Repeat numbers the repetitions of a scenario run several times in one
+	// run (make repeat); 0 when it ran once.
+	Repeat int `json:"repeat,omitempty"`
 	// Seed is set when the scenario ran with another seed than the run's:
 	// shards merged from runs seeded differently keep their own.
 	Seed int64 `json:"seed,omitempty"`
