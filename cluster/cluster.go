@@ -152,10 +152,22 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err := c.startMesh(ctx); err != nil {
 		return c, err
 	}
+	// The nodes start together: a KRaft quorum needs a majority before any
+	// of them is ready, and three JVMs starting at once finish sooner than
+	// three in a row.
+	c.nodes = make([]testcontainers.Container, Nodes)
+	nodeErrs := make([]error, Nodes)
+	var wg sync.WaitGroup
 	for n := 1; n <= Nodes; n++ {
-		if err := c.startNode(ctx, n); err != nil {
-			return c, err
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			nodeErrs[n-1] = c.startNode(ctx, n)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(nodeErrs...); err != nil {
+		return c, err
 	}
 	if err := c.waitRegistered(ctx, cfg.ReadyTimeout); err != nil {
 		return c, err
@@ -199,9 +211,7 @@ func (c *Cluster) startNode(ctx context.Context, n int) error {
 		}
 	}
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
-	if ctr != nil {
-		c.nodes = append(c.nodes, ctr)
-	}
+	c.nodes[n-1] = ctr
 	if err != nil {
 		return fmt.Errorf("start kafka node %d (%s): %w", n, c.cfg.Images.Kafka, err)
 	}

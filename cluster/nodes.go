@@ -18,7 +18,7 @@ const (
 )
 
 func (c *Cluster) containerID(n int) (string, error) {
-	if n < 1 || n > len(c.nodes) {
+	if n < 1 || n > len(c.nodes) || c.nodes[n-1] == nil {
 		return "", fmt.Errorf("no node %d: the cluster has nodes 1..%d", n, len(c.nodes))
 	}
 	return c.nodes[n-1].GetContainerID(), nil
