@@ -81,6 +81,8 @@ type Cluster struct {
 	saramaVer sarama.KafkaVersion
 	probeMu   sync.Mutex
 	probes    map[int]*sarama.Broker
+	// missing are images that were not present locally at start.
+	missing map[string]bool
 }
 
 func (c *Cluster) logf(format string, args ...any) {
@@ -117,14 +119,15 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckImages(ctx, cfg.Images); err != nil {
+	missing, err := CheckImages(ctx, cfg.Images)
+	if err != nil {
 		return nil, err
 	}
 	docker, err := dockerClient(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c = &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}}
+	c = &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
 	c.info = Info{
 		KafkaVersion: cfg.KafkaVersion,
 		ClusterID:    newClusterID(),
@@ -213,7 +216,7 @@ func (c *Cluster) startNode(ctx context.Context, n int) error {
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
 	c.nodes[n-1] = ctr
 	if err != nil {
-		return fmt.Errorf("start kafka node %d (%s): %w", n, c.cfg.Images.Kafka, err)
+		return c.startError(fmt.Sprintf("kafka node %d", n), c.cfg.Images.Kafka, err)
 	}
 	return nil
 }

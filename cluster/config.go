@@ -32,6 +32,14 @@ type Images struct {
 	Offline   bool   `json:"offline"`
 }
 
+// kafkaVersion is the version in the Kafka image's tag.
+func (img Images) kafkaVersion() string {
+	if i := strings.LastIndexByte(img.Kafka, ':'); i >= 0 {
+		return img.Kafka[i+1:]
+	}
+	return DefaultKafkaVersion
+}
+
 // KafkaVersionFromEnv returns the Kafka version to run.
 func KafkaVersionFromEnv() string {
 	if v := os.Getenv(EnvKafkaVersion); v != "" {

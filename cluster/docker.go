@@ -39,22 +39,26 @@ func dockerClient(ctx context.Context) (*testcontainers.DockerClient, error) {
 	return cli, nil
 }
 
-// CheckImages fails, naming the command that fixes it, when offline mode is
-// on and an image has not been built locally.
-func CheckImages(ctx context.Context, img Images) error {
+// CheckImages returns the images not present locally. Offline, a missing
+// image is an error naming the command that builds it; online, it is pulled
+// when its container starts.
+func CheckImages(ctx context.Context, img Images) (missing map[string]bool, err error) {
 	cli, err := dockerClient(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer cli.Close()
+	missing = map[string]bool{}
 	for _, name := range []string{img.Kafka, img.Toxiproxy} {
-		if _, err := cli.ImageInspect(ctx, name); err == nil || !img.Offline {
-			// Online, a missing image is pulled when its container starts.
+		if _, err := cli.ImageInspect(ctx, name); err == nil {
 			continue
 		}
-		return fmt.Errorf("image %s is missing: build it with `make images-offline` (no registry is used when %s=1)", name, EnvOffline)
+		if img.Offline {
+			return nil, fmt.Errorf("image %s is missing: build it with `make images-offline KAFKA_VERSIONS=%s` (no registry is used when %s=1)", name, img.kafkaVersion(), EnvOffline)
+		}
+		missing[name] = true
 	}
-	return nil
+	return missing, nil
 }
 
 // Sweep removes containers and networks left by harness runs whose process
@@ -110,4 +114,13 @@ func ownerAlive(pid string) bool {
 		return true
 	}
 	return syscall.Kill(n, 0) == nil
+}
+
+// startError explains a container that did not start; when its image had
+// to be pulled, the pull is the likely culprit and the offline path the fix.
+func (c *Cluster) startError(what, image string, err error) error {
+	if c.missing[image] {
+		return fmt.Errorf("start %s: image %s is not present locally and could not be used (%w): without registry access run `make images-offline` and set %s=1", what, image, err, EnvOffline)
+	}
+	return fmt.Errorf("start %s (%s): %w", what, image, err)
 }

@@ -105,7 +105,7 @@ func (c *Cluster) startMesh(ctx context.Context) error {
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
 	c.toxiC = ctr
 	if err != nil {
-		return fmt.Errorf("start toxiproxy (%s): %w", c.cfg.Images.Toxiproxy, err)
+		return c.startError("toxiproxy", c.cfg.Images.Toxiproxy, err)
 	}
 	host, err := ctr.Host(ctx)
 	if err != nil {
