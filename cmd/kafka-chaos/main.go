@@ -54,6 +54,9 @@ func sweep(ctx context.Context, args []string) error {
 		return err
 	}
 	n, err := cluster.Sweep(ctx, *all)
+	if err != nil {
+		return err
+	}
 	fmt.Printf("removed %d harness containers/networks\n", n)
-	return err
+	return nil
 }
