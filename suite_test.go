@@ -31,6 +31,9 @@ func TestKafkaChaos(t *testing.T) {
 
 var (
 	result *reports.Run
+	// pool keeps a healthy cluster for the next scenario of the same
+	// configuration.
+	pool cluster.Pool
 	// binDir holds binaries built for the suite, removed after it.
 	binDir string
 )
@@ -44,6 +47,14 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	binDir, err = os.MkdirTemp("", "kafka-chaos-bin-")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(os.RemoveAll, binDir)
+	DeferCleanup(func(ctx SpecContext) {
+		if c := pool.Current(); c != nil && os.Getenv("KAFKA_CHAOS_KEEP") == "1" {
+			GinkgoWriter.Printf("KAFKA_CHAOS_KEEP=1: cluster %s kept; bootstrap %s, toxiproxy %s; remove it with make clean\n",
+				c.RunID(), strings.Join(c.Bootstrap(), ","), c.ToxiproxyAPI())
+			return
+		}
+		Expect(pool.Close(ctx)).To(Succeed(), "remove cluster")
+	})
 	seed := GinkgoRandomSeed()
 	if s := os.Getenv("KAFKA_CHAOS_SEED"); s != "" {
 		seed, err = strconv.ParseInt(s, 10, 64)
@@ -100,18 +111,15 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 	if s.Cluster.LossyFS {
 		cfg.LossyFS = lossyFSBinary()
 	}
-	c, err := cluster.Start(ctx, cfg)
+	c, reused, err := pool.Get(ctx, cfg)
 	Expect(err).NotTo(HaveOccurred(), "start cluster")
-	DeferCleanup(func(ctx SpecContext) {
-		if os.Getenv("KAFKA_CHAOS_KEEP") == "1" {
-			GinkgoWriter.Printf("KAFKA_CHAOS_KEEP=1: cluster %s kept; bootstrap %s, toxiproxy %s; remove it with make clean\n",
-				c.RunID(), strings.Join(c.Bootstrap(), ","), c.ToxiproxyAPI())
-			return
-		}
-		Expect(c.Close(ctx)).To(Succeed(), "remove cluster")
-	})
+	if reused {
+		logf("reusing cluster %s (healthy, same configuration)", c.RunID())
+	}
 
 	res, runErr := runner.Run(ctx, runner.Params{Cluster: c, Scenario: s, Seed: result.Seed, Logf: logf})
+	res.Cluster.Reused = reused
+	pool.Release(runErr == nil && res.Status != reports.Invalid)
 	if repeats() > 1 {
 		res.Repeat = repeat
 	}

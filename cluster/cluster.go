@@ -63,6 +63,9 @@ type Info struct {
 	// LossyFS: log directories on the lossy filesystem (power-loss faults
 	// drop unsynced writes).
 	LossyFS bool `json:"lossy_fs"`
+	// Reused: the scenario ran on a cluster an earlier scenario had
+	// started (and left healthy).
+	Reused bool `json:"reused"`
 }
 
 // Cluster is a running cluster. Close removes every container and network
@@ -109,7 +112,8 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		cfg.HeapOpts = "-Xms256m -Xmx512m"
 	}
 	if cfg.ReadyTimeout == 0 {
-		cfg.ReadyTimeout = 120 * time.Second
+		// Three JVMs on two busy cores have been seen to need two minutes.
+		cfg.ReadyTimeout = 180 * time.Second
 	}
 	settings := DefaultBrokerSettings()
 	for k, v := range cfg.Settings {

@@ -95,7 +95,51 @@ func (f *PowerLoss) Inject(ctx context.Context, env Env) (Effect, error) {
 	if total == 0 {
 		return eff, fmt.Errorf("%s: %w: no unsynced bytes at the cut, nothing could be lost", f.Name(), ErrNoEffect)
 	}
+	if f.Target == PowerAll {
+		// Nobody is left to report a leader change; the stopped containers
+		// are the effect.
+		return eff, nil
+	}
+	// The survivors must see the victim gone before healing, or a restart
+	// could race the controller and the cluster look healthy on stale
+	// metadata.
+	obs, err := waitLeaderNot(ctx, env, f.leader, 30*time.Second)
+	eff.Observed = append(eff.Observed, obs...)
+	if err != nil {
+		return eff, fmt.Errorf("%s: %w", f.Name(), err)
+	}
 	return eff, nil
+}
+
+// waitLeaderNot waits until no scenario partition is led by node old: a
+// new leader was elected, or the partition is offline (leader -1) because
+// no eligible replica is left.
+func waitLeaderNot(ctx context.Context, env Env, old int, timeout time.Duration) ([]string, error) {
+	deadline := time.Now().Add(timeout)
+	var last []cluster.PartitionState
+	for time.Now().Before(deadline) {
+		ps, err := env.Cluster.Partitions(env.Topics...)
+		if err == nil && len(ps) > 0 {
+			last = ps
+			gone := true
+			for _, p := range ps {
+				gone = gone && p.Leader != int32(old)
+			}
+			if gone {
+				obs := make([]string, 0, len(ps))
+				for _, p := range ps {
+					obs = append(obs, fmt.Sprintf("%s-%d: leader %d (epoch %d), isr %v", p.Topic, p.Partition, p.Leader, p.LeaderEpoch, p.ISR))
+				}
+				return obs, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return nil, fmt.Errorf("%w: node %d still leads after %s (last state %v)", ErrNoEffect, old, timeout, last)
 }
 
 // Heal powers the victims on again and restores any cut link.

@@ -1,0 +1,90 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Pool keeps one cluster alive between scenarios that need the same
+// cluster, so a matrix pays the start-up once per configuration rather than
+// once per scenario. Only one cluster runs at a time: the machine running
+// the harness is usually small.
+type Pool struct {
+	cur     *Cluster
+	key     string
+	trusted bool
+}
+
+func poolKey(cfg Config) string {
+	keys := slices.Sorted(maps.Keys(cfg.Settings))
+	k := fmt.Sprintf("kafka=%s lossy=%t", cfg.KafkaVersion, cfg.LossyFS != "")
+	for _, s := range keys {
+		k += fmt.Sprintf(" %s=%s", s, cfg.Settings[s])
+	}
+	return k
+}
+
+// Get returns a healthy cluster for cfg: the current one when its
+// configuration matches, the last scenario left it trusted, and it passes a
+// health check (toxics removed, three brokers registered); otherwise a new
+// one, after removing the current.
+func (p *Pool) Get(ctx context.Context, cfg Config) (c *Cluster, reused bool, err error) {
+	key := poolKey(cfg)
+	if p.cur != nil && p.key == key && p.trusted {
+		if err := p.cur.healthCheck(); err == nil {
+			p.trusted = false
+			return p.cur, true, nil
+		}
+	}
+	if err := p.Close(ctx); err != nil {
+		return nil, false, err
+	}
+	c, err = Start(ctx, cfg)
+	if err != nil {
+		return nil, false, err
+	}
+	p.cur, p.key, p.trusted = c, key, false
+	return c, false, nil
+}
+
+// Release hands the cluster back; trusted says the scenario ended healed
+// (it proved something and recovered), so the next one may reuse it.
+func (p *Pool) Release(trusted bool) { p.trusted = trusted }
+
+// Current returns the running cluster, if any.
+func (p *Pool) Current() *Cluster { return p.cur }
+
+// Close removes the current cluster.
+func (p *Pool) Close(ctx context.Context) error {
+	if p.cur == nil {
+		return nil
+	}
+	err := p.cur.Close(ctx)
+	p.cur, p.key, p.trusted = nil, "", false
+	return err
+}
+
+func (c *Cluster) healthCheck() error {
+	if err := c.Heal(); err != nil {
+		return err
+	}
+	brokers, err := c.LiveBrokers()
+	if err != nil {
+		return err
+	}
+	if len(brokers) != Nodes {
+		return fmt.Errorf("%d of %d brokers registered", len(brokers), Nodes)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for n := 1; n <= Nodes; n++ {
+		if running, err := c.Running(ctx, n); err != nil || !running {
+			return errors.Join(err, fmt.Errorf("node %d is not running", n))
+		}
+	}
+	return nil
+}
