@@ -50,5 +50,6 @@ func LeaderKill() runner.Scenario {
 
 // All returns every scenario in the order the suite runs them.
 func All() []runner.Scenario {
-	return append([]runner.Scenario{LeaderKill()}, PowerScenarios()...)
+	all := append([]runner.Scenario{LeaderKill()}, PowerScenarios()...)
+	return append(all, BaselineScenarios()...)
 }
