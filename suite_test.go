@@ -24,7 +24,14 @@ import (
 // runsRoot is where every run's results land (reports/runs/<run-id>/).
 const runsRoot = "reports/runs"
 
+// scenarioFiles are read before any cluster starts: a broken file stops the
+// run at once, with every problem listed by file and line.
+var scenarioFiles, scenarioFilesErr = scenarios.Load("scenarios")
+
 func TestKafkaChaos(t *testing.T) {
+	if scenarioFilesErr != nil {
+		t.Fatalf("scenario files:\n%v", scenarioFilesErr)
+	}
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "kafka-chaos")
 }
@@ -82,7 +89,9 @@ func repeats() int {
 
 var _ = Describe("scenarios", func() {
 	n := repeats()
-	for _, s := range scenarios.All() {
+	// The files, then the scenarios only Go can describe (applications run
+	// as worker processes).
+	for _, s := range append(scenarioFiles, scenarios.All()...) {
 		for i := 1; i <= n; i++ {
 			name := s.Name
 			if n > 1 {
@@ -117,7 +126,16 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 		logf("reusing cluster %s (healthy, same configuration)", c.RunID())
 	}
 
-	res, runErr := runner.Run(ctx, runner.Params{Cluster: c, Scenario: s, Seed: result.Seed, Logf: logf})
+	// A repetition gets its own topics (named after the scenario) on a
+	// reused cluster; the result keeps the scenario's name.
+	run := s
+	if repeats() > 1 {
+		run.Name = fmt.Sprintf("%s-r%d", s.Name, repeat)
+	}
+	workDir, err := filepath.Abs(filepath.Join(reports.Dir(runsRoot, result.RunID), "clients"))
+	Expect(err).NotTo(HaveOccurred())
+	res, runErr := runner.Run(ctx, runner.Params{Cluster: c, Scenario: run, Seed: result.Seed, Logf: logf, WorkDir: workDir})
+	res.Name = s.Name
 	res.Cluster.Reused = reused
 	pool.Release(runErr == nil && res.Status != reports.Invalid)
 	if repeats() > 1 {

@@ -69,11 +69,14 @@ func ImagesFromEnv(kafkaVersion string) Images {
 	return img
 }
 
-// Ports of node n: every listener in the cluster has its own port, so a
-// proxy can stand in for any node on any network without clashing.
-func internalPort(n int) int   { return n*10000 + 9092 }
-func controllerPort(n int) int { return n*10000 + 9093 }
-func clientPort(n int) int     { return n*10000 + 9094 }
+// Ports of node n (9n92, 9n93, 9n94): every listener in the cluster has its
+// own port, so a proxy can stand in for any node on any network without
+// clashing. They stay below Linux's ephemeral range (32768-60999): a port in
+// it can be taken by an outgoing connection while a node restarts, and the
+// broker then fails to bind.
+func internalPort(n int) int   { return 9000 + n*100 + 92 }
+func controllerPort(n int) int { return 9000 + n*100 + 93 }
+func clientPort(n int) int     { return 9000 + n*100 + 94 }
 
 // Host names on the per-node networks. kafka-n is what every node dials
 // (on net-i, i≠n, it is toxiproxy); kafka-n-real is node n itself, the

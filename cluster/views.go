@@ -56,3 +56,26 @@ func partitionStates(resp *sarama.MetadataResponse) ([]PartitionState, error) {
 	})
 	return out, nil
 }
+
+// BrokersFrom returns the brokers a metadata response from one of the given
+// nodes lists, that is the registered brokers that are not fenced. It does
+// not go through the shared admin client, which may be stuck on the very
+// node that just stopped.
+func (c *Cluster) BrokersFrom(nodes []int, topics ...string) ([]int32, error) {
+	req := sarama.NewMetadataRequest(c.saramaVer, topics)
+	var errs []error
+	for _, n := range nodes {
+		resp, err := c.metadataFrom(n, req)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids := make([]int32, 0, len(resp.Brokers))
+		for _, b := range resp.Brokers {
+			ids = append(ids, b.ID())
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		return ids, nil
+	}
+	return nil, errors.Join(append(errs, fmt.Errorf("none of nodes %v answered a metadata request", nodes))...)
+}

@@ -74,35 +74,13 @@ func scenarioLeader(env Env) (int, error) {
 	return int(leader), nil
 }
 
-// waitLeaderMoved waits until no scenario partition is led by old and every
-// one has a leader.
+// waitLeaderMoved waits until every scenario partition has a leader other
+// than old, as the other nodes see it (old may be alive but cut off, still
+// serving its stale view).
 func waitLeaderMoved(ctx context.Context, env Env, old int, timeout time.Duration) ([]string, error) {
-	deadline := time.Now().Add(timeout)
-	var last []cluster.PartitionState
-	for time.Now().Before(deadline) {
-		ps, err := env.Cluster.Partitions(env.Topics...)
-		if err == nil {
-			last = ps
-			moved := true
-			for _, p := range ps {
-				if p.Leader == int32(old) || p.Leader < 0 {
-					moved = false
-					break
-				}
-			}
-			if moved {
-				obs := make([]string, 0, len(ps))
-				for _, p := range ps {
-					obs = append(obs, fmt.Sprintf("%s-%d: leader %d (epoch %d), isr %v", p.Topic, p.Partition, p.Leader, p.LeaderEpoch, p.ISR))
-				}
-				return obs, nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
+	ps, err := waitState(ctx, env, others(old), timeout, fmt.Sprintf("leadership moved off node %d", old), every(movedOff(old)))
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("%w: leadership did not move off node %d within %s (last state %v)", ErrNoEffect, old, timeout, last)
+	return describe(ps), nil
 }

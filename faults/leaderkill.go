@@ -30,12 +30,27 @@ func NewLeaderKill() *LeaderKill {
 	return &LeaderKill{Signal: cluster.SIGKILL, FollowerLag: 1500 * time.Millisecond, MoveTimeout: 30 * time.Second}
 }
 
+// NewLeaderTerm returns the clean-shutdown variant: SIGTERM, which Kafka
+// answers with a controlled shutdown that hands leadership over before the
+// process exits. The followers lag as in NewLeaderKill, so the result shows
+// whether a clean shutdown alone keeps what acks=1 acknowledged.
+func NewLeaderTerm() *LeaderKill {
+	f := NewLeaderKill()
+	f.Signal = cluster.SIGTERM
+	return f
+}
+
 // Name implements Fault.
-func (f *LeaderKill) Name() string { return "leader-kill" }
+func (f *LeaderKill) Name() string {
+	if f.Signal == cluster.SIGTERM {
+		return "leader-term"
+	}
+	return "leader-kill"
+}
 
 // Prepare finds the leader and slows its followers.
 func (f *LeaderKill) Prepare(ctx context.Context, env Env) error {
-	leader, err := scenarioLeader(env)
+	leader, err := pinLeader(ctx, env)
 	if err != nil {
 		return fmt.Errorf("leader kill: %w", err)
 	}

@@ -108,6 +108,10 @@ type ProfileResult struct {
 	// Series is the profile's traffic second by second (PerSecond): the
 	// report's throughput and latency charts need more than Perf's totals.
 	Series []Point `json:"series,omitempty"`
+	// App is set for a producer application run as worker processes,
+	// Consumer for a consumer-group application (see consumer.go).
+	App      *AppResult      `json:"app,omitempty"`
+	Consumer *ConsumerResult `json:"consumer,omitempty"`
 }
 
 // Perf summarises a profile's throughput and latency from its ledger.

@@ -23,6 +23,9 @@ type Params struct {
 	// Seed drives every random choice (which node leads the topics).
 	Seed int64
 	Logf func(format string, args ...any)
+	// WorkDir is where client worker processes keep their ledgers (under
+	// <WorkDir>/<scenario>); empty means a new temporary directory.
+	WorkDir string
 }
 
 type run struct {
@@ -32,6 +35,7 @@ type run struct {
 	res       reports.Scenario
 	producers []*workload.Producer
 	topics    []string
+	clients   *clientSet
 }
 
 func (r *run) since() float64 { return time.Since(r.base).Seconds() }
@@ -73,6 +77,11 @@ func (r *run) execute(ctx context.Context) error {
 	if err := r.createTopics(ctx, leader); err != nil {
 		return err
 	}
+	// A closure: r.clients is set by setupClients.
+	defer func() { r.clients.kill() }()
+	if err := r.setupClients(ctx, leader); err != nil {
+		return err
+	}
 	env := faults.Env{Cluster: r.p.Cluster, Topics: r.topics, Logf: r.logf}
 
 	sampleCtx, stopSampling := context.WithCancel(ctx)
@@ -98,13 +107,19 @@ func (r *run) execute(ctx context.Context) error {
 	go r.progress(progressCtx, 2*time.Second)
 	defer stopProgress()
 
-	faultErr := r.fault(ctx, env)
+	faultErr := r.clients.start(prodCtx)
+	if faultErr == nil {
+		faultErr = r.fault(ctx, env)
+	}
 
 	r.logf("phase: after (%s), then drain", r.s.After)
 	sleep(ctx, r.s.After)
 	stopProducing()
 	wg.Wait()
 	stopProgress()
+	if err := r.clients.stop(ctx); err != nil {
+		return fmt.Errorf("clients: %w", err)
+	}
 	if err := errors.Join(prodErrs...); err != nil {
 		return fmt.Errorf("producers: %w", err)
 	}
@@ -159,21 +174,10 @@ func (r *run) fault(ctx context.Context, env faults.Env) (err error) {
 }
 
 func (r *run) createTopics(ctx context.Context, leader int) error {
-	replicas := []int32{int32(leader)}
-	for n := 1; n <= cluster.Nodes; n++ {
-		if n != leader {
-			replicas = append(replicas, int32(n))
-		}
-	}
 	cfg := r.p.Cluster.SaramaConfig("kafka-chaos-producer")
 	for _, prof := range r.s.Profiles {
 		topic := fmt.Sprintf("%s.%s", r.s.Name, prof.Name)
-		assign := make([][]int32, r.s.Partitions)
-		for i := range assign {
-			assign[i] = replicas[:prof.ReplicationFactor]
-		}
-		spec := cluster.TopicSpec{Name: topic, Replicas: assign, Configs: prof.TopicConfigs()}
-		if err := r.p.Cluster.CreateTopic(ctx, spec); err != nil {
+		if err := r.createPinned(ctx, topic, leader, prof); err != nil {
 			return err
 		}
 		pr, err := workload.NewProducer(workload.Params{
@@ -183,7 +187,6 @@ func (r *run) createTopics(ctx context.Context, leader int) error {
 		if err != nil {
 			return err
 		}
-		r.topics = append(r.topics, topic)
 		r.producers = append(r.producers, pr)
 	}
 	r.logf("%d topics created, %d partitions each, leaders pinned to node %d", len(r.topics), r.s.Partitions, leader)
@@ -204,7 +207,9 @@ func (r *run) progress(ctx context.Context, every time.Duration) {
 			g := pr.Progress()
 			parts = append(parts, fmt.Sprintf("%s sent=%d acked=%d failed=%d unknown=%d", r.s.Profiles[i].Name, g.Sent, g.Acked, g.Failed, g.Unknown))
 		}
-		r.logf("%s", strings.Join(parts, " | "))
+		if parts = append(parts, r.clients.progress()...); len(parts) > 0 {
+			r.logf("%s", strings.Join(parts, " | "))
+		}
 	}
 }
 
@@ -253,13 +258,7 @@ func (r *run) verify(ctx context.Context) error {
 		}
 		entries := pr.Ledger().Entries()
 		v := verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: recs, Expect: r.s.Expect[prof.Name]})
-		inFault := 0
-		for _, e := range entries {
-			at := e.SentAt.Seconds()
-			if at >= r.res.Fault.InjectedAt && at <= r.res.Fault.HealedAt {
-				inFault++
-			}
-		}
+		inFault := r.inFault(entries)
 		r.res.Profiles = append(r.res.Profiles, reports.ProfileResult{
 			Profile: prof, Topic: r.topics[i], ClientConfig: pr.ClientConfig(),
 			Verdict: v, Perf: perf(entries), InFault: inFault, Series: reports.PerSecond(entries),
@@ -268,7 +267,7 @@ func (r *run) verify(ctx context.Context) error {
 		r.logf("verdict %s: %s attempted=%d acked=%d failed=%d unknown=%d lost=%d duplicates=%d present-although-failed=%d present-although-unknown=%d",
 			prof.Name, v.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown)
 	}
-	return nil
+	return r.clients.verify(ctx)
 }
 
 // judge sets the scenario status from the verdicts and the traffic seen in
@@ -282,6 +281,7 @@ func (r *run) judge() {
 			failed = append(failed, fmt.Sprintf("%s: %v", pr.Profile.Name, err))
 		}
 	}
+	failed = append(failed, clientFailures(r.res.Profiles)...)
 	switch {
 	case inFault < r.s.MinInFault:
 		r.res.Status = reports.Invalid

@@ -39,6 +39,9 @@ type Scenario struct {
 	RecoverTimeout time.Duration
 	// Cluster adjusts the cluster the scenario runs on.
 	Cluster ClusterSpec
+	// Clients are applications run as worker processes next to the
+	// profiles (consumers.go).
+	Clients Clients
 }
 
 // ClusterSpec is what a scenario needs of its cluster; zero values take the

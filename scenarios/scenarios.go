@@ -4,9 +4,6 @@
 package scenarios
 
 import (
-	"time"
-
-	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
@@ -25,31 +22,8 @@ var safeExpect = map[string]verify.Expectation{
 	workload.SyncRetries.Name:    {verify.NoAckedLoss, verify.NoBelievedLoss},
 }
 
-// LeaderKill: the leader of every scenario partition is SIGKILLed while its
-// followers lag (still in the ISR), then restarted with its data. acks=1
-// and acks=0 lose what only the leader had; acks=all with
-// min.insync.replicas=2 loses nothing.
-func LeaderKill() runner.Scenario {
-	return runner.Scenario{
-		Name:           "leader-kill",
-		Labels:         []string{Smoke, Nightly, Process},
-		Fault:          faults.NewLeaderKill(),
-		Profiles:       workload.DefaultProfiles,
-		Expect:         safeExpect,
-		Rate:           400,
-		Size:           256,
-		Partitions:     3,
-		Warmup:         5 * time.Second,
-		Lead:           4 * time.Second,
-		Hold:           6 * time.Second,
-		After:          5 * time.Second,
-		MinInFault:     200,
-		RecoverTimeout: 90 * time.Second,
-	}
-}
-
-// All returns every scenario in the order the suite runs them.
+// All returns the scenarios defined in Go, in the order the suite runs them
+// after those of the files (Load).
 func All() []runner.Scenario {
-	all := append([]runner.Scenario{LeaderKill()}, PowerScenarios()...)
-	return append(all, BaselineScenarios()...)
+	return append(FaultScenarios(), ClientScenarios()...)
 }

@@ -80,6 +80,32 @@ var (
 	}
 )
 
+// Presets of the ISR scenarios (B3/B4): what happens when the ISR has shrunk
+// to the leader alone and the leader is then lost depends on
+// min.insync.replicas and on unclean election, so these vary exactly those.
+var (
+	// AcksAllMinISR1 keeps writing, acknowledged by the leader alone, once
+	// the ISR has shrunk to it: acks=all promises no more than the ISR.
+	AcksAllMinISR1 = Profile{
+		Name: "acksall-minisr1", Description: "acks=all but min.insync.replicas=1: once the ISR is the leader alone, acks=all means the leader alone; unclean election off",
+		ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: Async, Acks: AcksAll, Idempotent: true, RetryMax: 10,
+		RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
+	}
+	// AcksAllMinISR1Unclean adds unclean election: a lagging follower may
+	// become leader, and what only the old leader had is gone.
+	AcksAllMinISR1Unclean = Profile{
+		Name: "acksall-minisr1-unclean", Description: "acks=all, min.insync.replicas=1, unclean.leader.election.enable=true: availability over durability",
+		ReplicationFactor: 3, MinInsyncReplicas: 1, UncleanElection: true, Mode: Async, Acks: AcksAll, Idempotent: true, RetryMax: 10,
+		RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
+	}
+	// Acks1Unclean is acks=1 with unclean election on.
+	Acks1Unclean = Profile{
+		Name: "acks1-unclean", Description: "acks=1, min.insync.replicas=1, unclean.leader.election.enable=true",
+		ReplicationFactor: 3, MinInsyncReplicas: 1, UncleanElection: true, Mode: Async, Acks: Acks1, RetryMax: 3,
+		RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
+	}
+)
+
 // DefaultProfiles are the profiles every foundation scenario compares.
 var DefaultProfiles = []Profile{Acks0Async, Acks1Async, SafeIdempotent, SyncRetries}
 

@@ -1,0 +1,217 @@
+package faults
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+)
+
+// Election modes of ISRLeaderLoss: who gives the leaderless partitions a
+// leader after the kill.
+const (
+	// ElectByConfig leaves it to each topic's own setting. The controller
+	// elects an unclean leader when it fences the dead leader, for topics
+	// with unclean.leader.election.enable=true (KRaft 3.9+ and 4.x do it in
+	// the fencing path; the unclean.leader.election.interval.ms timer only
+	// sweeps partitions still leaderless). The others wait for the old
+	// leader.
+	ElectByConfig = "config"
+	// ElectByTimer is an operator turning unclean election on, after the
+	// kill, for the topics left offline: the election then comes from the
+	// controller's timer (unclean.leader.election.interval.ms, five minutes
+	// by default; the scenario sets it low).
+	ElectByTimer = "timer"
+	// ElectByAdmin is an operator forcing Admin ElectLeaders(UNCLEAN) on
+	// every leaderless partition, whatever the topic's setting.
+	ElectByAdmin = "admin"
+)
+
+// ISRLeaderLoss is B3 followed by B4: the followers' replication links are
+// cut until every ISR is the leader alone (Prepare), writes go on acked by
+// the leader alone for the scenario's Lead time (where min.insync.replicas
+// allows), then the leader is killed and the followers' links restored
+// (Inject). Election decides what follows: a partition left without an
+// eligible leader stays offline until the old leader returns on Heal, or
+// gets a follower as leader by an unclean election, and that follower lacks
+// everything written after the cut. Kafka 4.x Eligible Leader Replicas
+// (KIP-966) change the min.insync.replicas=2 case: followers dropped below
+// min ISR stay eligible (the high watermark stopped with them), so such a
+// partition fails over cleanly. The Effect records, per topic, what the
+// leader alone had and what became of each partition.
+type ISRLeaderLoss struct {
+	Signal        string        `json:"signal"`
+	Election      string        `json:"election"`
+	ShrinkTimeout time.Duration `json:"shrink_timeout_ns"`
+	ElectTimeout  time.Duration `json:"elect_timeout_ns"`
+
+	leader  int
+	unclean map[string]bool
+	minISR  map[string]int
+	atCut   map[string]int64
+	prep    Effect
+	killed  bool
+}
+
+// NewISRLeaderLoss returns the fault with SIGKILL.
+func NewISRLeaderLoss(election string) *ISRLeaderLoss {
+	return &ISRLeaderLoss{Signal: cluster.SIGKILL, Election: election, ShrinkTimeout: 60 * time.Second, ElectTimeout: 20 * time.Second}
+}
+
+// Name implements Fault.
+func (f *ISRLeaderLoss) Name() string { return "isr-shrink-leader-loss-" + f.Election }
+
+// Prepare reads the topics' settings, then shrinks every ISR to the leader.
+func (f *ISRLeaderLoss) Prepare(ctx context.Context, env Env) error {
+	leader, err := pinLeader(ctx, env)
+	if err != nil {
+		return fmt.Errorf("isr leader loss: %w", err)
+	}
+	f.leader = leader
+	f.unclean, f.minISR = map[string]bool{}, map[string]int{}
+	for _, t := range env.Topics {
+		var entries []sarama.ConfigEntry
+		err := retryBriefly(ctx, func() (err error) {
+			entries, err = env.Cluster.Admin().DescribeConfig(sarama.ConfigResource{
+				Type: sarama.TopicResource, Name: t, ConfigNames: []string{"unclean.leader.election.enable", "min.insync.replicas"},
+			})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("isr leader loss: describe %s: %w", t, err)
+		}
+		for _, e := range entries {
+			switch e.Name {
+			case "unclean.leader.election.enable":
+				f.unclean[t] = e.Value == "true"
+			case "min.insync.replicas":
+				f.minISR[t], _ = strconv.Atoi(e.Value)
+			}
+		}
+	}
+	// A leader elected moments ago (pinLeader may just have moved one)
+	// serves offsets only once its followers have confirmed its high
+	// watermark, which they cannot do after the cut: read once before.
+	if _, err := highWatermarks(ctx, env); err != nil {
+		return fmt.Errorf("isr leader loss: %w", err)
+	}
+	began := time.Now()
+	eff, err := breakReplication(env, leader, nil)
+	if err != nil {
+		return fmt.Errorf("isr leader loss: %w", err)
+	}
+	// The high watermarks are read right after the cut: with no follower
+	// fetching they cannot move until the ISR shrinks, and from then on
+	// what the leader commits exists nowhere else (acks=all writes waiting
+	// during the shrink included).
+	if f.atCut, err = highWatermarks(ctx, env); err != nil {
+		return fmt.Errorf("isr leader loss: %w", err)
+	}
+	// All at once this time: the kill must find every partition with the
+	// leader as its only in-sync replica.
+	if _, err := waitState(ctx, env, cluster.AllNodes(), f.ShrinkTimeout, fmt.Sprintf("every ISR shrunk to [%d]", leader), every(isrIsOnly(leader))); err != nil {
+		return fmt.Errorf("isr leader loss: %w", err)
+	}
+	eff.Metrics["shrink_ms"] = time.Since(began).Milliseconds()
+	f.prep = eff
+	env.logf("fault %s: every ISR is [%d] after %dms; writes now reach node %d alone", f.Name(), leader, eff.Metrics["shrink_ms"], leader)
+	return nil
+}
+
+// Inject kills the leader, restores the followers' links and waits for
+// every partition to lose it; topics with unclean election on must get a
+// new leader.
+func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (Effect, error) {
+	eff := Effect{
+		Target:      []int{f.leader},
+		Description: fmt.Sprintf("%s; then %s to node %d, the only ISR member; followers' links restored; unclean elections by %s", f.prep.Description, f.Signal, f.leader, f.Election),
+		Metrics:     f.prep.Metrics,
+	}
+	atKill, err := highWatermarks(ctx, env)
+	if err != nil {
+		return eff, fmt.Errorf("isr leader loss: %w", err)
+	}
+	tails := 0
+	for _, t := range env.Topics {
+		tail := atKill[t] - f.atCut[t]
+		eff.Metrics["leader_only_offsets/"+t] = tail
+		if f.minISR[t] == 1 && tail > 0 {
+			tails++
+		}
+		eff.Observed = append(eff.Observed, fmt.Sprintf("%s (min.insync.replicas=%d, unclean=%v): high watermark grew by %d after the cut: writes node %d took without its followers", t, f.minISR[t], f.unclean[t], tail, f.leader))
+	}
+	if tails == 0 {
+		return eff, fmt.Errorf("isr leader loss: %w: no min.insync.replicas=1 topic took a write on the leader alone", ErrNoEffect)
+	}
+	if err := env.Cluster.Kill(ctx, f.leader, f.Signal, 30*time.Second); err != nil {
+		return eff, fmt.Errorf("isr leader loss: %w", err)
+	}
+	f.killed = true
+	killedAt := time.Now()
+	if err := env.Cluster.Heal(); err != nil {
+		return eff, fmt.Errorf("isr leader loss: restore followers: %w", err)
+	}
+	env.logf("fault %s: node %d killed, followers' links restored", f.Name(), f.leader)
+	view := followers(f.leader)
+	ps, err := waitState(ctx, env, view, 30*time.Second, fmt.Sprintf("no partition led by node %d", f.leader), every(func(p cluster.PartitionState) bool { return !ledBy(f.leader)(p) }))
+	if err != nil {
+		return eff, fmt.Errorf("isr leader loss: %w", err)
+	}
+	for _, o := range describe(ps) {
+		eff.Observed = append(eff.Observed, "right after the kill: "+o)
+	}
+	want, what := every(func(p cluster.PartitionState) bool { return !f.unclean[p.Topic] || movedOff(f.leader)(p) }), "a leader for every partition of the unclean topics"
+	actedAt := time.Now()
+	switch f.Election {
+	case ElectByTimer:
+		if err := f.enableUnclean(ctx, env, ps, &eff); err != nil {
+			return eff, err
+		}
+		want, what = every(movedOff(f.leader)), "a leader for every partition (unclean election switched on)"
+	case ElectByAdmin:
+		if err := f.forceUnclean(ctx, env, ps, &eff); err != nil {
+			return eff, err
+		}
+		want, what = every(movedOff(f.leader)), "a leader for every partition (forced unclean election)"
+	}
+	ps, err = waitState(ctx, env, view, f.ElectTimeout, what, want)
+	if err != nil {
+		return eff, fmt.Errorf("isr leader loss: %w", err)
+	}
+	eff.Metrics["kill_to_unclean_leaders_ms"] = time.Since(killedAt).Milliseconds()
+	if f.Election != ElectByConfig {
+		// For the timer this is at most unclean.leader.election.interval.ms
+		// plus the commit of the change.
+		eff.Metrics["operator_to_leaders_ms"] = time.Since(actedAt).Milliseconds()
+	}
+	offline := 0
+	for _, p := range ps {
+		if p.Leader < 0 {
+			offline++
+		}
+	}
+	eff.Metrics["offline_partitions"] = int64(offline)
+	after := time.Since(killedAt).Round(time.Millisecond)
+	for _, o := range describe(ps) {
+		eff.Observed = append(eff.Observed, fmt.Sprintf("%s after the kill: %s", after, o))
+	}
+	return eff, nil
+}
+
+// Heal restores every link and restarts the old leader, which truncates
+// what no other replica had where a follower took over.
+func (f *ISRLeaderLoss) Heal(ctx context.Context, env Env) error {
+	if err := env.Cluster.Heal(); err != nil {
+		return fmt.Errorf("isr leader loss: %w", err)
+	}
+	if f.killed {
+		if err := env.Cluster.Restart(ctx, f.leader); err != nil {
+			return fmt.Errorf("isr leader loss: %w", err)
+		}
+	}
+	return nil
+}

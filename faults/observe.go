@@ -1,0 +1,157 @@
+package faults
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+)
+
+// others returns every node except the excluded ones: the side of the
+// cluster whose view of the metadata a fault trusts.
+func others(exclude ...int) []int {
+	var ns []int
+	for _, n := range cluster.AllNodes() {
+		if !slices.Contains(exclude, n) {
+			ns = append(ns, n)
+		}
+	}
+	return ns
+}
+
+// describe renders partition states for an Effect.
+func describe(ps []cluster.PartitionState) []string {
+	obs := make([]string, 0, len(ps))
+	for _, p := range ps {
+		obs = append(obs, fmt.Sprintf("%s-%d: leader %d (epoch %d), isr %v", p.Topic, p.Partition, p.Leader, p.LeaderEpoch, p.ISR))
+	}
+	return obs
+}
+
+// waitState polls the scenario partitions as the nodes in from see them
+// until cond holds for the whole set, and returns that state. On timeout
+// the error wraps ErrNoEffect and names what was awaited and the last state.
+func waitState(ctx context.Context, env Env, from []int, timeout time.Duration, what string, cond func([]cluster.PartitionState) bool) ([]cluster.PartitionState, error) {
+	deadline := time.Now().Add(timeout)
+	var last []cluster.PartitionState
+	var lastErr error
+	for {
+		ps, err := env.Cluster.PartitionsFrom(from, env.Topics...)
+		if err == nil && len(ps) > 0 {
+			last = ps
+			if cond(ps) {
+				return ps, nil
+			}
+		} else {
+			lastErr = err
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%w: %s not seen within %s (view of nodes %v; last state %v, last error %v)", ErrNoEffect, what, timeout, from, describe(last), lastErr)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// every is a waitState condition that holds when f holds for every
+// partition.
+func every(f func(cluster.PartitionState) bool) func([]cluster.PartitionState) bool {
+	return func(ps []cluster.PartitionState) bool {
+		for _, p := range ps {
+			if !f(p) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// ledBy reports whether a partition is led by node n.
+func ledBy(n int) func(cluster.PartitionState) bool {
+	return func(p cluster.PartitionState) bool { return p.Leader == int32(n) }
+}
+
+// movedOff holds when a partition has a leader other than n.
+func movedOff(n int) func(cluster.PartitionState) bool {
+	return func(p cluster.PartitionState) bool { return p.Leader >= 0 && p.Leader != int32(n) }
+}
+
+// isrIsOnly holds when n leads the partition with an ISR of n alone.
+func isrIsOnly(n int) func(cluster.PartitionState) bool {
+	return func(p cluster.PartitionState) bool {
+		return p.Leader == int32(n) && len(p.ISR) == 1 && p.ISR[0] == int32(n)
+	}
+}
+
+// followers returns the nodes other than leader.
+func followers(leader int) []int { return others(leader) }
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+// pinLeader returns the single leader of the scenario partitions, first
+// moving leadership back to the preferred replica wherever it drifted. On
+// a loaded machine a broker can miss its short session timeout before any
+// fault is injected, be fenced for a moment and lose some leaderships; the
+// fault must still start from the one pinned leader every profile shares.
+func pinLeader(ctx context.Context, env Env) (int, error) {
+	ps, err := env.Cluster.Partitions(env.Topics...)
+	if err != nil {
+		return 0, err
+	}
+	drift := map[string][]int32{}
+	for _, p := range ps {
+		if len(p.Replicas) > 0 && p.Leader != p.Replicas[0] {
+			drift[p.Topic] = append(drift[p.Topic], p.Partition)
+		}
+	}
+	if len(drift) > 0 {
+		env.logf("leadership drifted before the fault (%v): electing the preferred leaders again", drift)
+		err := retryBriefly(ctx, func() error {
+			_, err := env.Cluster.Admin().ElectLeaders(sarama.PreferredElection, drift)
+			return err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("restore preferred leaders: %w", err)
+		}
+		preferred := func(p cluster.PartitionState) bool { return len(p.Replicas) > 0 && p.Leader == p.Replicas[0] }
+		if _, err := waitState(ctx, env, cluster.AllNodes(), 30*time.Second, "preferred leaders restored", every(preferred)); err != nil {
+			// Not ErrNoEffect: no fault has run yet.
+			return 0, fmt.Errorf("restore preferred leaders: %v", err)
+		}
+	}
+	return scenarioLeader(env)
+}
+
+// retryBriefly runs a call to the cluster up to five times a second apart.
+// Right after a kill or an election the first answer is often transient:
+// the shared admin client's request goes to the dead broker and fails with
+// EOF before the client moves on, or a new leader refuses offsets until its
+// high watermark has caught up.
+func retryBriefly(ctx context.Context, call func() error) error {
+	var err error
+	for i := 0; i < 5; i++ {
+		if err = call(); err == nil {
+			return nil
+		}
+		if serr := sleepCtx(ctx, time.Second); serr != nil {
+			return errors.Join(err, serr)
+		}
+	}
+	return err
+}

@@ -1,0 +1,59 @@
+package faults
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// probeClient opens a fresh connection to node n through its client proxy
+// and times one metadata request on it: the path every producer takes. A
+// fresh connection, unlike the cluster's cached probes, also pays any
+// latency or refusal at connect time.
+func probeClient(env Env, n int, timeout time.Duration) (time.Duration, error) {
+	cfg := env.Cluster.SaramaConfig("kafka-chaos-fault-probe")
+	cfg.Net.DialTimeout = timeout
+	cfg.Net.ReadTimeout = timeout
+	cfg.Net.WriteTimeout = timeout
+	b := sarama.NewBroker(env.Cluster.Bootstrap()[n-1])
+	began := time.Now()
+	if err := b.Open(cfg); err != nil {
+		return 0, fmt.Errorf("probe node %d: %w", n, err)
+	}
+	defer func() { _ = b.Close() }()
+	if _, err := b.GetMetadata(sarama.NewMetadataRequest(cfg.Version, env.Topics[:1])); err != nil {
+		return time.Since(began), fmt.Errorf("probe node %d: %w", n, err)
+	}
+	return time.Since(began), nil
+}
+
+// probeAcross opens a connection to node n through its client proxy, runs
+// inject, then sends a metadata request every 100 ms for up to five
+// seconds. It returns how long after inject the connection failed and why
+// (connErr nil: it survived); err reports a probe that could not run.
+func probeAcross(env Env, n int, inject func() error) (lasted time.Duration, connErr, err error) {
+	cfg := env.Cluster.SaramaConfig("kafka-chaos-fault-probe")
+	cfg.Net.ReadTimeout = 3 * time.Second
+	b := sarama.NewBroker(env.Cluster.Bootstrap()[n-1])
+	if err := b.Open(cfg); err != nil {
+		return 0, nil, fmt.Errorf("probe node %d: %w", n, err)
+	}
+	defer func() { _ = b.Close() }()
+	req := sarama.NewMetadataRequest(cfg.Version, env.Topics[:1])
+	// The first request completes the handshake before the fault.
+	if _, err := b.GetMetadata(req); err != nil {
+		return 0, nil, fmt.Errorf("probe node %d before the fault: %w", n, err)
+	}
+	if err := inject(); err != nil {
+		return 0, nil, err
+	}
+	began := time.Now()
+	for time.Since(began) < 5*time.Second {
+		if _, err := b.GetMetadata(req); err != nil {
+			return time.Since(began), err, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return time.Since(began), nil, nil
+}

@@ -1,0 +1,129 @@
+package faults
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+)
+
+// ReplicationCut stops the followers from replicating from the leader while
+// every controller link stays up: the followers stay registered and alive,
+// they just fall behind, and after replica.lag.time.max.ms the leader
+// shrinks every ISR to itself (the classic route to an ISR of one). With
+// min.insync.replicas=2, acks=all writes then fail with NotEnoughReplicas;
+// with 1 they go on, acknowledged by the leader alone. A partition that
+// takes no write keeps its ISR (a follower level with the leader counts as
+// caught up even without fetching), so a slow profile (one synchronous send
+// at a time, each stuck for the ack timeout) shrinks last: the timeout
+// allows for that.
+//
+// Without a Toxic the replication links are cut both ways. With one, it is
+// applied to each follower's fetch link instead: a "timeout" toxic with
+// timeout 0 on the downstream drops the fetch responses while the requests
+// still arrive (a one-way cut, half-open connections that never error), and
+// a "bandwidth" toxic starves the followers below the produce rate.
+type ReplicationCut struct {
+	Toxic         *cluster.Toxic `json:"toxic,omitempty"`
+	ShrinkTimeout time.Duration  `json:"shrink_timeout_ns"`
+
+	leader int
+}
+
+// NewReplicationCut cuts the replication links.
+func NewReplicationCut() *ReplicationCut { return &ReplicationCut{ShrinkTimeout: 75 * time.Second} }
+
+// NewOneWayReplication drops the leader's fetch responses to the followers.
+func NewOneWayReplication() *ReplicationCut {
+	return &ReplicationCut{
+		Toxic:         &cluster.Toxic{Name: "one-way", Type: "timeout", Stream: cluster.Downstream, Attributes: map[string]any{"timeout": 0}},
+		ShrinkTimeout: 75 * time.Second,
+	}
+}
+
+// NewReplicationBandwidth throttles the followers' fetch responses to
+// rateKBps kilobytes per second each.
+func NewReplicationBandwidth(rateKBps int) *ReplicationCut {
+	return &ReplicationCut{
+		Toxic:         &cluster.Toxic{Name: "bandwidth", Type: "bandwidth", Stream: cluster.Downstream, Attributes: map[string]any{"rate": rateKBps}},
+		ShrinkTimeout: 75 * time.Second,
+	}
+}
+
+// Name implements Fault.
+func (f *ReplicationCut) Name() string {
+	if f.Toxic == nil {
+		return "cut-replication"
+	}
+	if f.Toxic.Type == "timeout" {
+		return "one-way-replication"
+	}
+	return f.Toxic.Type + "-replication"
+}
+
+// Prepare finds the leader.
+func (f *ReplicationCut) Prepare(ctx context.Context, env Env) error {
+	leader, err := pinLeader(ctx, env)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	f.leader = leader
+	return nil
+}
+
+// Inject breaks replication and waits until every partition has been
+// seen with an ISR of the leader alone. Not necessarily at once: under a
+// bandwidth limit a partition that stops taking writes (acks=all refused
+// for lack of replicas) lets its followers catch up and rejoin, so ISRs
+// flap, and that flapping is part of what the scenario shows.
+func (f *ReplicationCut) Inject(ctx context.Context, env Env) (Effect, error) {
+	began := time.Now()
+	eff, err := breakReplication(env, f.leader, f.Toxic)
+	if err != nil {
+		return eff, fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	seen := map[string]bool{}
+	shrunk := func(ps []cluster.PartitionState) bool {
+		for _, p := range ps {
+			if isrIsOnly(f.leader)(p) {
+				seen[fmt.Sprintf("%s-%d", p.Topic, p.Partition)] = true
+			}
+		}
+		return len(seen) == len(ps)
+	}
+	ps, err := waitState(ctx, env, cluster.AllNodes(), f.ShrinkTimeout, fmt.Sprintf("every ISR shrunk to [%d] at least once", f.leader), shrunk)
+	if err != nil {
+		return eff, fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	eff.Metrics["shrink_ms"] = time.Since(began).Milliseconds()
+	eff.Observed = append([]string{fmt.Sprintf("every partition seen with ISR [%d] within %s; now:", f.leader, time.Since(began).Round(time.Millisecond))}, describe(ps)...)
+	env.logf("fault %s: every ISR seen as [%d] after %dms", f.Name(), f.leader, eff.Metrics["shrink_ms"])
+	return eff, nil
+}
+
+// Heal restores replication; the followers catch up and rejoin the ISR.
+func (f *ReplicationCut) Heal(ctx context.Context, env Env) error {
+	if err := env.Cluster.Heal(); err != nil {
+		return fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	return nil
+}
+
+// breakReplication cuts (toxic nil) or degrades the replication links
+// between leader and followers, leaving every controller link up.
+func breakReplication(env Env, leader int, toxic *cluster.Toxic) (Effect, error) {
+	fs := followers(leader)
+	eff := Effect{Target: fs, Metrics: map[string]int64{}}
+	if toxic == nil {
+		links := cluster.NodeLinks([]int{leader}, fs, cluster.Internal)
+		eff.Description = fmt.Sprintf("replication links %v cut; controller links up", links)
+		return eff, env.Cluster.Cut(links...)
+	}
+	var links []cluster.Link
+	for _, n := range fs {
+		links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
+	}
+	eff.Description = fmt.Sprintf("toxic %s %v on the %s of followers' fetch links %v; controller links up", toxic.Type, toxic.Attributes, toxic.Stream, links)
+	return eff, env.Cluster.Degrade(*toxic, links...)
+}

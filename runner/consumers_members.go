@@ -1,0 +1,186 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/faults"
+	"github.com/kafka-chaos/kafka-chaos/workload"
+)
+
+// Groups implements faults.Members.
+func (cs *clientSet) Groups() []string {
+	out := make([]string, len(cs.groups))
+	for i, g := range cs.groups {
+		out[i] = g.ID()
+	}
+	return out
+}
+
+// Live implements faults.Members.
+func (cs *clientSet) Live() []faults.Member {
+	var out []faults.Member
+	for _, g := range cs.groups {
+		for _, w := range g.Live() {
+			out = append(out, faults.Member{Group: g.ID(), Name: w.Name()})
+		}
+	}
+	return out
+}
+
+// Join implements faults.Members.
+func (cs *clientSet) Join(ctx context.Context) ([]faults.Member, error) {
+	var out []faults.Member
+	for _, g := range cs.groups {
+		w, err := g.Start()
+		if err != nil {
+			return out, err
+		}
+		out = append(out, faults.Member{Group: g.ID(), Name: w.Name()})
+	}
+	return out, nil
+}
+
+func (cs *clientSet) group(id string) (*consumerGroup, error) {
+	for _, g := range cs.groups {
+		if g.ID() == id {
+			return g, nil
+		}
+	}
+	return nil, fmt.Errorf("no consumer group %s in this scenario", id)
+}
+
+// Signal implements faults.Members.
+func (cs *clientSet) Signal(m faults.Member, sig syscall.Signal) error {
+	g, err := cs.group(m.Group)
+	if err != nil {
+		return err
+	}
+	w := g.Member(m.Name)
+	if w == nil {
+		return fmt.Errorf("no member %s in group %s", m.Name, m.Group)
+	}
+	return w.Signal(sig)
+}
+
+// GroupErrors implements faults.Members.
+func (cs *clientSet) GroupErrors(id string) (int, error) {
+	g, err := cs.group(id)
+	if err != nil {
+		return 0, err
+	}
+	evs, err := g.Events()
+	n := 0
+	for _, e := range evs {
+		if e.Event == workload.EvGroupError {
+			n++
+		}
+	}
+	return n, err
+}
+
+// waitStable waits until every group is stable with all its members.
+func (cs *clientSet) waitStable(ctx context.Context, timeout time.Duration) error {
+	if len(cs.groups) == 0 {
+		return nil
+	}
+	env := faults.Env{Cluster: cs.r.p.Cluster}
+	_, err := faults.WaitGroups(ctx, env, cs.Groups(), timeout, func(_ string, d *sarama.GroupDescription) bool {
+		return d.State == "Stable" && len(d.Members) == cs.c.Members
+	})
+	if err != nil {
+		return fmt.Errorf("consumer groups not stable with %d members: %w", cs.c.Members, err)
+	}
+	cs.r.logf("clients: every consumer group stable with %d members", cs.c.Members)
+	return nil
+}
+
+// drain waits until every group has committed up to the end of its input
+// and nothing in its ledgers has moved for a quiet period (an on-receive
+// application processes what it committed only ProcessLag later), or
+// DrainTimeout passes: what is left unprocessed then shows as loss.
+func (cs *clientSet) drain(ctx context.Context) {
+	if len(cs.groups) == 0 {
+		return
+	}
+	quiet := 3 * time.Second
+	for _, g := range cs.groups {
+		quiet = max(quiet, g.Spec().Consumer.ProcessLag+2*time.Second)
+	}
+	cs.r.logf("phase: drain consumers (up to %s)", cs.c.DrainTimeout)
+	deadline := time.Now().Add(cs.c.DrainTimeout)
+	last, since := int64(-1), time.Now()
+	for {
+		var act int64
+		for _, g := range cs.groups {
+			act += g.Activity()
+		}
+		if act != last {
+			last, since = act, time.Now()
+		}
+		lag, err := cs.lag()
+		if err == nil && lag == 0 && time.Since(since) >= quiet {
+			cs.r.logf("clients: consumers drained")
+			return
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			cs.r.logf("clients: consumers not drained after %s: lag %d (%v)", cs.c.DrainTimeout, lag, err)
+			return
+		}
+		sleep(ctx, 500*time.Millisecond)
+	}
+}
+
+// lag sums, over every group and partition, the messages between the
+// committed offset and the high watermark.
+func (cs *clientSet) lag() (int64, error) {
+	cl, err := sarama.NewClient(cs.r.p.Cluster.Bootstrap(), cs.r.p.Cluster.SaramaConfig("kafka-chaos-drain"))
+	if err != nil {
+		return 0, fmt.Errorf("lag: %w", err)
+	}
+	defer cl.Close()
+	var lag int64
+	for _, g := range cs.groups {
+		topic := g.Spec().Topic
+		parts, err := cl.Partitions(topic)
+		if err != nil {
+			return 0, fmt.Errorf("lag of %s: %w", g.ID(), err)
+		}
+		committed, err := cs.r.p.Cluster.Admin().ListConsumerGroupOffsets(g.ID(), map[string][]int32{topic: parts})
+		if err != nil {
+			return 0, fmt.Errorf("lag of %s: %w", g.ID(), err)
+		}
+		for _, p := range parts {
+			hw, err := cl.GetOffset(topic, p, sarama.OffsetNewest)
+			if err != nil {
+				return 0, fmt.Errorf("lag of %s: %w", g.ID(), err)
+			}
+			off := int64(0)
+			if b := committed.GetBlock(topic, p); b != nil && b.Offset > 0 {
+				off = b.Offset
+			}
+			lag += max(hw-off, 0)
+		}
+	}
+	return lag, nil
+}
+
+// progress is the clients' part of the live progress line.
+func (cs *clientSet) progress() []string {
+	if cs == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range cs.apps {
+		out = append(out, fmt.Sprintf("%s processes=%d", a.Profile().Name, len(a.Workers())))
+	}
+	for _, g := range cs.groups {
+		in := g.input.Progress()
+		out = append(out, fmt.Sprintf("%s members=%d input-acked=%d", g.Spec().Consumer.Name, len(g.Live()), in.Acked))
+	}
+	return out
+}

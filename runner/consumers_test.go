@@ -1,0 +1,45 @@
+package runner
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/workload"
+)
+
+func TestMemberMetricsSumEveryMember(t *testing.T) {
+	evs := []workload.MemberEvent{
+		{Event: workload.EvStart}, {Event: workload.EvSession}, {Event: workload.EvSession},
+		{Event: workload.EvRetry, ID: "a"}, {Event: workload.EvRetry, ID: "a"},
+		{Event: workload.EvSkip, ID: "b", Seq: 2, Partition: 1, Offset: 9},
+		{Event: workload.EvSkip, Err: "value without an id"},
+		{Event: workload.EvDeadLetter, ID: "c"}, {Event: workload.EvDeduped, ID: "d"},
+		{Event: workload.EvGroupError}, {Event: workload.EvStop, Count: 4}, {Event: workload.EvStop, Count: 3},
+	}
+	m, skipped := memberMetrics(evs)
+	want := verify.ConsumerMetrics{Retries: 2, DeadLetterSends: 1, Skips: 2, Deduplicated: 1, GroupErrors: 1, Sessions: 2, AbandonedAtExit: 7}
+	if m != want {
+		t.Errorf("metrics %+v, want %+v", m, want)
+	}
+	if len(skipped) != 1 || skipped[0].ID != "b" || skipped[0].Offset != 9 {
+		t.Errorf("skipped %+v: want only b, at offset 9", skipped)
+	}
+}
+
+func TestClientFailuresNameTheProfile(t *testing.T) {
+	h := verify.Consumer(verify.ConsumerParams{Profile: "c", Expect: verify.ConsumerExpectation{verify.NoProcessingLoss}})
+	ok := reports.ProfileResult{Consumer: &reports.ConsumerResult{Verdict: h}}
+	ok.Profile.Name = "fine"
+	app := reports.ProfileResult{App: &reports.AppResult{MustDeliver: true, Undelivered: 3}}
+	app.Profile.Name = "leaky"
+	measured := reports.ProfileResult{App: &reports.AppResult{Undelivered: 3}}
+	got := clientFailures([]reports.ProfileResult{ok, app, measured})
+	if len(got) != 1 || got[0] != "leaky: every attempted message delivered: 3 not delivered" {
+		t.Fatalf("failures %q", got)
+	}
+	if !errors.Is(app.ClientErr(), reports.ErrUndelivered) {
+		t.Error("ClientErr does not wrap ErrUndelivered")
+	}
+}

@@ -1,0 +1,174 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// profileYAML is a profile file whose topic section holds two lines (4 and
+// 5) and whose producer lines start at line 7.
+func profileYAML(topic, producer string) string {
+	return "profiles:\n  - name: mine\n    topic:\n" + indentYAML(topic, 6) + "    producer:\n" + indentYAML(producer, 6)
+}
+
+const stdTopic = "replication_factor: 3\nmin_insync_replicas: 2"
+
+// scenarioYAML is a scenario file with the fault on line 4, profiles on 5,
+// expect on 6, and further lines from 7.
+func scenarioYAML(fault, profiles, expect string, more ...string) string {
+	return "scenarios:\n  - name: mine\n    labels: [process]\n    fault: " + fault + "\n    profiles: " + profiles +
+		"\n    expect: " + expect + "\n" + indentYAML(strings.Join(more, "\n"), 4)
+}
+
+func indentYAML(lines string, n int) string {
+	if lines == "" {
+		return ""
+	}
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(lines, "\n", "\n"+pad) + "\n"
+}
+
+const (
+	twoProfiles    = "[acks1-async, safe-idempotent]"
+	safeExpectYAML = "{safe-idempotent: [no-acked-loss]}"
+	killFaultYAML  = "{type: leader-kill}"
+)
+
+// TestValidationErrors: each broken file is reported at the right line,
+// naming the field, with a fix.
+func TestValidationErrors(t *testing.T) {
+	for _, c := range validationCases {
+		t.Run(c.name, func(t *testing.T) {
+			err := loadOne(t, c.scenario, c.yaml)
+			path := "scenarios/profiles/mine.yaml"
+			if c.scenario {
+				path = "scenarios/mine.yaml"
+			}
+			want := fmt.Sprintf("%s:%d: ", path, c.line)
+			if c.line == 0 {
+				want = path + ": "
+			}
+			if c.field != "" {
+				want += fmt.Sprintf("field %q: ", c.field)
+			}
+			assertErrorContains(t, err, want, c.fix)
+		})
+	}
+}
+
+// validationCases are broken files, also seeds of FuzzLoadScenario.
+var validationCases = []struct {
+	name, yaml string
+	scenario   bool // a scenario file, else a profile file
+	line       int
+	field      string
+	fix        string
+}{
+	{"acks value", profileYAML(stdTopic, `acks: "2"`), false, 7, "producer.acks", `"2" is not one of 0, 1, all`},
+	{"idempotence with acks=1", profileYAML(stdTopic, "acks: 1\nidempotent: true\nmax_open_requests: 1"), false, 8, "producer.idempotent", "idempotence needs acks: all (this profile has acks: 1): set acks: all, or idempotent: false"},
+	{"idempotence with 5 in flight", profileYAML(stdTopic, "acks: all\nidempotent: true"), false, 8, "producer.idempotent", "set max_open_requests: 1, or idempotent: false"},
+	{"min ISR above RF", profileYAML("replication_factor: 2\nmin_insync_replicas: 3", "acks: all"), false, 5, "topic.min_insync_replicas", "lower it to at most 2 or raise replication_factor"},
+	{"RF above nodes", profileYAML("replication_factor: 4\nmin_insync_replicas: 2", "acks: all"), false, 4, "topic.replication_factor", "is not between 1 and 3"},
+	{"negative duration", profileYAML(stdTopic, "retry_backoff: -100ms"), false, 7, "producer.retry_backoff", "-100ms is negative: durations are 0s or more"},
+	{"number for a duration", profileYAML(stdTopic, "ack_timeout: 10"), false, 7, "producer.ack_timeout", `"10" is not a duration: write a Go duration such as 1.5s`},
+	{"unknown field", profileYAML(stdTopic, "ack: all"), false, 7, "producer.ack", `unknown field (did you mean "acks"?); the fields here are mode, acks, idempotent`},
+	{"mode", profileYAML(stdTopic, "mode: fast"), false, 7, "producer.mode", `"fast" is not one of async, sync`},
+	{"no value", profileYAML(stdTopic, "acks:"), false, 7, "producer.acks", "has no value: write one, or remove the field to take the default"},
+	{"not a number", profileYAML(stdTopic, "retry_max: many"), false, 7, "producer.retry_max", `"many" is not a whole number`},
+	{"field given twice", profileYAML(stdTopic, "acks: all\nacks: 1"), false, 8, "producer.acks", "given twice (also at line 7): keep one"},
+	{"name unusable in a topic", "profiles:\n  - name: my profile\n", false, 2, "name", "it becomes part of a Kafka topic name"},
+	{"name missing", "profiles:\n  - topic: {replication_factor: 3}\n", false, 2, "name", "missing: every profile needs a name"},
+	{"name taken", "profiles:\n  - name: safe-idempotent\n", false, 2, "name", `profile "safe-idempotent" is already defined at profiles/default.yaml:`},
+	{"wrong top-level field", "profile:\n  - name: mine\n", false, 1, "profile", "unknown field: this file holds only profiles: (a list)"},
+	{"empty list", "profiles: []\n", false, 1, "profiles", "write a list with at least one entry"},
+	{"empty file", "# nothing yet\n", false, 0, "", "the file is empty"},
+	{"syntax", "profiles:\n  - name: mine\n    topic: [\n", false, 3, "", "not valid YAML: did not find expected node content"},
+	{"anchor", "profiles:\n  - &p\n    name: mine\n", false, 2, "", "anchors and aliases (&name, *name) are not supported"},
+	{"two documents", "profiles:\n  - name: mine\n---\nprofiles:\n  - name: other\n", false, 3, "", "a second YAML document (after ---): keep one document per file"},
+
+	{"fault type", scenarioYAML("{type: leader-kil}", twoProfiles, safeExpectYAML), true, 4, "fault.type", `"leader-kil" is not one of `},
+	{"fault type typo hint", scenarioYAML("{type: leader-kil}", twoProfiles, safeExpectYAML), true, 4, "fault.type", `(did you mean "leader-kill"?)`},
+	{"fault parameter", scenarioYAML("{type: leader-kill, folower_lag: 1s}", twoProfiles, safeExpectYAML), true, 4, "fault.folower_lag", `leader-kill takes no such parameter: "folower_lag" is not one of follower_lag, move_timeout, signal (did you mean "follower_lag"?)`},
+	{"fault duration", scenarioYAML("{type: leader-kill, follower_lag: 1.5}", twoProfiles, safeExpectYAML), true, 4, "fault.follower_lag", `1.5 is not a duration: write a Go duration such as "1.5s"`},
+	{"fault negative", scenarioYAML("{type: leader-kill, move_timeout: -1s}", twoProfiles, safeExpectYAML), true, 4, "fault.move_timeout", "-1s is negative: use 0s or more"},
+	{"fault signal", scenarioYAML("{type: leader-kill, signal: SIGHUP}", twoProfiles, safeExpectYAML), true, 4, "fault.signal", `"SIGHUP" is not one of SIGKILL, SIGTERM`},
+	{"power target", scenarioYAML("{type: power-loss, target: rack}", twoProfiles, safeExpectYAML, "cluster: {lossy_fs: true}"), true, 4, "fault.target", `"rack" is not one of leader, all, last-replica`},
+	{"power without lossy fs", scenarioYAML("{type: power-loss, target: all}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "power-loss needs the lossy filesystem: add cluster: {lossy_fs: true}"},
+	{"client fault", scenarioYAML("{type: member-crash}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "define this scenario in Go"},
+	{"fixed parameter", scenarioYAML("{type: split-leader-minority, peers: false}", twoProfiles, safeExpectYAML), true, 4, "fault.peers", "split-leader-minority takes no such parameter"},
+	{"fault missing type", scenarioYAML("{signal: SIGKILL}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "missing: use one of"},
+	{"fault missing", "scenarios:\n  - name: mine\n    profiles: [acks1-async]\n", true, 2, "fault", "missing: name the fault, e.g. fault: {type: leader-kill}"},
+	{"unknown profile", scenarioYAML(killFaultYAML, "[acks1-async, safe-idempotnet]", "{acks1-async: [no-acked-loss]}"), true, 5, "profiles", `(did you mean "safe-idempotent"?): define it in a file under profiles/`},
+	{"profile listed twice", scenarioYAML(killFaultYAML, "[acks1-async, acks1-async]", "{acks1-async: [no-acked-loss]}"), true, 5, "profiles", `"acks1-async" is listed twice: keep one`},
+	{"profiles missing", "scenarios:\n  - name: mine\n    fault: {type: leader-kill}\n", true, 2, "profiles", "missing: list the profiles to compare"},
+	{"expect other profile", scenarioYAML(killFaultYAML, twoProfiles, "{acks0-async: [no-acked-loss]}"), true, 6, "expect.acks0-async", "is not among this scenario's profiles (acks1-async, safe-idempotent): add it to profiles, or remove the entry"},
+	{"expect guarantee", scenarioYAML(killFaultYAML, twoProfiles, "{safe-idempotent: [no-loss]}"), true, 6, "expect.safe-idempotent", `"no-loss" is not one of no-acked-loss, no-believed-loss, no-duplicates`},
+	{"expect empty", scenarioYAML(killFaultYAML, twoProfiles, "{safe-idempotent: []}"), true, 6, "expect.safe-idempotent", "a profile that promises nothing has no entry"},
+	{"negative hold", scenarioYAML(killFaultYAML, twoProfiles, safeExpectYAML, "workload: {hold: -1s}"), true, 7, "workload.hold", "-1s is negative: durations are 0s or more"},
+	{"zero hold", scenarioYAML(killFaultYAML, twoProfiles, safeExpectYAML, "workload: {hold: 0s}"), true, 7, "workload.hold", "use e.g. 10s"},
+	{"unreachable min_in_fault", scenarioYAML(killFaultYAML, twoProfiles, safeExpectYAML, "workload: {rate: 10, hold: 2s, min_in_fault: 100}"), true, 7, "workload.min_in_fault", "100 can never be reached: 2 profiles at 10 msg/s for 2s attempt at most 40; lower min_in_fault, or raise rate or hold"},
+	{"messages too small", scenarioYAML(killFaultYAML, twoProfiles, safeExpectYAML, "workload: {message_bytes: 16}"), true, 7, "workload.message_bytes", "16 bytes cannot hold each message's id (<profile>-<sequence>|): use 32 or more"},
+	{"kafka version", scenarioYAML(killFaultYAML, twoProfiles, safeExpectYAML, "cluster: {kafka_version: 3.9}"), true, 7, "cluster.kafka_version", `"3.9" is not a full Kafka version: write x.y.z in quotes`},
+	{"broker setting", scenarioYAML(killFaultYAML, twoProfiles, safeExpectYAML, "cluster: {settings: {num.io.threads: [8]}}"), true, 7, "cluster.settings.num.io.threads", "is a list: write a single value"},
+	{"label", "scenarios:\n  - name: mine\n    labels: [process, \"a,b\"]\n", true, 3, "labels", `"a,b" cannot be a label`},
+	{"scenario name twice", "scenarios:\n  - {name: mine, fault: {type: leader-kill}, profiles: [acks1-async]}\n  - {name: mine, fault: {type: leader-kill}, profiles: [acks1-async]}\n", true, 3, "name", `scenario "mine" is already defined at scenarios/mine.yaml:2`},
+}
+
+// TestAcksAllWithoutIdempotence: allowed, it is what SyncRetries ships.
+func TestAcksAllWithoutIdempotence(t *testing.T) {
+	if err := loadOne(t, false, profileYAML(stdTopic, "acks: all\nidempotent: false")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEveryProblemAtOnce: one file, three problems, three errors in line
+// order.
+func TestEveryProblemAtOnce(t *testing.T) {
+	err := loadOne(t, false, profileYAML("replication_factor: 4\nmin_insync_replicas: x", "acks: 2\nretry_backoff: 1"))
+	var lines []int
+	for _, e := range unjoin(err) {
+		var le *Error
+		if !errors.As(e, &le) {
+			t.Fatalf("%v is not an *Error", e)
+		}
+		lines = append(lines, le.Line)
+	}
+	if fmt.Sprint(lines) != "[4 5 7 8]" {
+		t.Errorf("error lines %v, want [4 5 7 8]; errors:\n%v", lines, err)
+	}
+}
+
+// loadOne loads a profile file, or a scenario file against the shipped
+// profiles, named as Load("scenarios") would name it.
+func loadOne(t *testing.T, scenario bool, data string) error {
+	t.Helper()
+	library := loadLibrary(t)
+	if scenario {
+		_, err := loadScenarios([]source{{"scenarios/mine.yaml", []byte(data)}}, library)
+		return err
+	}
+	shipped, err := readDir("profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = loadProfiles(append(shipped, source{"scenarios/profiles/mine.yaml", []byte(data)}))
+	return err
+}
+
+// assertErrorContains checks that one of err's joined errors contains every
+// part, so that the file:line, the field and the fix belong to one error.
+func assertErrorContains(t *testing.T, err error, parts ...string) {
+	t.Helper()
+	for _, e := range unjoin(err) {
+		found := true
+		for _, p := range parts {
+			found = found && strings.Contains(e.Error(), p)
+		}
+		if found {
+			return
+		}
+	}
+	t.Errorf("no error contains all of %q; got:\n%v", parts, err)
+}

@@ -1,0 +1,145 @@
+package scenarios
+
+import (
+	"reflect"
+	"slices"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/workload"
+)
+
+// profileSpec is a profile as written in profiles/*.yaml: the topic and
+// producer settings in separate sections, as they land in different places
+// (topic configs, the client's config).
+type profileSpec struct {
+	Name        string       `yaml:"name"`
+	Description string       `yaml:"description"`
+	Topic       topicSpec    `yaml:"topic"`
+	Producer    producerSpec `yaml:"producer"`
+}
+
+type topicSpec struct {
+	ReplicationFactor int  `yaml:"replication_factor"`
+	MinInsyncReplicas int  `yaml:"min_insync_replicas"`
+	UncleanElection   bool `yaml:"unclean_leader_election"`
+	FlushMessages     int  `yaml:"flush_messages"`
+	FlushMs           int  `yaml:"flush_ms"`
+}
+
+type producerSpec struct {
+	Mode            workload.Mode `yaml:"mode"`
+	Acks            workload.Acks `yaml:"acks"`
+	Idempotent      bool          `yaml:"idempotent"`
+	RetryMax        int           `yaml:"retry_max"`
+	RetryBackoff    time.Duration `yaml:"retry_backoff"`
+	MaxOpenRequests int           `yaml:"max_open_requests"`
+	AckTimeout      time.Duration `yaml:"ack_timeout"`
+}
+
+// defaultProfile holds what a field left out means: what the cluster and
+// the client do when the setting is not given. Replication factor 3 is the
+// harness cluster's default.replication.factor; min.insync.replicas 1 and
+// unclean election off are Kafka's; the producer values are sarama's
+// NewConfig. A profile that leaves a setting out is thus measured as
+// shipped without it.
+func defaultProfile() profileSpec {
+	return profileSpec{
+		Topic: topicSpec{ReplicationFactor: 3, MinInsyncReplicas: 1},
+		Producer: producerSpec{
+			Mode: workload.Async, Acks: workload.Acks1, RetryMax: 3, RetryBackoff: 100 * time.Millisecond,
+			MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
+		},
+	}
+}
+
+func (s profileSpec) profile() workload.Profile {
+	return workload.Profile{
+		Name: s.Name, Description: s.Description,
+		ReplicationFactor: s.Topic.ReplicationFactor, MinInsyncReplicas: s.Topic.MinInsyncReplicas,
+		UncleanElection: s.Topic.UncleanElection, FlushMessages: s.Topic.FlushMessages, FlushMs: s.Topic.FlushMs,
+		Mode: s.Producer.Mode, Acks: s.Producer.Acks, Idempotent: s.Producer.Idempotent,
+		RetryMax: s.Producer.RetryMax, RetryBackoff: s.Producer.RetryBackoff,
+		MaxOpenRequests: s.Producer.MaxOpenRequests, AckTimeout: s.Producer.AckTimeout,
+	}
+}
+
+var (
+	modes   = []string{string(workload.Async), string(workload.Sync)}
+	ackings = []string{string(workload.Acks0), string(workload.Acks1), string(workload.AcksAll)}
+)
+
+type parsedProfile struct {
+	profile workload.Profile
+	line    int
+}
+
+// profileFile returns the file's profiles, with their problems reported.
+// Broken ones are returned too: the load fails anyway, and a scenario
+// naming one should not add an "unknown profile" to the real problem.
+func (d *decoder) profileFile(data []byte) []parsedProfile {
+	var out []parsedProfile
+	for _, n := range d.entries(data, "profiles") {
+		spec := defaultProfile()
+		at := map[string]*yaml.Node{}
+		d.fields(n, "", reflect.ValueOf(&spec).Elem(), at)
+		p := spec.profile()
+		d.checkProfile(p, at, n)
+		out = append(out, parsedProfile{p, n.Line})
+	}
+	return out
+}
+
+// checkProfile reports settings that sarama or Kafka would refuse, or that
+// could never acknowledge a write.
+func (d *decoder) checkProfile(p workload.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
+	before := len(d.errs)
+	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
+	d.checkName(p.Name, at, entry, "profile")
+	rf, isr := p.ReplicationFactor, p.MinInsyncReplicas
+	switch {
+	case rf < 1 || rf > cluster.Nodes:
+		fail("topic.replication_factor", "%d is not between 1 and %d: the cluster has %d nodes, each holding at most one copy", rf, cluster.Nodes, cluster.Nodes)
+	case isr > rf:
+		fail("topic.min_insync_replicas", "%d is more than replication_factor %d: no write could gather that many copies, so acks=all would never succeed; lower it to at most %d or raise replication_factor", isr, rf, rf)
+	}
+	if isr < 1 {
+		fail("topic.min_insync_replicas", "0 is below 1: Kafka requires at least 1")
+	}
+	if !slices.Contains(modes, string(p.Mode)) {
+		fail("producer.mode", "%s", oneOf(string(p.Mode), modes))
+	}
+	if !slices.Contains(ackings, string(p.Acks)) {
+		fail("producer.acks", "%s", oneOf(string(p.Acks), ackings))
+	}
+	// sarama's idempotent producer refuses any other combination
+	// (config.Validate): the broker dedupes by sequence number, which only
+	// works for acks=all with one request in flight and retries on.
+	if p.Idempotent {
+		if slices.Contains(ackings, string(p.Acks)) && p.Acks != workload.AcksAll {
+			fail("producer.idempotent", "idempotence needs acks: all (this profile has acks: %s): set acks: all, or idempotent: false", p.Acks)
+		}
+		if p.MaxOpenRequests != 1 {
+			fail("producer.idempotent", "idempotence needs max_open_requests: 1 (this profile has %d): set max_open_requests: 1, or idempotent: false", p.MaxOpenRequests)
+		}
+		if p.RetryMax < 1 {
+			fail("producer.idempotent", "idempotence needs retry_max of 1 or more (this profile has 0): set retry_max: 3, or idempotent: false")
+		}
+	}
+	if p.MaxOpenRequests < 1 {
+		fail("producer.max_open_requests", "0 is below 1: the producer needs at least one request in flight")
+	}
+	if p.AckTimeout == 0 {
+		fail("producer.ack_timeout", "0s would make the broker give up on every write at once: use e.g. 10s")
+	}
+	// workload.Validate is the package's own rule book: whatever it adds
+	// later is enforced here too, even before this file learns to say it
+	// better.
+	if len(d.errs) == before {
+		if err := p.Validate(); err != nil {
+			d.fail(entry.Line, "", "%v", err)
+		}
+	}
+}

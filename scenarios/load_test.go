@@ -1,0 +1,141 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/faults"
+	"github.com/kafka-chaos/kafka-chaos/workload"
+)
+
+// TestLoadDirectory loads the files this package ships, as the suite will.
+func TestLoadDirectory(t *testing.T) {
+	got, err := Load(".")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	var names []string
+	for _, s := range got {
+		names = append(names, s.Name)
+		if s.Fault == nil || len(s.Profiles) == 0 || len(s.Labels) == 0 {
+			t.Errorf("%s: fault %v, %d profiles, labels %v: want all three", s.Name, s.Fault, len(s.Profiles), s.Labels)
+		}
+		for _, p := range s.Profiles {
+			if err := p.Validate(); err != nil {
+				t.Errorf("%s: %v", s.Name, err)
+			}
+		}
+	}
+	// File name order, then file order: baseline.yaml, leader-kill.yaml,
+	// power-loss.yaml.
+	want := []string{"baseline-throughput", "baseline-fsync-cost", "leader-kill", "power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("scenarios %v, want %v", names, want)
+	}
+}
+
+// TestProfilesMatchGoPresets compares each profile file entry with the Go
+// preset of the same name.
+func TestProfilesMatchGoPresets(t *testing.T) {
+	library := loadLibrary(t)
+	presets := map[string]workload.Profile{}
+	for _, p := range []workload.Profile{workload.Acks0Async, workload.Acks1Async, workload.SafeIdempotent,
+		workload.SyncRetries, workload.AcksAllMinISR1Unclean, workload.Acks1Unclean} {
+		presets[p.Name] = p
+	}
+	for name, want := range presets {
+		for _, diff := range fieldDiffs(library[name], want) {
+			t.Errorf("profile %s: %s", name, diff)
+		}
+	}
+	// The file words acksall-minisr1 for the power-loss comparison; the
+	// settings must be the preset's.
+	isr1 := workload.AcksAllMinISR1
+	isr1.Description = library[isr1.Name].Description
+	for _, diff := range fieldDiffs(library[isr1.Name], isr1) {
+		t.Errorf("workload.AcksAllMinISR1 differs from the file beyond its description: %s", diff)
+	}
+}
+
+// TestLoadReportsEveryFile checks that problems of several files come back
+// together, each with its own file, and no scenario with them.
+func TestLoadReportsEveryFile(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "profiles", "a.yaml"), "profiles:\n  - name: a\n    producer: {acks: 2}\n")
+	writeFile(t, filepath.Join(dir, "profiles", "b.yml"), "profiles: []\n")
+	writeFile(t, filepath.Join(dir, "x.yaml"), "scenarios:\n  - name: x\n    fault: {type: nope}\n    profiles: [a]\n")
+	got, err := Load(dir)
+	if got != nil {
+		t.Errorf("Load returned %d scenarios with errors", len(got))
+	}
+	for _, want := range []string{
+		filepath.Join(dir, "profiles", "a.yaml") + `:3: field "producer.acks": "2" is not one of 0, 1, all`,
+		filepath.Join(dir, "profiles", "b.yml") + ": scenario and profile files end in .yaml: rename it",
+		filepath.Join(dir, "x.yaml") + `:3: field "fault.type": "nope" is not one of`,
+	} {
+		assertErrorContains(t, err, want)
+	}
+}
+
+// TestReadmeListsEveryFault keeps README.md in step with the registry.
+func TestReadmeListsEveryFault(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range faults.Types() {
+		params, _ := faults.ParamNames(typ)
+		for _, word := range append(params, typ) {
+			if !strings.Contains(string(readme), "`"+word+"`") {
+				t.Errorf("README.md does not mention `%s` (fault type %s)", word, typ)
+			}
+		}
+	}
+}
+
+func TestLoadMissingDirectory(t *testing.T) {
+	if _, err := Load(filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Fatal("Load of a missing directory: no error")
+	}
+}
+
+// loadLibrary parses the shipped profile files.
+func loadLibrary(t testing.TB) map[string]workload.Profile {
+	t.Helper()
+	files, err := readDir("profiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	library, err := loadProfiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return library
+}
+
+// fieldDiffs names the fields in which got and want differ, so that a
+// failed comparison says where instead of printing two large values.
+func fieldDiffs[T any](got, want T) []string {
+	g, w := reflect.ValueOf(got), reflect.ValueOf(want)
+	var diffs []string
+	for i := range g.NumField() {
+		if !reflect.DeepEqual(g.Field(i).Interface(), w.Field(i).Interface()) {
+			diffs = append(diffs, fmt.Sprintf("%s: file %#v, Go %#v", g.Type().Field(i).Name, g.Field(i).Interface(), w.Field(i).Interface()))
+		}
+	}
+	return diffs
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

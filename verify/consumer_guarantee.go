@@ -1,0 +1,122 @@
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ConsumerGuarantee names one property a consumer application promises.
+// The text reads as a sentence in results and violation messages.
+type ConsumerGuarantee string
+
+const (
+	// NoProcessingLoss: every acknowledged message (and every message in
+	// the input log) ends processed or dead-lettered.
+	NoProcessingLoss ConsumerGuarantee = "every acknowledged message processed or dead-lettered"
+	// NoDuplicateEffects: no message has its side effect applied twice.
+	NoDuplicateEffects ConsumerGuarantee = "no duplicate side effects"
+	// SingleOutcome: no message is both processed and dead-lettered.
+	// Copies within the dead-letter topic are counted, not judged: without
+	// a transaction around the publish and the offset commit, a crash
+	// between the two publishes again on re-delivery, and readers of the
+	// dead-letter topic dedupe by id.
+	SingleOutcome ConsumerGuarantee = "no message both processed and dead-lettered"
+)
+
+// ConsumerExpectation is the set of guarantees a consumer profile promises.
+type ConsumerExpectation []ConsumerGuarantee
+
+// Consumer anomaly names: the keys of ConsumerResult.Examples, matching the
+// JSON names of the ConsumerCounts fields.
+const (
+	AnomalyNeverProcessed           = "never_processed"
+	AnomalySkippedAfterFailure      = "skipped_after_failure"
+	AnomalyNotInLog                 = "not_in_log"
+	AnomalyDuplicateEffects         = "duplicate_effects"
+	AnomalyProcessedAndDeadLettered = "processed_and_dead_lettered"
+	AnomalyDeadLetteredTwice        = "dead_lettered_twice"
+	AnomalyUnexpectedOutcome        = "unexpected_outcomes"
+)
+
+// measure returns what breaks g in c: the count, the anomaly whose examples
+// illustrate it, and the noun of a violation message. ok is false for a guarantee this package cannot check.
+func (g ConsumerGuarantee) measure(c ConsumerCounts) (count int, anomaly, noun string, ok bool) {
+	switch g {
+	case NoProcessingLoss:
+		return c.NeverProcessed, AnomalyNeverProcessed, "never processed", true
+	case NoDuplicateEffects:
+		return c.DuplicateEffects, AnomalyDuplicateEffects, "duplicate side effects", true
+	case SingleOutcome:
+		return c.ProcessedAndDeadLettered, AnomalyProcessedAndDeadLettered, "processed and dead-lettered", true
+	}
+	return 0, "", "", false
+}
+
+// ConsumerViolation is one expected consumer guarantee that the run broke.
+type ConsumerViolation struct {
+	Guarantee ConsumerGuarantee
+	Count     int
+	Examples  []string
+}
+
+func (v *ConsumerViolation) Error() string {
+	_, _, noun, ok := v.Guarantee.measure(ConsumerCounts{})
+	if !ok {
+		return fmt.Sprintf("unknown consumer guarantee %q: cannot be checked", string(v.Guarantee))
+	}
+	msg := fmt.Sprintf("%s: %d %s", v.Guarantee, v.Count, noun)
+	if len(v.Examples) > 0 {
+		msg += " (e.g. " + strings.Join(v.Examples, ", ") + ")"
+	}
+	return msg
+}
+
+// Err returns nil when every expected guarantee held, otherwise one
+// *ConsumerViolation per broken guarantee, joined.
+func (r ConsumerResult) Err() error {
+	vs := r.violated()
+	if len(vs) == 0 {
+		return nil
+	}
+	errs := make([]error, len(vs))
+	for i, v := range vs {
+		errs[i] = v
+	}
+	return errors.Join(errs...)
+}
+
+func (r ConsumerResult) violated() []*ConsumerViolation {
+	var vs []*ConsumerViolation
+	for i, g := range r.Expected {
+		if slices.Contains(r.Expected[:i], g) {
+			continue
+		}
+		n, anomaly, _, ok := g.measure(r.Counts)
+		switch {
+		case !ok:
+			vs = append(vs, &ConsumerViolation{Guarantee: g})
+		case n > 0:
+			vs = append(vs, &ConsumerViolation{Guarantee: g, Count: n, Examples: slices.Clone(r.Examples[anomaly])})
+		}
+	}
+	return vs
+}
+
+// judge fills Status, Reason and Violations from the rest of r.
+func (r *ConsumerResult) judge() {
+	vs := r.violated()
+	r.Violations = nil
+	for _, v := range vs {
+		r.Violations = append(r.Violations, v.Error())
+	}
+	switch {
+	case len(vs) > 0:
+		r.Status, r.Reason = Fail, ""
+	case r.Counts.Required == 0:
+		r.Status, r.Reason = Unknown, "no acknowledged input message: nothing to consume"
+	default:
+		r.Status, r.Reason = Pass, ""
+	}
+}

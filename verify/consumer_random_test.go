@@ -1,0 +1,152 @@
+package verify
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/ledger"
+)
+
+// plantConsumer builds a clean consumer run and plants a random number of
+// every consumer anomaly at random, disjoint messages, with the counts and
+// examples the verifier must report. Every choice comes from seed.
+func plantConsumer(seed int64) (ConsumerParams, ConsumerCounts, map[string][]string) {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x636f6e73))
+	n := 200 + rng.IntN(2000)
+	h := newConsumerHistory(n, 1+rng.IntN(8))
+	pool := rng.Perm(n)
+	take := func() []int64 {
+		k := rng.IntN(11)
+		out := make([]int64, k)
+		for i := range out {
+			out[i] = int64(pool[i])
+		}
+		pool = pool[k:]
+		return out
+	}
+	var (
+		unprocessed, skipped, notInLog, dup = take(), take(), take(), take()
+		dead, both, deadTwice, unknownInLog = take(), take(), take(), take()
+		unknownAbsent                       = take()
+		c                                   = ConsumerCounts{Required: n - len(unknownAbsent)}
+		neverProcessed                      = slices.Concat(unprocessed, skipped, notInLog, unknownInLog)
+	)
+	h.unprocess(unprocessed...)
+	h.skip(skipped...)
+	h.drop(notInLog...)
+	h.unprocess(notInLog...)
+	for _, s := range dup {
+		for range 1 + rng.IntN(3) {
+			h.effects = append(h.effects, h.rec(s))
+			c.DuplicateEffects++
+		}
+	}
+	h.deadLetter(dead...)
+	for _, s := range both {
+		h.dead = append(h.dead, h.rec(s))
+	}
+	h.deadLetter(deadTwice...)
+	for _, s := range deadTwice {
+		for range 1 + rng.IntN(2) {
+			h.dead = append(h.dead, h.rec(s))
+			c.DeadLetterCopies++
+		}
+	}
+	for _, s := range unknownInLog {
+		h.entry(s).Status = ledger.Unknown
+		h.unprocess(s)
+	}
+	for _, s := range unknownAbsent {
+		h.entry(s).Status = ledger.Pending
+		h.drop(s)
+		h.unprocess(s)
+	}
+	var unexpected []sample
+	for i := range rng.IntN(6) {
+		u := sample{seq: rng.Int64N(int64(n) * 2), id: fmt.Sprintf("u-%d", i)}
+		unexpected = append(unexpected, u)
+		r := ledger.Record{ID: u.id, Seq: u.seq}
+		switch rng.IntN(3) {
+		case 0:
+			h.effects = append(h.effects, r)
+		case 1:
+			h.dead = append(h.dead, r)
+		default:
+			h.effects, h.dead = append(h.effects, r), append(h.dead, r)
+		}
+	}
+	for _, rs := range [][]ledger.Record{h.records, h.effects, h.dead} {
+		rng.Shuffle(len(rs), func(i, j int) { rs[i], rs[j] = rs[j], rs[i] })
+	}
+
+	c.DeadLettered = len(dead) + len(both) + len(deadTwice)
+	c.Processed = c.Required - len(neverProcessed) - len(dead) - len(deadTwice)
+	c.NeverProcessed = len(neverProcessed)
+	c.SkippedAfterFailure = len(skipped)
+	c.NotInLog = len(notInLog)
+	c.Effects = len(h.effects)
+	c.DuplicatedIDs = len(dup)
+	c.ProcessedAndDeadLettered = len(both)
+	c.UnexpectedOutcomes = len(unexpected)
+
+	ex := map[string][]string{}
+	for name, seqs := range map[string][]int64{
+		AnomalyNeverProcessed: neverProcessed, AnomalySkippedAfterFailure: skipped, AnomalyNotInLog: notInLog,
+		AnomalyDuplicateEffects: dup, AnomalyDeadLetteredTwice: deadTwice, AnomalyProcessedAndDeadLettered: both,
+	} {
+		seqs = slices.Sorted(slices.Values(seqs))
+		for _, s := range seqs[:min(len(seqs), maxExamples)] {
+			ex[name] = append(ex[name], id(s))
+		}
+	}
+	slices.SortFunc(unexpected, func(a, b sample) int { return cmp.Or(cmp.Compare(a.seq, b.seq), cmp.Compare(a.id, b.id)) })
+	for _, u := range unexpected[:min(len(unexpected), maxExamples)] {
+		ex[AnomalyUnexpectedOutcome] = append(ex[AnomalyUnexpectedOutcome], u.id)
+	}
+	if len(ex) == 0 {
+		ex = nil
+	}
+	return h.params(allConsumer...), c, ex
+}
+
+func checkPlantedConsumer(t *testing.T, seed int64) {
+	t.Helper()
+	p, want, examples := plantConsumer(seed)
+	got := Consumer(p)
+	if got.Counts != want {
+		t.Fatalf("seed %d: counts:\n got %+v\nwant %+v", seed, got.Counts, want)
+	}
+	if !reflect.DeepEqual(got.Examples, examples) {
+		t.Fatalf("seed %d: examples:\n got %v\nwant %v", seed, got.Examples, examples)
+	}
+	broken := 0
+	for _, n := range []int{want.NeverProcessed, want.DuplicateEffects, want.ProcessedAndDeadLettered} {
+		if n > 0 {
+			broken++
+		}
+	}
+	status := Pass
+	if broken > 0 {
+		status = Fail
+	}
+	if got.Status != status || len(got.Violations) != broken {
+		t.Fatalf("seed %d: status %q with violations %q, want %q with %d", seed, got.Status, got.Violations, status, broken)
+	}
+}
+
+func TestConsumerRandomPlanted(t *testing.T) {
+	for seed := range int64(200) {
+		checkPlantedConsumer(t, seed)
+	}
+}
+
+func FuzzConsumer(f *testing.F) {
+	for _, seed := range []int64{0, 1, 42, 1 << 40, -7} {
+		f.Add(seed)
+	}
+	f.Fuzz(checkPlantedConsumer)
+}

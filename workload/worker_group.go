@@ -1,0 +1,145 @@
+package workload
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Group runs a consumer group application as worker processes, one per
+// member, all sharing the group's effect store.
+type Group struct {
+	bin      string
+	dir      string
+	template WorkerSpec
+	mu       sync.Mutex
+	members  []*Worker
+}
+
+// NewGroup prepares a group. template is every member's spec but for Name
+// and Ledger; the effect store goes to dir.
+func NewGroup(bin, dir string, template WorkerSpec) *Group {
+	template.Role = RoleConsume
+	template.Effects = filepath.Join(dir, template.Consumer.Name+".effects.jsonl")
+	return &Group{bin: bin, dir: dir, template: template}
+}
+
+// ID is the consumer group id.
+func (g *Group) ID() string { return g.template.Group }
+
+// Spec returns the members' common spec.
+func (g *Group) Spec() WorkerSpec { return g.template }
+
+// Start starts one more member.
+func (g *Group) Start() (*Worker, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	s := g.template
+	s.Name = fmt.Sprintf("%s-m%d", s.Consumer.Name, len(g.members)+1)
+	s.Ledger = filepath.Join(g.dir, s.Name+".jsonl")
+	w, err := StartWorker(g.bin, s)
+	if err != nil {
+		return nil, err
+	}
+	g.members = append(g.members, w)
+	return w, nil
+}
+
+// Members returns every member ever started, oldest first.
+func (g *Group) Members() []*Worker {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]*Worker(nil), g.members...)
+}
+
+// Live returns the members whose process has not exited, oldest first.
+func (g *Group) Live() []*Worker {
+	var out []*Worker
+	for _, w := range g.Members() {
+		if !w.Exited() {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Member returns the member with that name, or nil.
+func (g *Group) Member(name string) *Worker {
+	for _, w := range g.Members() {
+		if w.Name() == name {
+			return w
+		}
+	}
+	return nil
+}
+
+// Stop ends every live member with SIGTERM (SIGKILL after timeout), all at
+// once.
+func (g *Group) Stop(timeout time.Duration) { stopAll(g.Live(), timeout) }
+
+// Kill SIGKILLs every live member.
+func (g *Group) Kill() { stopAll(g.Live(), 0) }
+
+// Err reports members that failed on their own.
+func (g *Group) Err() error { return workersErr(g.Members()) }
+
+// Events returns every member's events, member by member.
+func (g *Group) Events() ([]MemberEvent, error) {
+	var out []MemberEvent
+	for _, w := range g.Members() {
+		err := ReadJournal(w.Spec.Ledger, func(e MemberEvent) { out = append(out, e) })
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Effects returns the group's effect store.
+func (g *Group) Effects() ([]Effect, error) { return ReadEffects(g.template.Effects) }
+
+// Activity is the total size of the group's ledgers: it stops growing
+// once no member processes, retries or reports anything.
+func (g *Group) Activity() int64 {
+	var n int64
+	for _, p := range append([]string{g.template.Effects}, ledgers(g.Members())...) {
+		if st, err := os.Stat(p); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
+}
+
+func ledgers(ws []*Worker) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Spec.Ledger
+	}
+	return out
+}
+
+// stopAll stops workers concurrently; timeout 0 kills them outright.
+func stopAll(ws []*Worker, timeout time.Duration) {
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Go(func() {
+			if timeout == 0 {
+				w.Kill()
+				return
+			}
+			w.Stop(timeout)
+		})
+	}
+	wg.Wait()
+}
+
+func workersErr(ws []*Worker) error {
+	var errs []error
+	for _, w := range ws {
+		errs = append(errs, w.Err())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,155 @@
+package workload
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/ledger"
+)
+
+func TestClientPresetsAreValid(t *testing.T) {
+	for _, p := range ClientProfiles {
+		if err := p.Validate(); err != nil {
+			t.Errorf("preset %s: %v", p.Name, err)
+		}
+	}
+	bad := SafeClient
+	bad.Exit = "whenever"
+	if bad.Validate() == nil {
+		t.Error("unknown exit mode accepted")
+	}
+}
+
+func TestJournalSkipsATornLastLineOnly(t *testing.T) {
+	type rec struct{ N int }
+	var got []int
+	collect := func(r rec) { got = append(got, r.N) }
+	if err := scanJournal(strings.NewReader("{\"N\":1}\n\n{\"N\":2}\n{\"N\":"), "j", collect); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[1] != 2 {
+		t.Fatalf("read %v, want [1 2]", got)
+	}
+	if err := scanJournal(strings.NewReader("{\"N\":1}\nnot json\n{\"N\":2}\n"), "j", collect); err == nil {
+		t.Fatal("a corrupt line in the middle was accepted")
+	}
+}
+
+func TestProducerLedgerFoldsAttemptsAndOutcomes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.jsonl")
+	j, err := OpenJournal(path, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []appRecord{
+		{ID: "a-1", Seq: 1, Attempt: true, Believed: true, At: 1},
+		{ID: "a-2", Seq: 2, Attempt: true, Believed: true, At: 2},
+		{ID: "a-3", Seq: 3, Attempt: true, At: 3},
+		{ID: "a-1", Status: ledger.Acked, Partition: 2, Offset: 7, Believed: true, At: 4},
+		{ID: "a-3", Status: ledger.Failed, Partition: 0, Offset: -1, Err: "not leader", At: 5},
+		{ID: "a-2", Resend: true, Err: "shutting down", At: 6},
+	} {
+		if err := j.Append(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Append(appRecord{ID: "late"}); err != ErrJournalClosed {
+		t.Fatalf("append after close: %v, want ErrJournalClosed", err)
+	}
+	es, resends, err := ReadProducerLedgers(path)
+	if err != nil || resends != 1 {
+		t.Fatalf("resends %d, err %v; want 1, nil", resends, err)
+	}
+	if len(es) != 3 {
+		t.Fatalf("%d entries, want 3", len(es))
+	}
+	if e := es[0]; e.Status != ledger.Acked || e.Partition != 2 || e.Offset != 7 || !e.Believed {
+		t.Errorf("a-1: %+v", e)
+	}
+	if e := es[1]; e.Status != ledger.Pending || !e.Believed {
+		t.Errorf("a-2 (process exited before its outcome) must stay pending and believed: %+v", e)
+	}
+	if e := es[2]; e.Status != ledger.Failed || e.Believed || e.Error != "not leader" {
+		t.Errorf("a-3: %+v", e)
+	}
+}
+
+// fakeWorker writes a shell script that stands in for the worker binary.
+func fakeWorker(t *testing.T, body string) (string, WorkerSpec) {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "worker.sh")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	spec := WorkerSpec{
+		Role: RoleProduce, Name: "w1", Brokers: []string{"localhost:1"}, Topic: "t",
+		Ledger: filepath.Join(dir, "w1.jsonl"), Producer: &SafeClient, Rate: 10, Size: 64,
+	}
+	return bin, spec
+}
+
+func TestWorkerStoppedOrKilledByTheHarnessIsNotAnError(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL, syscall.SIGSTOP} {
+		bin, spec := fakeWorker(t, "exec sleep 30")
+		w, err := StartWorker(bin, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch sig {
+		case syscall.SIGKILL:
+			w.Kill()
+		case syscall.SIGSTOP:
+			// Stop must get a stalled process out too.
+			if err := w.Signal(syscall.SIGSTOP); err != nil {
+				t.Fatal(err)
+			}
+			w.Stop(5 * time.Second)
+		default:
+			w.Stop(5 * time.Second)
+		}
+		if !w.Exited() || w.Err() != nil {
+			t.Errorf("%s: exited=%v err=%v", sig, w.Exited(), w.Err())
+		}
+		if len(w.Signals()) == 0 {
+			t.Errorf("%s: no signal recorded", sig)
+		}
+	}
+}
+
+func TestWorkerFailingOnItsOwnIsAnError(t *testing.T) {
+	bin, spec := fakeWorker(t, "echo broken >&2; exit 1")
+	w, err := StartWorker(bin, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-w.Done()
+	if w.Err() == nil {
+		t.Fatal("exit 1 not reported")
+	}
+	if b, _ := os.ReadFile(w.LogPath); !bytes.Contains(b, []byte("broken")) {
+		t.Errorf("worker log %q lacks its stderr", b)
+	}
+	if _, err := os.Stat(spec.Ledger + ".spec.json"); err != nil {
+		t.Errorf("spec not written next to the ledger: %v", err)
+	}
+}
+
+func TestWorkerMainRejectsABadSpec(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "spec.json")
+	if err := WriteSpec(path, WorkerSpec{Role: "dance", Name: "x", Brokers: []string{"b"}, Topic: "t", Ledger: "l"}); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	if code := WorkerMain([]string{"-spec", path}, &stderr); code != ExitFailed || !strings.Contains(stderr.String(), "dance") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+}
