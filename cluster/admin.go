@@ -172,7 +172,44 @@ func (c *Cluster) CreateTopic(ctx context.Context, spec TopicSpec) error {
 	if err := c.admin.CreateTopic(spec.Name, detail, false); err != nil {
 		return fmt.Errorf("create topic %s: %w", spec.Name, err)
 	}
-	return c.WaitHealthy(ctx, []string{spec.Name}, 30*time.Second)
+	if err := c.WaitHealthy(ctx, []string{spec.Name}, 30*time.Second); err != nil {
+		return err
+	}
+	return c.ensurePreferredLeaders(ctx, spec, 30*time.Second)
+}
+
+// ensurePreferredLeaders moves leadership to each partition's first replica
+// where the controller chose another (it does when that node was not yet
+// ready to lead, e.g. just after the cluster started): a scenario's "leader"
+// must be one broker for every profile.
+func (c *Cluster) ensurePreferredLeaders(ctx context.Context, spec TopicSpec, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		ps, err := c.Partitions(spec.Name)
+		if err != nil {
+			return err
+		}
+		var off []int32
+		for _, p := range ps {
+			if int(p.Partition) < len(spec.Replicas) && p.Leader != spec.Replicas[p.Partition][0] {
+				off = append(off, p.Partition)
+			}
+		}
+		if len(off) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("topic %s: partitions %v not led by their preferred replica after %s", spec.Name, off, timeout)
+		}
+		if _, err := c.admin.ElectLeaders(sarama.PreferredElection, map[string][]int32{spec.Name: off}); err != nil {
+			c.logf("topic %s: preferred election for %v: %v (retrying)", spec.Name, off, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // PartitionState is one partition as the cluster metadata shows it.
