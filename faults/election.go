@@ -2,6 +2,7 @@ package faults
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -22,8 +23,8 @@ func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []cluster.
 		return nil
 	}
 	var res map[string]map[int32]*sarama.PartitionResult
-	err := retryBriefly(ctx, func() (err error) {
-		res, err = env.Cluster.Admin().ElectLeaders(sarama.UncleanElection, req)
+	err := withAdmin(ctx, env, followers(f.leader), func(adm sarama.ClusterAdmin) (err error) {
+		res, err = adm.ElectLeaders(sarama.UncleanElection, req)
 		return err
 	})
 	if err != nil {
@@ -32,7 +33,11 @@ func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []cluster.
 	var lines []string
 	for t, parts := range res {
 		for p, r := range parts {
-			lines = append(lines, fmt.Sprintf("ElectLeaders(UNCLEAN) %s-%d: %v", t, p, r.ErrorCode))
+			outcome := "elected"
+			if !errors.Is(r.ErrorCode, sarama.ErrNoError) {
+				outcome = r.ErrorCode.Error()
+			}
+			lines = append(lines, fmt.Sprintf("ElectLeaders(UNCLEAN) %s-%d: %s", t, p, outcome))
 		}
 	}
 	sort.Strings(lines)
@@ -53,8 +58,8 @@ func (f *ISRLeaderLoss) enableUnclean(ctx context.Context, env Env, ps []cluster
 		entry := map[string]sarama.IncrementalAlterConfigsEntry{
 			"unclean.leader.election.enable": {Operation: sarama.IncrementalAlterConfigsOperationSet, Value: &on},
 		}
-		err := retryBriefly(ctx, func() error {
-			return env.Cluster.Admin().IncrementalAlterConfig(sarama.TopicResource, p.Topic, entry, false)
+		err := withAdmin(ctx, env, followers(f.leader), func(adm sarama.ClusterAdmin) error {
+			return adm.IncrementalAlterConfig(sarama.TopicResource, p.Topic, entry, false)
 		})
 		if err != nil {
 			return fmt.Errorf("isr leader loss: enable unclean election on %s: %w", p.Topic, err)

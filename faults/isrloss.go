@@ -75,8 +75,8 @@ func (f *ISRLeaderLoss) Prepare(ctx context.Context, env Env) error {
 	f.unclean, f.minISR = map[string]bool{}, map[string]int{}
 	for _, t := range env.Topics {
 		var entries []sarama.ConfigEntry
-		err := retryBriefly(ctx, func() (err error) {
-			entries, err = env.Cluster.Admin().DescribeConfig(sarama.ConfigResource{
+		err := withAdmin(ctx, env, cluster.AllNodes(), func(adm sarama.ClusterAdmin) (err error) {
+			entries, err = adm.DescribeConfig(sarama.ConfigResource{
 				Type: sarama.TopicResource, Name: t, ConfigNames: []string{"unclean.leader.election.enable", "min.insync.replicas"},
 			})
 			return err

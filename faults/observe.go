@@ -122,8 +122,8 @@ func pinLeader(ctx context.Context, env Env) (int, error) {
 	}
 	if len(drift) > 0 {
 		env.logf("leadership drifted before the fault (%v): electing the preferred leaders again", drift)
-		err := retryBriefly(ctx, func() error {
-			_, err := env.Cluster.Admin().ElectLeaders(sarama.PreferredElection, drift)
+		err := withAdmin(ctx, env, cluster.AllNodes(), func(adm sarama.ClusterAdmin) error {
+			_, err := adm.ElectLeaders(sarama.PreferredElection, drift)
 			return err
 		})
 		if err != nil {
@@ -154,4 +154,25 @@ func retryBriefly(ctx context.Context, call func() error) error {
 		}
 	}
 	return err
+}
+
+// withAdmin runs call on a fresh admin client bootstrapped from the given
+// nodes only, retrying briefly. The cluster's shared admin client caches
+// which broker takes controller requests (in KRaft a random one) and keeps
+// sending to it after it died, timing out until its next metadata refresh
+// minutes later; a fresh client asks a live node.
+func withAdmin(ctx context.Context, env Env, nodes []int, call func(sarama.ClusterAdmin) error) error {
+	all := env.Cluster.Bootstrap()
+	addrs := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		addrs = append(addrs, all[n-1])
+	}
+	return retryBriefly(ctx, func() error {
+		adm, err := sarama.NewClusterAdmin(addrs, env.Cluster.SaramaConfig("kafka-chaos-fault-admin"))
+		if err != nil {
+			return fmt.Errorf("admin client: %w", err)
+		}
+		defer func() { _ = adm.Close() }()
+		return call(adm)
+	})
 }
