@@ -80,3 +80,21 @@ func (c *Cluster) PowerOff(ctx context.Context, nodes ...int) (map[int]int64, er
 	wg.Wait()
 	return unsynced, errors.Join(errs...)
 }
+
+// SetDiskFull fills node n's log directory (every write and allocation then
+// fails with ENOSPC, after what was written so far is made durable) or frees
+// it again.
+func (c *Cluster) SetDiskFull(ctx context.Context, n int, full bool) error {
+	if c.cfg.LossyFS == "" {
+		return ErrNoLossyFS
+	}
+	state := map[bool]string{true: "on", false: "off"}[full]
+	code, out, err := c.Exec(ctx, n, lossyBin, "ctl", "-socket", lossySocket, "full", state)
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return fmt.Errorf("disk full %s on node %d: exit %d: %s", state, n, code, strings.TrimSpace(out))
+	}
+	return nil
+}

@@ -22,6 +22,7 @@ var registry = map[string]builder{
 	"leader-kill":            fields(NewLeaderKill, signals),
 	"leader-term":            fields(NewLeaderTerm, hide("signal")),
 	"leader-pause":           fields(NewLeaderPause),
+	"disk-full":              fields(NewDiskFull),
 	"controller-kill":        fields(NewControllerKill, signals),
 	"rolling-restart":        fields(NewRollingRestart, signals),
 	"power-loss":             arg("target", PowerLeader, NewPowerLoss, oneOf("target", PowerLeader, PowerAll, PowerLastReplica)),

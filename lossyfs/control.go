@@ -15,6 +15,7 @@ import (
 type Controller interface {
 	Drop() error
 	SyncAll() error
+	SetFull(full bool) error
 	Tear(frac float64) (int, error)
 	UnsyncedBytes() int64
 }
@@ -85,6 +86,11 @@ func runCommand(c Controller, args []string) (string, error) {
 		return "", c.Drop()
 	case "sync-all":
 		return "", c.SyncAll()
+	case "full":
+		if len(args) != 2 || (args[1] != "on" && args[1] != "off") {
+			return "", errors.New("full: want full on|off")
+		}
+		return "", c.SetFull(args[1] == "on")
 	case "unsynced":
 		return strconv.FormatInt(c.UnsyncedBytes(), 10), nil
 	case "tear":
@@ -99,7 +105,7 @@ func runCommand(c Controller, args []string) (string, error) {
 		n, err := c.Tear(frac)
 		return strconv.Itoa(n), err
 	}
-	return "", fmt.Errorf("unknown command %q (want drop, unsynced, sync-all, tear [frac], ping)", args[0])
+	return "", fmt.Errorf("unknown command %q (want drop, unsynced, sync-all, full on|off, tear [frac], ping)", args[0])
 }
 
 // Control sends one command to the control socket at path and returns the

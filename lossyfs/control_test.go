@@ -19,6 +19,10 @@ func (f *fakeCtl) Tear(frac float64) (int, error) {
 	return 3, nil
 }
 func (f *fakeCtl) UnsyncedBytes() int64 { return 42 }
+func (f *fakeCtl) SetFull(full bool) error {
+	f.calls = append(f.calls, "full="+map[bool]string{true: "on", false: "off"}[full])
+	return nil
+}
 
 func TestControlProtocol(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "ctl.sock")

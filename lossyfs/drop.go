@@ -158,3 +158,20 @@ func (o *Overlay) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// SetFull switches the disk-full mode. Turning it on first makes everything
+// written so far durable, atomically with refusing new writes: a full disk
+// still holds what the page cache had, so when the application then exits
+// (Kafka halts when its only log directory fails) that is a process crash,
+// not a power cut.
+func (o *Overlay) SetFull(full bool) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if full {
+		if err := o.syncTree(o.root); err != nil {
+			return err
+		}
+	}
+	o.full = full
+	return nil
+}

@@ -29,6 +29,9 @@ func (o *Overlay) WriteAt(n *Node, data []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, syscall.EINVAL
 	}
+	if o.full {
+		return 0, syscall.ENOSPC
+	}
 	if err := o.openBacking(n); err != nil {
 		return 0, err
 	}
@@ -93,6 +96,9 @@ func (o *Overlay) Allocate(n *Node, off, length int64, keepSize bool) error {
 	defer o.mu.Unlock()
 	if n.kind != kindFile {
 		return syscall.EISDIR
+	}
+	if o.full {
+		return syscall.ENOSPC
 	}
 	if off < 0 || length <= 0 {
 		return syscall.EINVAL

@@ -106,6 +106,14 @@ func (f *FS) SyncAll() error {
 	return f.ov.SyncAll()
 }
 
+// SetFull switches the disk-full mode (see Overlay.SetFull).
+func (f *FS) SetFull(full bool) error {
+	f.ctl.Lock()
+	defer f.ctl.Unlock()
+	f.flushKernel()
+	return f.ov.SetFull(full)
+}
+
 // Tear persists torn last writes (see Overlay.Tear); follow with Drop.
 func (f *FS) Tear(frac float64) (int, error) {
 	f.ctl.Lock()

@@ -93,6 +93,9 @@ type Overlay struct {
 	trash   *Node
 	nextID  uint64
 	nodes   map[uint64]*Node
+	// full makes every write and allocation fail with ENOSPC, as on a disk
+	// with no free block left.
+	full bool
 }
 
 // New opens an overlay over the directory backing. A trash directory left

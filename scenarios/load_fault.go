@@ -71,10 +71,14 @@ func (d *decoder) fault(n, entry *yaml.Node, lossyFS bool) faults.Fault {
 	if _, ok := f.(faults.ClientFault); ok {
 		d.fail(typ.Line, "fault.type", "%s acts on consumer group members, which scenario files cannot describe yet: define this scenario in Go (scenarios/clients.go)", typ.Value)
 	}
-	// A power cut only drops what sits unsynced on the lossy filesystem;
-	// on a plain disk the fault takes no effect and the run proves nothing.
-	if _, ok := f.(*faults.PowerLoss); ok && !lossyFS {
-		d.fail(typ.Line, "fault.type", "power-loss needs the lossy filesystem: add cluster: {lossy_fs: true}")
+	// A power cut only drops what sits unsynced on the lossy filesystem,
+	// and only that filesystem can fill up on demand: on a plain disk these
+	// faults take no effect and the run proves nothing.
+	switch f.(type) {
+	case *faults.PowerLoss, *faults.DiskFull:
+		if !lossyFS {
+			d.fail(typ.Line, "fault.type", "%s needs the lossy filesystem: add cluster: {lossy_fs: true}", typ.Value)
+		}
 	}
 	return f
 }

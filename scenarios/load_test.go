@@ -30,9 +30,9 @@ func TestLoadDirectory(t *testing.T) {
 			}
 		}
 	}
-	// File name order, then file order: baseline.yaml, leader-kill.yaml,
+	// File name order, then file order: baseline.yaml, disk-full.yaml, leader-kill.yaml,
 	// power-loss.yaml.
-	want := []string{"baseline-throughput", "baseline-fsync-cost", "leader-kill", "power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9"}
+	want := []string{"baseline-throughput", "baseline-fsync-cost", "disk-full-leader", "leader-kill", "power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("scenarios %v, want %v", names, want)
 	}
