@@ -2,7 +2,7 @@
 // directory and drives it.
 //
 //	lossyfs mount -backing DIR -mount DIR [-socket PATH] [-on-exit sync|drop]
-//	lossyfs ctl -socket PATH drop|unsynced|sync-all|tear [frac]|ping
+//	lossyfs ctl -socket PATH drop|unsynced|sync-all|full on|off|tear [frac]|ping
 //
 // mount runs in the foreground until SIGTERM/SIGINT. On those signals it
 // syncs everything first by default, because a clean shutdown of a real
@@ -31,7 +31,7 @@ func main() {
 
 const usage = `usage:
   lossyfs mount -backing DIR -mount DIR [-socket PATH] [-allow-other=true] [-on-exit sync|drop] [-debug]
-  lossyfs ctl -socket PATH drop|unsynced|sync-all|tear [frac]|ping`
+  lossyfs ctl -socket PATH drop|unsynced|sync-all|full on|off|tear [frac]|ping`
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
