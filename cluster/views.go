@@ -13,15 +13,23 @@ import (
 // metadata, so a fault that isolates a node must read the cluster's state
 // from the other side; asking every node would let the stale one answer.
 func (c *Cluster) PartitionsFrom(nodes []int, topics ...string) ([]PartitionState, error) {
+	resp, err := c.metadataFromAny(nodes, topics)
+	if err != nil {
+		return nil, err
+	}
+	return partitionStates(resp)
+}
+
+// metadataFromAny asks the nodes in order and returns the first answer.
+func (c *Cluster) metadataFromAny(nodes []int, topics []string) (*sarama.MetadataResponse, error) {
 	req := sarama.NewMetadataRequest(c.saramaVer, topics)
 	var errs []error
 	for _, n := range nodes {
 		resp, err := c.metadataFrom(n, req)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+		if err == nil {
+			return resp, nil
 		}
-		return partitionStates(resp)
+		errs = append(errs, err)
 	}
 	return nil, errors.Join(append(errs, fmt.Errorf("none of nodes %v answered a metadata request", nodes))...)
 }
@@ -62,20 +70,14 @@ func partitionStates(resp *sarama.MetadataResponse) ([]PartitionState, error) {
 // not go through the shared admin client, which may be stuck on the very
 // node that just stopped.
 func (c *Cluster) BrokersFrom(nodes []int, topics ...string) ([]int32, error) {
-	req := sarama.NewMetadataRequest(c.saramaVer, topics)
-	var errs []error
-	for _, n := range nodes {
-		resp, err := c.metadataFrom(n, req)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		ids := make([]int32, 0, len(resp.Brokers))
-		for _, b := range resp.Brokers {
-			ids = append(ids, b.ID())
-		}
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		return ids, nil
+	resp, err := c.metadataFromAny(nodes, topics)
+	if err != nil {
+		return nil, err
 	}
-	return nil, errors.Join(append(errs, fmt.Errorf("none of nodes %v answered a metadata request", nodes))...)
+	ids := make([]int32, 0, len(resp.Brokers))
+	for _, b := range resp.Brokers {
+		ids = append(ids, b.ID())
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids, nil
 }
