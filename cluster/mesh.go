@@ -165,22 +165,6 @@ func (c *Cluster) startMesh(ctx context.Context) error {
 	return nil
 }
 
-// Links returns every link of the mesh.
-func Links() []Link {
-	var ls []Link
-	for n := 1; n <= Nodes; n++ {
-		ls = append(ls, Link{From: Client, To: n, Kind: ClientLink})
-	}
-	for i := 1; i <= Nodes; i++ {
-		for j := 1; j <= Nodes; j++ {
-			if i != j {
-				ls = append(ls, Link{From: i, To: j, Kind: Internal}, Link{From: i, To: j, Kind: Controller})
-			}
-		}
-	}
-	return ls
-}
-
 func (c *Cluster) setEnabled(links []Link, enabled bool) error {
 	var errs []error
 	for _, l := range links {

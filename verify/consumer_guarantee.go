@@ -1,12 +1,5 @@
 package verify
 
-import (
-	"errors"
-	"fmt"
-	"slices"
-	"strings"
-)
-
 // ConsumerGuarantee names one property a consumer application promises.
 // The text reads as a sentence in results and violation messages.
 type ConsumerGuarantee string
@@ -62,44 +55,17 @@ type ConsumerViolation struct {
 }
 
 func (v *ConsumerViolation) Error() string {
-	_, _, noun, ok := v.Guarantee.measure(ConsumerCounts{})
-	if !ok {
-		return fmt.Sprintf("unknown consumer guarantee %q: cannot be checked", string(v.Guarantee))
-	}
-	msg := fmt.Sprintf("%s: %d %s", v.Guarantee, v.Count, noun)
-	if len(v.Examples) > 0 {
-		msg += " (e.g. " + strings.Join(v.Examples, ", ") + ")"
-	}
-	return msg
+	return violationText[ConsumerGuarantee, ConsumerCounts]("consumer guarantee", v.Guarantee, v.Count, v.Examples)
 }
 
 // Err returns nil when every expected guarantee held, otherwise one
 // *ConsumerViolation per broken guarantee, joined.
-func (r ConsumerResult) Err() error {
-	vs := r.violated()
-	if len(vs) == 0 {
-		return nil
-	}
-	errs := make([]error, len(vs))
-	for i, v := range vs {
-		errs[i] = v
-	}
-	return errors.Join(errs...)
-}
+func (r ConsumerResult) Err() error { return joinViolations(r.violated()) }
 
 func (r ConsumerResult) violated() []*ConsumerViolation {
 	var vs []*ConsumerViolation
-	for i, g := range r.Expected {
-		if slices.Contains(r.Expected[:i], g) {
-			continue
-		}
-		n, anomaly, _, ok := g.measure(r.Counts)
-		switch {
-		case !ok:
-			vs = append(vs, &ConsumerViolation{Guarantee: g})
-		case n > 0:
-			vs = append(vs, &ConsumerViolation{Guarantee: g, Count: n, Examples: slices.Clone(r.Examples[anomaly])})
-		}
+	for _, b := range breaches(r.Expected, r.Counts, r.Examples) {
+		vs = append(vs, &ConsumerViolation{Guarantee: b.g, Count: b.count, Examples: b.examples})
 	}
 	return vs
 }

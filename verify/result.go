@@ -1,10 +1,5 @@
 package verify
 
-import (
-	"errors"
-	"slices"
-)
-
 // Status is the verdict on one profile.
 type Status string
 
@@ -74,33 +69,14 @@ type Result struct {
 
 // Err returns nil when every expected guarantee held, otherwise one
 // *Violation per broken guarantee, joined.
-func (r Result) Err() error {
-	vs := r.violated()
-	if len(vs) == 0 {
-		return nil
-	}
-	errs := make([]error, len(vs))
-	for i, v := range vs {
-		errs[i] = v
-	}
-	return errors.Join(errs...)
-}
+func (r Result) Err() error { return joinViolations(r.violated()) }
 
 // violated lists broken guarantees in the order they were expected,
 // ignoring repeats.
 func (r Result) violated() []*Violation {
 	var vs []*Violation
-	for i, g := range r.Expected {
-		if Expectation(r.Expected[:i]).Has(g) {
-			continue
-		}
-		n, anomaly, _, ok := g.measure(r.Counts)
-		switch {
-		case !ok:
-			vs = append(vs, &Violation{Guarantee: g})
-		case n > 0:
-			vs = append(vs, &Violation{Guarantee: g, Count: n, Examples: slices.Clone(r.Examples[anomaly])})
-		}
+	for _, b := range breaches(r.Expected, r.Counts, r.Examples) {
+		vs = append(vs, &Violation{Guarantee: b.g, Count: b.count, Examples: b.examples})
 	}
 	return vs
 }
