@@ -3,6 +3,10 @@ SHELL := /bin/bash
 GO ?= go
 # Scenario selection by Ginkgo label expression, e.g. LABELS='process && !nightly'.
 LABELS ?=
+# Profiles (names from scenarios/profiles/*.yaml, comma-separated) added to
+# every scenario file's comparison, e.g. PROFILES=mine.
+PROFILES ?=
+export KAFKA_CHAOS_PROFILES ?= $(PROFILES)
 # make repeat: which scenario, how many times.
 SCENARIO ?= leader-kill
 N ?= 5
@@ -24,7 +28,7 @@ ifneq ($(shell pgrep -x dockerd),)
 export TESTCONTAINERS_HOST_OVERRIDE ?= localhost
 endif
 
-.PHONY: all test unit smoke chaos report bench images-offline docker-up clean lint
+.PHONY: all test unit smoke chaos report bench bench-cluster time-start images-offline docker-up clean lint
 all: lint test
 
 ## test: unit tests, then the smoke scenarios against a real cluster
@@ -50,9 +54,17 @@ report:
 repeat:
 	KAFKA_CHAOS_REPEAT=$(N) $(GO) test -v -count=1 -timeout 240m . $(GINKGO_FLAGS) -ginkgo.focus='$(SCENARIO)'
 
-## bench: verifier benchmarks (one million messages)
+## bench: verifier benchmarks (one million messages, no cluster)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./verify
+
+## bench-cluster: on a real cluster, audit and verify one million messages (production and cluster start untimed)
+bench-cluster:
+	$(GO) test -run '^$$' -bench BenchmarkAudit1M -benchtime 1x -benchmem -timeout 30m .
+
+## time-start: start a three-node cluster N times, print how long each took to be ready, remove it
+time-start:
+	for i in $$(seq $(N)); do $(GO) run ./cmd/kafka-chaos up -hold 1ms | grep cluster_start_seconds || exit 1; done
 
 ## images-offline: build the Kafka and toxiproxy images without a registry
 images-offline:

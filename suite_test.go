@@ -26,7 +26,21 @@ const runsRoot = "reports/runs"
 
 // scenarioFiles are read before any cluster starts: a broken file stops the
 // run at once, with every problem listed by file and line.
-var scenarioFiles, scenarioFilesErr = scenarios.Load("scenarios")
+var scenarioFiles, scenarioFilesErr = loadFiles("scenarios")
+
+// loadFiles reads the scenario files and adds the profiles named in
+// KAFKA_CHAOS_PROFILES (make chaos PROFILES=...) to each of them.
+func loadFiles(dir string) ([]runner.Scenario, error) {
+	ss, err := scenarios.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	ss, err = scenarios.WithProfiles(dir, ss, scenarios.ProfileNames(os.Getenv("KAFKA_CHAOS_PROFILES")))
+	if err != nil {
+		return nil, fmt.Errorf("KAFKA_CHAOS_PROFILES: %w", err)
+	}
+	return ss, nil
+}
 
 func TestKafkaChaos(t *testing.T) {
 	if scenarioFilesErr != nil {
@@ -87,11 +101,14 @@ func repeats() int {
 	return n
 }
 
-var _ = Describe("scenarios", func() {
+// The scenarios run in order, grouped by the cluster they need, so that
+// each configuration starts one cluster for all its scenarios (Pool); a
+// failed scenario does not stop the next.
+var _ = Describe("scenarios", Ordered, ContinueOnFailure, func() {
 	n := repeats()
 	// The files, then the scenarios only Go can describe (applications run
 	// as worker processes).
-	for _, s := range append(scenarioFiles, scenarios.All()...) {
+	for _, s := range byCluster(append(scenarioFiles, scenarios.All()...)) {
 		for i := 1; i <= n; i++ {
 			name := s.Name
 			if n > 1 {
@@ -103,6 +120,26 @@ var _ = Describe("scenarios", func() {
 		}
 	}
 })
+
+// byCluster orders the scenarios by cluster configuration, the groups in
+// the order they first appear, each keeping its scenarios' order.
+func byCluster(ss []runner.Scenario) []runner.Scenario {
+	var keys []string
+	groups := map[string][]runner.Scenario{}
+	for _, s := range ss {
+		// fmt prints maps sorted by key: equal specs print alike.
+		k := fmt.Sprint(s.Cluster)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], s)
+	}
+	var out []runner.Scenario
+	for _, k := range keys {
+		out = append(out, groups[k]...)
+	}
+	return out
+}
 
 var _ = AfterSuite(func() {
 	if result == nil || repeats() == 1 || len(result.Scenarios) == 0 {

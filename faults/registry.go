@@ -26,7 +26,7 @@ var registry = map[string]builder{
 	"controller-kill":        fields(NewControllerKill, signals),
 	"rolling-restart":        fields(NewRollingRestart, signals),
 	"power-loss":             arg("target", PowerLeader, NewPowerLoss, oneOf("target", PowerLeader, PowerAll, PowerLastReplica)),
-	"isr-shrink-leader-loss": arg("election", ElectByTimer, NewISRLeaderLoss, oneOf("election", ElectByTimer, ElectByAdmin), signals),
+	"isr-shrink-leader-loss": arg("election", ElectByTimer, NewISRLeaderLoss, oneOf("election", ElectByTimer, ElectByConfig, ElectByAdmin), signals),
 	"isolate-leader-peers":   fields(NewIsolatePeers, hide("peers", "clients")),
 	"isolate-leader-clients": fields(NewIsolateClients, hide("peers", "clients")),
 	"split-leader-minority":  fields(NewSplit, hide("peers", "clients")),

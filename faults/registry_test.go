@@ -52,6 +52,12 @@ func TestRegistryParams(t *testing.T) {
 	if f, err := Build("bandwidth-replication", Params{"rate_kbps": 8}); err != nil || !reflect.DeepEqual(f, NewReplicationBandwidth(8)) {
 		t.Errorf("bandwidth-replication: %#v, %v", f, err)
 	}
+	// Every election mode, the topic's own setting (config) included.
+	for _, e := range []string{ElectByConfig, ElectByTimer, ElectByAdmin} {
+		if f, err := Build("isr-shrink-leader-loss", Params{"election": e}); err != nil || !reflect.DeepEqual(f, NewISRLeaderLoss(e)) {
+			t.Errorf("isr-shrink-leader-loss, election %s: %#v, %v", e, f, err)
+		}
+	}
 	if f, err := Build("member-crash", Params{"replace": false}); err != nil || f.(*MemberFault).Replace {
 		t.Errorf("member-crash: %#v, %v", f, err)
 	}

@@ -102,28 +102,61 @@ func ClusterGroups(r *Run) []ClusterGroup {
 type ProfileConfig struct {
 	Name, Description string
 	Profile, Client   []KV
+	// Consumer is set for a consumer-group application, whose Profile and
+	// Client are those of the producer feeding its input topic.
+	Consumer *ConsumerConfig
+}
+
+// ConsumerConfig is what a consumer-group application adds to its input
+// producer's settings.
+type ConsumerConfig struct {
+	Description string
+	// Group is every group and application setting its members ran with.
+	Group []KV
+	// Failures is the processing-failure injection, keyed by scenario:
+	// its seed is the scenario's, so it differs from one to the next.
+	Failures []KV
 }
 
 // ProfileConfigs lists every profile's configuration in matrix order.
 func ProfileConfigs(r *Run) []ProfileConfig {
 	var out []ProfileConfig
-	seen := map[string]bool{}
+	index := map[string]int{}
 	for _, s := range r.Scenarios {
 		for _, p := range s.Profiles {
-			if seen[p.Profile.Name] {
-				continue
+			i, seen := index[p.Profile.Name]
+			if !seen {
+				i = len(out)
+				index[p.Profile.Name] = i
+				out = append(out, profileConfig(p))
 			}
-			seen[p.Profile.Name] = true
-			out = append(out, ProfileConfig{
-				Name: p.Profile.Name, Description: p.Profile.Description,
-				Profile: slices.DeleteFunc(flatten(p.Profile), func(kv KV) bool {
-					return kv.Key == "name" || kv.Key == "description"
-				}),
-				Client: flatten(p.ClientConfig),
-			})
+			if c := out[i].Consumer; c != nil && p.Consumer != nil {
+				c.Failures = append(c.Failures, KV{s.Name, compact(flatten(p.Consumer.Failures))})
+			}
 		}
 	}
 	return out
+}
+
+func profileConfig(p ProfileResult) ProfileConfig {
+	// An application's behaviour is part of its client configuration,
+	// whether or not the runner recorded it there too.
+	client := map[string]string{}
+	maps.Copy(client, p.ClientConfig)
+	if p.App != nil {
+		maps.Copy(client, p.App.Behaviour)
+	}
+	pc := ProfileConfig{
+		Name: p.Profile.Name, Description: p.Profile.Description,
+		Profile: slices.DeleteFunc(flatten(p.Profile), func(kv KV) bool {
+			return kv.Key == "name" || kv.Key == "description"
+		}),
+		Client: flatten(client),
+	}
+	if c := p.Consumer; c != nil {
+		pc.Consumer = &ConsumerConfig{Description: c.Consumer.Description, Group: flatten(c.ClientConfig)}
+	}
+	return pc
 }
 
 // Timeout is one timeout or timing that shaped a scenario.
@@ -144,8 +177,8 @@ func isTimeout(key string) bool {
 }
 
 // Timeouts lists, per scenario, the fault's timeouts, the workload's
-// phases, the broker's detection settings and each profile's client
-// timeouts.
+// phases, the broker's detection settings, each profile's client timeouts
+// and each consumer group's.
 func Timeouts(r *Run) []Timeout {
 	var out []Timeout
 	add := func(s, where string, kvs []KV, all bool) {
@@ -164,20 +197,33 @@ func Timeouts(r *Run) []Timeout {
 			{"recovery took", seconds(s.Fault.RecoverySeconds)},
 		}, true)
 		add(s.Name, "broker", flatten(s.Cluster.Settings), false)
-		out = append(out, clientTimeouts(s)...)
+		out = append(out, clientTimeouts(s, "profile", func(p ProfileResult) map[string]string { return p.ClientConfig })...)
+		out = append(out, clientTimeouts(s, "consumer group", func(p ProfileResult) map[string]string {
+			if p.Consumer == nil {
+				return nil
+			}
+			return p.Consumer.ClientConfig
+		})...)
 	}
 	return out
 }
 
-// clientTimeouts lists the profiles' client timeouts of a scenario, one row
-// per distinct value: most are shared by every profile and would otherwise
-// repeat once per profile.
-func clientTimeouts(s Scenario) []Timeout {
+// clientTimeouts lists the timeouts in one client config of each profile
+// of a scenario (who names them: "profile", "consumer group"), one row per
+// distinct value: most are shared by every profile and would otherwise
+// repeat once per profile. config returns nil for a profile without one.
+func clientTimeouts(s Scenario, who string, config func(ProfileResult) map[string]string) []Timeout {
 	type kv struct{ key, value string }
 	users := map[kv][]string{}
 	var order []kv
+	clients := 0
 	for _, p := range s.Profiles {
-		for _, e := range flatten(p.ClientConfig) {
+		cfg := config(p)
+		if cfg == nil {
+			continue
+		}
+		clients++
+		for _, e := range flatten(cfg) {
 			if !isTimeout(e.Key) {
 				continue
 			}
@@ -191,9 +237,9 @@ func clientTimeouts(s Scenario) []Timeout {
 	slices.SortStableFunc(order, func(a, b kv) int { return strings.Compare(a.key, b.key) })
 	var out []Timeout
 	for _, k := range order {
-		where := "profiles " + strings.Join(users[k], ", ")
-		if len(users[k]) == len(s.Profiles) {
-			where = "every profile"
+		where := who + "s " + strings.Join(users[k], ", ")
+		if len(users[k]) == clients {
+			where = "every " + who
 		}
 		out = append(out, Timeout{s.Name, where, KV{k.key, k.value}})
 	}

@@ -49,3 +49,13 @@ func run(id string, seed int64, scenarios ...Scenario) *Run {
 }
 
 var noLoss = verify.Expectation{verify.NoAckedLoss, verify.NoBelievedLoss}
+
+// wantIn reports each of wants that the rendered file lacks.
+func wantIn(t *testing.T, file, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s lacks %q", file, w)
+		}
+	}
+}

@@ -35,6 +35,7 @@ type view struct {
 	Clusters  []ClusterGroup
 	Profiles  []ProfileConfig
 	Timeouts  []Timeout
+	Time      TimeTable
 	Counts    map[string]int
 }
 
@@ -47,6 +48,10 @@ type scenarioView struct {
 	// ChartURI embeds the same SVG in the HTML, which must stand alone.
 	ChartFile string
 	ChartURI  htmltemplate.URL
+	// Apps and Consumers are the scenario's client applications (nil
+	// when it ran none): what each did beyond the profile table.
+	Apps      []appRow
+	Consumers []consumerRow
 }
 
 // RenderDir reads dir/results.json and renders the reports next to it.
@@ -97,7 +102,7 @@ func Render(dir string, r *Run) error {
 func newView(r *Run) (*view, map[string][]byte, error) {
 	v := &view{
 		Run: r, Matrix: BuildMatrix(r), Rec: Recommend(r), Clusters: ClusterGroups(r),
-		Profiles: ProfileConfigs(r), Timeouts: Timeouts(r), Counts: map[string]int{},
+		Profiles: ProfileConfigs(r), Timeouts: Timeouts(r), Time: Timings(r), Counts: map[string]int{},
 	}
 	v.Advice = v.Rec.Sentences(offeredRate(r))
 	colours := map[string]int{}
@@ -122,6 +127,7 @@ func newView(r *Run) (*view, map[string][]byte, error) {
 				{"effect seen", seconds(f.EffectAt)}, {"healed", seconds(f.HealedAt)},
 				{"recovered", seconds(f.RecoveredAt)}, {"recovery took", seconds(f.RecoverySeconds)},
 			},
+			Apps: appRows(s), Consumers: consumerRows(s),
 		})
 	}
 	return v, charts, nil

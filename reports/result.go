@@ -49,20 +49,42 @@ type Scenario struct {
 	Name   string `json:"name"`
 	Status Status `json:"status"`
 	// Reason explains a fail or invalid status.
-	Reason      string            `json:"reason,omitempty"`
-	Cluster     cluster.Info      `json:"cluster"`
-	Fault       FaultRecord       `json:"fault"`
-	Workload    WorkloadRecord    `json:"workload"`
-	Profiles    []ProfileResult   `json:"profiles"`
-	Timeline    []Sample          `json:"timeline"`
-	Phases      map[string]string `json:"phases,omitempty"`
-	WallSeconds float64           `json:"wall_seconds"`
+	Reason   string          `json:"reason,omitempty"`
+	Cluster  cluster.Info    `json:"cluster"`
+	Fault    FaultRecord     `json:"fault"`
+	Workload WorkloadRecord  `json:"workload"`
+	Profiles []ProfileResult `json:"profiles"`
+	Timeline []Sample        `json:"timeline"`
+	// Phases are the steps of the run in order, each with its start; a
+	// step lasts until the next one starts, the last until WallSeconds.
+	Phases      []Phase `json:"phases,omitempty"`
+	WallSeconds float64 `json:"wall_seconds"`
 	// Repeat numbers the repetitions of a scenario run several times in one
 	// run (make repeat); 0 when it ran once.
 	Repeat int `json:"repeat,omitempty"`
 	// Seed is set when the scenario ran with another seed than the run's:
 	// shards merged from runs seeded differently keep their own.
 	Seed int64 `json:"seed,omitempty"`
+}
+
+// Phase names, in the order a run goes through them. Drain only runs
+// with consumer groups.
+const (
+	PhaseSetup    = "setup"
+	PhaseWarmup   = "warm-up"
+	PhasePrepare  = "prepare"
+	PhaseFault    = "fault"
+	PhaseRecovery = "recovery"
+	PhaseAfter    = "after"
+	PhaseDrain    = "drain"
+	PhaseAudit    = "audit"
+)
+
+// Phase is the start of one step of a scenario run, in seconds from the
+// scenario's base time.
+type Phase struct {
+	Name      string  `json:"name"`
+	StartedAt float64 `json:"started_at"`
 }
 
 // FaultRecord is what was injected, when, and what the cluster showed. All

@@ -40,6 +40,16 @@ type run struct {
 
 func (r *run) since() float64 { return time.Since(r.base).Seconds() }
 
+// phase marks the start of a step of the run: logged, and kept in the
+// result, where the report reads how long each step took.
+func (r *run) phase(name, detail string) {
+	r.res.Phases = append(r.res.Phases, reports.Phase{Name: name, StartedAt: r.since()})
+	if detail != "" {
+		name += " (" + detail + ")"
+	}
+	r.logf("phase: %s", name)
+}
+
 func (r *run) logf(format string, args ...any) {
 	if r.p.Logf != nil {
 		r.p.Logf("[%6.1fs %s] "+format, append([]any{r.since(), r.s.Name}, args...)...)
@@ -73,6 +83,7 @@ func Run(ctx context.Context, p Params) (reports.Scenario, error) {
 }
 
 func (r *run) execute(ctx context.Context) error {
+	r.phase(reports.PhaseSetup, "topics and clients")
 	leader := 1 + rand.New(rand.NewPCG(uint64(r.p.Seed), 0)).IntN(cluster.Nodes)
 	if err := r.createTopics(ctx, leader); err != nil {
 		return err
@@ -112,7 +123,7 @@ func (r *run) execute(ctx context.Context) error {
 		faultErr = r.fault(ctx, env)
 	}
 
-	r.logf("phase: after (%s), then drain", r.s.After)
+	r.phase(reports.PhaseAfter, r.s.After.String())
 	sleep(ctx, r.s.After)
 	stopProducing()
 	wg.Wait()
@@ -134,15 +145,16 @@ func (r *run) execute(ctx context.Context) error {
 // healed cluster.
 func (r *run) fault(ctx context.Context, env faults.Env) (err error) {
 	f := r.s.Fault
-	r.logf("phase: warm-up (%s)", r.s.Warmup)
+	r.phase(reports.PhaseWarmup, r.s.Warmup.String())
 	sleep(ctx, r.s.Warmup)
+	r.phase(reports.PhasePrepare, fmt.Sprintf("health check, prepare, then %s", r.s.Lead))
 	if err := env.Cluster.WaitHealthy(ctx, r.topics, 30*time.Second); err != nil {
 		return fmt.Errorf("before fault: %w", err)
 	}
 	r.res.Fault.PreparedAt = r.since()
 	defer func() {
 		r.res.Fault.HealedAt = r.since()
-		r.logf("phase: heal")
+		r.phase(reports.PhaseRecovery, "heal, then wait for every ISR")
 		if herr := f.Heal(context.WithoutCancel(ctx), env); herr != nil {
 			err = errors.Join(err, fmt.Errorf("heal: %w", herr))
 			return
@@ -160,7 +172,7 @@ func (r *run) fault(ctx context.Context, env faults.Env) (err error) {
 		return fmt.Errorf("prepare fault: %w", err)
 	}
 	sleep(ctx, r.s.Lead)
-	r.logf("phase: inject %s", f.Name())
+	r.phase(reports.PhaseFault, f.Name())
 	r.res.Fault.InjectedAt = r.since()
 	eff, err := f.Inject(ctx, env)
 	r.res.Fault.Effect = eff
@@ -245,7 +257,7 @@ func sleep(ctx context.Context, d time.Duration) {
 
 // verify audits every topic and judges every profile.
 func (r *run) verify(ctx context.Context) error {
-	r.logf("phase: audit")
+	r.phase(reports.PhaseAudit, "")
 	cfg := r.p.Cluster.SaramaConfig("kafka-chaos-auditor")
 	for i, pr := range r.producers {
 		prof := r.s.Profiles[i]

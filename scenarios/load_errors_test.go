@@ -116,7 +116,8 @@ var validationCases = []struct {
 	{"scenario name twice", "scenarios:\n  - {name: mine, fault: {type: leader-kill}, profiles: [acks1-async]}\n  - {name: mine, fault: {type: leader-kill}, profiles: [acks1-async]}\n", true, 3, "name", `scenario "mine" is already defined at scenarios/mine.yaml:2`},
 }
 
-// TestAcksAllWithoutIdempotence: allowed, it is what SyncRetries ships.
+// TestAcksAllWithoutIdempotence: allowed, it is what acksall-sync-retries
+// (profiles/default.yaml) ships.
 func TestAcksAllWithoutIdempotence(t *testing.T) {
 	if err := loadOne(t, false, profileYAML(stdTopic, "acks: all\nidempotent: false")); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/workload"
@@ -30,34 +31,68 @@ func TestLoadDirectory(t *testing.T) {
 			}
 		}
 	}
-	// File name order, then file order: baseline.yaml, disk-full.yaml, leader-kill.yaml,
-	// power-loss.yaml.
-	want := []string{"baseline-throughput", "baseline-fsync-cost", "disk-full-leader", "leader-kill", "power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9"}
+	// File name order, then file order: baseline.yaml, disk-full.yaml, isr.yaml,
+	// leader-kill.yaml, network.yaml, power-loss.yaml, process.yaml.
+	want := []string{
+		"baseline-throughput", "baseline-fsync-cost",
+		"disk-full-leader",
+		"isr-shrink-leader-loss", "isr-shrink-leader-loss-kafka-3.9", "isr-shrink-unclean-timer", "isr-shrink-unclean-admin",
+		"leader-kill",
+		"isolate-leader-peers", "isolate-leader-clients", "split-leader-minority", "bridge", "cut-replication",
+		"one-way-replication", "bandwidth-replication", "latency-leader", "resets-clients",
+		"power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9",
+		"leader-term", "leader-pause", "rolling-restart", "controller-kill",
+	}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("scenarios %v, want %v", names, want)
 	}
 }
 
-// TestProfilesMatchGoPresets compares each profile file entry with the Go
-// preset of the same name.
-func TestProfilesMatchGoPresets(t *testing.T) {
-	library := loadLibrary(t)
-	presets := map[string]workload.Profile{}
-	for _, p := range []workload.Profile{workload.Acks0Async, workload.Acks1Async, workload.SafeIdempotent,
-		workload.SyncRetries, workload.AcksAllMinISR1Unclean, workload.Acks1Unclean} {
-		presets[p.Name] = p
+// TestSafeIdempotentMatchesFile: the consumer scenarios feed their groups
+// from workload.SafeIdempotent while scenario files use safe-idempotent of
+// profiles/default.yaml; the two must not drift.
+func TestSafeIdempotentMatchesFile(t *testing.T) {
+	want := workload.SafeIdempotent
+	got, ok := loadLibrary(t)[want.Name]
+	if !ok {
+		t.Fatalf("no profile %s under profiles/", want.Name)
 	}
-	for name, want := range presets {
-		for _, diff := range fieldDiffs(library[name], want) {
-			t.Errorf("profile %s: %s", name, diff)
+	for _, diff := range fieldDiffs(got, want) {
+		t.Errorf("profile %s: %s", want.Name, diff)
+	}
+}
+
+// TestProfileFields: every field of a profile file lands in its own
+// workload.Profile field, including the settings the shipped library words
+// (sync, acks 0 written as a YAML number, unclean election, flush policy);
+// an entry with nothing but a name gets the documented defaults.
+func TestProfileFields(t *testing.T) {
+	data := `profiles:
+  - name: every-field
+    description: "all set"
+    topic: {replication_factor: 2, min_insync_replicas: 2, unclean_leader_election: true, flush_messages: 1, flush_ms: 500}
+    producer: {mode: sync, acks: 0, retry_max: 7, retry_backoff: 1.5s, max_open_requests: 2, ack_timeout: 30s}
+  - name: defaults
+`
+	got, err := loadProfiles([]source{{"profiles/mine.yaml", []byte(data)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []workload.Profile{
+		{
+			Name: "every-field", Description: "all set",
+			ReplicationFactor: 2, MinInsyncReplicas: 2, UncleanElection: true, FlushMessages: 1, FlushMs: 500,
+			Mode: workload.Sync, Acks: workload.Acks0, RetryMax: 7, RetryBackoff: 1500 * time.Millisecond,
+			MaxOpenRequests: 2, AckTimeout: 30 * time.Second,
+		},
+		{
+			Name: "defaults", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: workload.Async, Acks: workload.Acks1,
+			RetryMax: 3, RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
+		},
+	} {
+		for _, diff := range fieldDiffs(got[want.Name], want) {
+			t.Errorf("profile %s: %s", want.Name, diff)
 		}
-	}
-	// The file words acksall-minisr1 for the power-loss comparison; the
-	// settings must be the preset's.
-	isr1 := workload.AcksAllMinISR1
-	isr1.Description = library[isr1.Name].Description
-	for _, diff := range fieldDiffs(library[isr1.Name], isr1) {
-		t.Errorf("workload.AcksAllMinISR1 differs from the file beyond its description: %s", diff)
 	}
 }
 

@@ -2,7 +2,10 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -44,15 +47,19 @@ func Audit(ctx context.Context, p AuditParams) ([]ledger.Record, error) {
 		return nil, fmt.Errorf("audit %s: consumer: %w", p.Topic, err)
 	}
 	defer consumer.Close()
-	var out []ledger.Record
-	for _, part := range parts {
-		recs, err := auditPartition(ctx, cl, consumer, p, part)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, recs...)
+	// The partitions are read at once; each keeps its log order, and the
+	// result lists them one after another.
+	recs := make([][]ledger.Record, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Go(func() { recs[i], errs[i] = auditPartition(ctx, cl, consumer, p, part) })
 	}
-	return out, nil
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(recs...), nil
 }
 
 func auditPartition(ctx context.Context, cl sarama.Client, consumer sarama.Consumer, p AuditParams, part int32) ([]ledger.Record, error) {

@@ -46,9 +46,12 @@ func TestClassify(t *testing.T) {
 }
 
 func TestProfileValidate(t *testing.T) {
-	for _, p := range DefaultProfiles {
+	acks1 := Profile{Name: "acks1", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: Async, Acks: Acks1, RetryMax: 3, MaxOpenRequests: 5}
+	acks0Sync := acks1
+	acks0Sync.Name, acks0Sync.Mode, acks0Sync.Acks = "acks0-sync", Sync, Acks0
+	for _, p := range []Profile{SafeIdempotent, acks1, acks0Sync} {
 		if err := p.Validate(); err != nil {
-			t.Errorf("preset %s: %v", p.Name, err)
+			t.Errorf("profile %s: %v", p.Name, err)
 		}
 	}
 	bad := SafeIdempotent
@@ -56,7 +59,7 @@ func TestProfileValidate(t *testing.T) {
 	if err := bad.Validate(); err == nil {
 		t.Error("idempotence with acks=1 was accepted")
 	}
-	bad = Acks1Async
+	bad = acks1
 	bad.MinInsyncReplicas = 4
 	if err := bad.Validate(); err == nil {
 		t.Error("min.insync.replicas above the replication factor was accepted")

@@ -1,0 +1,46 @@
+package reports
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+)
+
+func TestTimings(t *testing.T) {
+	phases := func(at ...float64) []Phase {
+		names := []string{PhaseSetup, PhaseWarmup, PhasePrepare, PhaseFault, PhaseRecovery, PhaseAfter, PhaseAudit}
+		var out []Phase
+		for i, a := range at {
+			out = append(out, Phase{Name: names[i], StartedAt: a})
+		}
+		return out
+	}
+	r := &Run{Scenarios: []Scenario{
+		{Name: "fresh", Cluster: cluster.Info{StartSeconds: 15}, Phases: phases(0, 1, 6, 8, 20, 30, 35), WallSeconds: 40},
+		{Name: "reused", Cluster: cluster.Info{StartSeconds: 15, Reused: true}, Phases: phases(0, 2, 7, 9, 49, 51, 53), WallSeconds: 55},
+		{Name: "old", WallSeconds: 10},
+	}}
+	tt := Timings(r)
+	want := map[string][]float64{
+		// setup, warm-up, prepare, fault, recovery, after, drain, audit
+		"fresh":  {1, 5, 2, 12, 10, 5, 0, 5},
+		"reused": {2, 5, 2, 40, 2, 2, 0, 2},
+		"old":    {0, 0, 0, 0, 0, 0, 0, 0},
+	}
+	for _, row := range tt.Rows {
+		if !slices.Equal(row.Phases, want[row.Scenario]) {
+			t.Errorf("%s: phases %v, want %v", row.Scenario, row.Phases, want[row.Scenario])
+		}
+	}
+	if tt.Rows[0].Start != 15 || tt.Rows[1].Start != 0 || tt.Rows[0].Total != 55 || tt.Rows[1].Total != 55 {
+		t.Errorf("starts %v/%v, totals %v/%v: want 15/0 and 55/55", tt.Rows[0].Start, tt.Rows[1].Start, tt.Rows[0].Total, tt.Rows[1].Total)
+	}
+	if tt.Sum.Total != 120 || tt.Sum.Phases[3] != 52 || tt.Dominant != PhaseFault {
+		t.Errorf("sum %v, fault %v, dominant %q: want 120, 52, fault", tt.Sum.Total, tt.Sum.Phases[3], tt.Dominant)
+	}
+	if s := tt.Summary(); !strings.Contains(s, "3 scenarios took 2.0 min") || !strings.Contains(s, "fault, 43 %") {
+		t.Errorf("summary %q", s)
+	}
+}
