@@ -259,26 +259,39 @@ func sleep(ctx context.Context, d time.Duration) {
 func (r *run) verify(ctx context.Context) error {
 	r.phase(reports.PhaseAudit, "")
 	cfg := r.p.Cluster.SaramaConfig("kafka-chaos-auditor")
+	// Every topic is read back at once; the verdicts keep profile order.
+	results := make([]reports.ProfileResult, len(r.producers))
+	errs := make([]error, len(r.producers))
+	var wg sync.WaitGroup
 	for i, pr := range r.producers {
-		prof := r.s.Profiles[i]
-		recs, err := verify.Audit(ctx, verify.AuditParams{
-			Brokers: r.p.Cluster.Bootstrap(), Config: cfg, Topic: r.topics[i],
-			Parse: workload.ParseValue, Timeout: 60 * time.Second,
+		wg.Go(func() {
+			prof := r.s.Profiles[i]
+			recs, err := verify.Audit(ctx, verify.AuditParams{
+				Brokers: r.p.Cluster.Bootstrap(), Config: cfg, Topic: r.topics[i],
+				Parse: workload.ParseValue, Timeout: 60 * time.Second,
+			})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			entries := pr.Ledger().Entries()
+			results[i] = reports.ProfileResult{
+				Profile: prof, Topic: r.topics[i], ClientConfig: pr.ClientConfig(),
+				Verdict: verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: recs, Expect: r.s.Expect[prof.Name]}),
+				Perf:    perf(entries), InFault: r.inFault(entries), Series: reports.PerSecond(entries),
+			}
 		})
-		if err != nil {
-			return err
-		}
-		entries := pr.Ledger().Entries()
-		v := verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: recs, Expect: r.s.Expect[prof.Name]})
-		inFault := r.inFault(entries)
-		r.res.Profiles = append(r.res.Profiles, reports.ProfileResult{
-			Profile: prof, Topic: r.topics[i], ClientConfig: pr.ClientConfig(),
-			Verdict: v, Perf: perf(entries), InFault: inFault, Series: reports.PerSecond(entries),
-		})
-		c := v.Counts
-		r.logf("verdict %s: %s attempted=%d acked=%d failed=%d unknown=%d lost=%d duplicates=%d present-although-failed=%d present-although-unknown=%d",
-			prof.Name, v.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown)
 	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, res := range results {
+		c := res.Verdict.Counts
+		r.logf("verdict %s: %s attempted=%d acked=%d failed=%d unknown=%d lost=%d duplicates=%d present-although-failed=%d present-although-unknown=%d",
+			res.Profile.Name, res.Verdict.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown)
+	}
+	r.res.Profiles = append(r.res.Profiles, results...)
 	return r.clients.verify(ctx)
 }
 

@@ -46,13 +46,14 @@ type workloadSpec struct {
 }
 
 // defaultWorkload is the load of most single-fault scenarios: 400 msg/s
-// per profile puts well over min_in_fault messages into a 10 s fault
-// window, and the 90 s recovery allows for a controller failover plus a
-// full ISR catch-up.
+// per profile puts well over min_in_fault messages into a 6 s fault
+// window (after the fault's effect was seen), and the 90 s recovery allows
+// for a controller failover plus a full ISR catch-up. Warm-up and after
+// are as short as a steady state allows: they are paid by every scenario.
 func defaultWorkload() workloadSpec {
 	return workloadSpec{
-		Rate: 400, MessageBytes: 256, Partitions: 3, Warmup: 5 * time.Second, Lead: time.Second,
-		Hold: 10 * time.Second, After: 5 * time.Second, MinInFault: 200, RecoverTimeout: 90 * time.Second,
+		Rate: 400, MessageBytes: 256, Partitions: 3, Warmup: 3 * time.Second, Lead: time.Second,
+		Hold: 6 * time.Second, After: 3 * time.Second, MinInFault: 200, RecoverTimeout: 90 * time.Second,
 	}
 }
 
