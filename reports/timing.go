@@ -19,6 +19,9 @@ type TimeRow struct {
 	Phases []float64
 	// Total is Start plus the scenario's wall time.
 	Total float64
+	// Unsplit is wall time that no phase accounts for: results written
+	// before phases were recorded.
+	Unsplit float64
 }
 
 // TimeTable is the time of every scenario by phase, their sum, and what
@@ -53,9 +56,13 @@ func Timings(r *Run) TimeTable {
 			}
 		}
 		row.Total = row.Start + s.WallSeconds
+		if len(s.Phases) == 0 {
+			row.Unsplit = s.WallSeconds
+		}
 		t.Rows = append(t.Rows, row)
 		t.Sum.Start += row.Start
 		t.Sum.Total += row.Total
+		t.Sum.Unsplit += row.Unsplit
 		for i, d := range row.Phases {
 			t.Sum.Phases[i] += d
 		}
@@ -64,6 +71,9 @@ func Timings(r *Run) TimeTable {
 		return t
 	}
 	t.Dominant, t.Share = "cluster starts", t.Sum.Start/t.Sum.Total
+	if share := t.Sum.Unsplit / t.Sum.Total; share > t.Share {
+		t.Dominant, t.Share = "time not split into phases (results from before phases were recorded)", share
+	}
 	for i, d := range t.Sum.Phases {
 		if share := d / t.Sum.Total; share > t.Share {
 			t.Dominant, t.Share = phaseOrder[i], share

@@ -37,6 +37,9 @@ func TestTimings(t *testing.T) {
 	if tt.Rows[0].Start != 15 || tt.Rows[1].Start != 0 || tt.Rows[0].Total != 55 || tt.Rows[1].Total != 55 {
 		t.Errorf("starts %v/%v, totals %v/%v: want 15/0 and 55/55", tt.Rows[0].Start, tt.Rows[1].Start, tt.Rows[0].Total, tt.Rows[1].Total)
 	}
+	if tt.Rows[2].Unsplit != 10 || tt.Rows[0].Unsplit != 0 {
+		t.Errorf("unsplit %v/%v: want 0 for a run with phases, its wall time for one without", tt.Rows[0].Unsplit, tt.Rows[2].Unsplit)
+	}
 	if tt.Sum.Total != 120 || tt.Sum.Phases[3] != 52 || tt.Dominant != PhaseFault {
 		t.Errorf("sum %v, fault %v, dominant %q: want 120, 52, fault", tt.Sum.Total, tt.Sum.Phases[3], tt.Dominant)
 	}
