@@ -99,7 +99,12 @@ func DefaultBrokerSettings() map[string]string {
 		// the ISR, so acks=all keeps waiting for it.
 		"replica.lag.time.max.ms": "10000",
 		// Unclean election stays off unless a profile's topic turns it on.
-		"unclean.leader.election.enable":           "false",
+		"unclean.leader.election.enable": "false",
+		// When unclean election is turned on for a partition that is
+		// already offline, the controller elects on this timer (internal;
+		// Kafka's default is 5 min). Fencing a broker elects at once
+		// whatever it says, so only isr-shrink-unclean-timer depends on it.
+		"unclean.leader.election.interval.ms":      "1000",
 		"auto.create.topics.enable":                "false",
 		"offsets.topic.replication.factor":         "3",
 		"offsets.topic.num.partitions":             "6",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -30,12 +31,13 @@ func poolKey(cfg Config) string {
 
 // Get returns a healthy cluster for cfg: the current one when its
 // configuration matches, the last scenario left it trusted, and it passes a
-// health check (toxics removed, three brokers registered); otherwise a new
-// one, after removing the current.
+// health check (toxics removed, three brokers registered) and sheds the
+// earlier scenarios' topics; otherwise a new one, after removing the
+// current.
 func (p *Pool) Get(ctx context.Context, cfg Config) (c *Cluster, reused bool, err error) {
 	key := poolKey(cfg)
 	if p.cur != nil && p.key == key && p.trusted {
-		if err := p.cur.healthCheck(); err == nil {
+		if err := p.cur.healthCheck(); err == nil && p.cur.deleteTopics() == nil {
 			p.trusted = false
 			return p.cur, true, nil
 		}
@@ -66,6 +68,25 @@ func (p *Pool) Close(ctx context.Context) error {
 	err := p.cur.Close(ctx)
 	p.cur, p.key, p.trusted = nil, "", false
 	return err
+}
+
+// deleteTopics deletes every topic but Kafka's own: a reused cluster
+// starts the next scenario as a fresh one would, and a broker restarted by
+// a fault loads and catches up that scenario's partitions only.
+func (c *Cluster) deleteTopics() error {
+	topics, err := c.admin.ListTopics()
+	if err != nil {
+		return fmt.Errorf("list topics: %w", err)
+	}
+	for name := range topics {
+		if strings.HasPrefix(name, "__") {
+			continue
+		}
+		if err := c.admin.DeleteTopic(name); err != nil {
+			return fmt.Errorf("delete topic %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 func (c *Cluster) healthCheck() error {
