@@ -9,11 +9,20 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
+// fullRun is a real run of the whole matrix (reports/runs/20261126-012856),
+// cut down to what the recommendation reads: per scenario its name, status,
+// fault name and rate; per profile its acks, min.insync.replicas, unclean
+// election, loss counts, acked/s, and an application's or consumer group's
+// counts.
+func fullRun(t *testing.T) *Run { return readTestdata(t, "full-run.json") }
+
 // testdataRun is a real leader-kill run: four profiles, acks=0 and acks=1
 // lose data, the two acks=all profiles do not.
-func testdataRun(t *testing.T) *Run {
+func testdataRun(t *testing.T) *Run { return readTestdata(t, "leader-kill.json") }
+
+func readTestdata(t *testing.T, file string) *Run {
 	t.Helper()
-	r, err := Read("testdata/leader-kill.json")
+	r, err := Read("testdata/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +50,37 @@ func scenario(name string, status Status, profiles ...ProfileResult) Scenario {
 		Fault:    FaultRecord{Name: name, PreparedAt: 5, InjectedAt: 8, EffectAt: 9, HealedAt: 14, RecoveredAt: 20},
 		Workload: WorkloadRecord{Rate: 400, Size: 256, Partitions: 3},
 	}
+}
+
+// baseline is a scenario of the baseline fault: what prices profiles.
+func baseline(name string, profiles ...ProfileResult) Scenario {
+	s := scenario(name, Pass, profiles...)
+	s.Fault.Name, s.Workload.Rate = baselineFault, 20000
+	return s
+}
+
+// durable gives a profile the settings commonly called safe.
+func durable(p ProfileResult) ProfileResult {
+	p.Profile.Acks, p.Profile.MinInsyncReplicas = workload.AcksAll, 2
+	return p
+}
+
+// consumer is a consumer group fed without loss, at a throughput that would
+// win any producer ranking it wrongly entered.
+func consumer(name string, neverProcessed, duplicateEffects, deadLettered int) ProfileResult {
+	p := durable(result(name, noLoss, 0, 0, 0, 1e6))
+	p.Consumer = &ConsumerResult{Verdict: verify.ConsumerResult{Profile: name, Status: verify.Pass, Counts: verify.ConsumerCounts{
+		NeverProcessed: neverProcessed, DuplicateEffects: duplicateEffects, DeadLettered: deadLettered,
+	}}}
+	return p
+}
+
+// app is a producer application; like consumer, it must stay out of the
+// producer ranking however fast.
+func app(name string, undelivered, believedLost, dup int) ProfileResult {
+	p := durable(result(name, nil, 0, believedLost, dup, 1e6))
+	p.App = &AppResult{Undelivered: undelivered}
+	return p
 }
 
 func run(id string, seed int64, scenarios ...Scenario) *Run {

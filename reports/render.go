@@ -104,7 +104,7 @@ func newView(r *Run) (*view, map[string][]byte, error) {
 		Run: r, Matrix: BuildMatrix(r), Rec: Recommend(r), Clusters: ClusterGroups(r),
 		Profiles: ProfileConfigs(r), Timeouts: Timeouts(r), Time: Timings(r), Counts: map[string]int{},
 	}
-	v.Advice = v.Rec.Sentences(offeredRate(r))
+	v.Advice = v.Rec.Sentences()
 	colours := map[string]int{}
 	for i, p := range v.Matrix.Profiles {
 		colours[p] = i
