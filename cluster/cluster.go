@@ -131,6 +131,10 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDockerDisk(ctx, docker); err != nil {
+		docker.Close()
+		return nil, err
+	}
 	c = &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
 	c.info = Info{
 		KafkaVersion: cfg.KafkaVersion,
