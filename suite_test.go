@@ -31,15 +31,7 @@ var scenarioFiles, scenarioFilesErr = loadFiles("scenarios")
 // loadFiles reads the scenario files and adds the profiles named in
 // KAFKA_CHAOS_PROFILES (make chaos PROFILES=...) to each of them.
 func loadFiles(dir string) ([]runner.Scenario, error) {
-	ss, err := scenarios.Load(dir)
-	if err != nil {
-		return nil, err
-	}
-	ss, err = scenarios.WithProfiles(dir, ss, scenarios.ProfileNames(os.Getenv("KAFKA_CHAOS_PROFILES")))
-	if err != nil {
-		return nil, fmt.Errorf("KAFKA_CHAOS_PROFILES: %w", err)
-	}
-	return ss, nil
+	return scenarios.Load(dir, scenarios.ProfileNames(os.Getenv("KAFKA_CHAOS_PROFILES"))...)
 }
 
 func TestKafkaChaos(t *testing.T) {

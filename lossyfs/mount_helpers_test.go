@@ -158,24 +158,18 @@ func (m *mountT) path(p string) string { return filepath.Join(m.mnt, p) }
 // writeFile writes p through the mount, fsyncing the file if sync.
 func (m *mountT) writeFile(p, data string, sync bool) {
 	m.t.Helper()
-	f, err := os.OpenFile(m.path(p), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteString(data); err != nil {
-		m.t.Fatal(err)
-	}
-	if sync {
-		if err := f.Sync(); err != nil {
-			m.t.Fatal(err)
-		}
-	}
+	m.write(p, data, os.O_RDWR|os.O_CREATE|os.O_TRUNC, sync)
 }
 
 func (m *mountT) appendFile(p, data string, sync bool) {
 	m.t.Helper()
-	f, err := os.OpenFile(m.path(p), os.O_WRONLY|os.O_APPEND, 0)
+	m.write(p, data, os.O_WRONLY|os.O_APPEND, sync)
+}
+
+// write opens p with flag, writes data and fsyncs the file if sync.
+func (m *mountT) write(p, data string, flag int, sync bool) {
+	m.t.Helper()
+	f, err := os.OpenFile(m.path(p), flag, 0o644)
 	if err != nil {
 		m.t.Fatal(err)
 	}

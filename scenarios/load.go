@@ -44,15 +44,16 @@ type source struct {
 // order within each file. Every problem of every file is reported at once,
 // joined, each as an *Error with its file and line; no scenario is returned
 // then, since a suite that quietly skipped a broken one would report a
-// smaller matrix as a success.
-func Load(dir string) ([]runner.Scenario, error) {
+// smaller matrix as a success. The profiles named in review join every
+// scenario (withProfiles).
+func Load(dir string, review ...string) ([]runner.Scenario, error) {
 	profiles, perr := readDir(filepath.Join(dir, "profiles"))
 	scens, serr := readDir(dir)
-	out, err := load(profiles, scens)
+	library, out, err := load(profiles, scens)
 	if err := errors.Join(perr, serr, err); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return withProfiles(out, library, review, filepath.Join(dir, "profiles"))
 }
 
 // readDir returns the .yaml files of dir in name order. A .yml file is an
@@ -92,13 +93,13 @@ type named struct {
 
 // load parses the profile files, then the scenario files against those
 // profiles.
-func load(profileFiles, scenarioFiles []source) ([]runner.Scenario, error) {
+func load(profileFiles, scenarioFiles []source) (map[string]workload.Profile, []runner.Scenario, error) {
 	library, perr := loadProfiles(profileFiles)
 	out, serr := loadScenarios(scenarioFiles, library)
 	if err := errors.Join(perr, serr); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return library, out, nil
 }
 
 // loadProfiles returns the profiles by name. Names are global, as

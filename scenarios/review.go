@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -10,30 +9,23 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
-// WithProfiles adds the named profiles of dir/profiles to every scenario
+// withProfiles adds the named profiles of the library to every scenario
 // that does not compare them already, so that one run answers "does my
 // configuration lose data, under which fault, and at what cost" without
 // editing any scenario (KAFKA_CHAOS_PROFILES, make chaos PROFILES=...). An
 // added profile is measured, not judged: the report shows what it lost
-// next to the profiles the scenario holds to their guarantees.
-func WithProfiles(dir string, ss []runner.Scenario, names []string) ([]runner.Scenario, error) {
+// next to the profiles the scenario holds to their guarantees. dir is where
+// the profiles are written, for the error about an unknown name.
+func withProfiles(ss []runner.Scenario, library map[string]workload.Profile, names []string, dir string) ([]runner.Scenario, error) {
 	if len(names) == 0 {
 		return ss, nil
-	}
-	files, err := readDir(filepath.Join(dir, "profiles"))
-	if err != nil {
-		return nil, err
-	}
-	library, err := loadProfiles(files)
-	if err != nil {
-		return nil, err
 	}
 	known := sortedKeys(library)
 	out := slices.Clone(ss)
 	for _, name := range names {
 		p, ok := library[name]
 		if !ok {
-			return nil, fmt.Errorf("profile to review %s: write it in %s/*.yaml", oneOf(name, known), filepath.Join(dir, "profiles"))
+			return nil, fmt.Errorf("KAFKA_CHAOS_PROFILES: profile to review %s: write it in %s/*.yaml", oneOf(name, known), dir)
 		}
 		for i, s := range out {
 			if slices.ContainsFunc(s.Profiles, func(q workload.Profile) bool { return q.Name == name }) {

@@ -25,7 +25,7 @@ func TestWithProfiles(t *testing.T) {
 		before[i] = names(s.Profiles)
 	}
 	const mine = "acks1-unclean"
-	got, err := WithProfiles(".", ss, ProfileNames(" acks1-unclean, ,safe-idempotent"))
+	got, err := withProfiles(ss, loadLibrary(t), ProfileNames(" acks1-unclean, ,safe-idempotent"), "profiles")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestWithProfiles(t *testing.T) {
 		}
 	}
 
-	_, err = WithProfiles(".", ss, []string{"acks1-uncleen"})
+	_, err = Load(".", "acks1-uncleen")
 	if err == nil || !strings.Contains(err.Error(), `did you mean "acks1-unclean"`) || !strings.Contains(err.Error(), "profiles/*.yaml") {
 		t.Errorf("unknown profile: error %v, want the closest name and where profiles are written", err)
 	}

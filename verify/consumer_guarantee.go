@@ -73,10 +73,7 @@ func (r ConsumerResult) violated() []*ConsumerViolation {
 // judge fills Status, Reason and Violations from the rest of r.
 func (r *ConsumerResult) judge() {
 	vs := r.violated()
-	r.Violations = nil
-	for _, v := range vs {
-		r.Violations = append(r.Violations, v.Error())
-	}
+	r.Violations = texts(vs)
 	switch {
 	case len(vs) > 0:
 		r.Status, r.Reason = Fail, ""

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"testing"
 
@@ -117,25 +116,8 @@ func checkPlantedConsumer(t *testing.T, seed int64) {
 	t.Helper()
 	p, want, examples := plantConsumer(seed)
 	got := Consumer(p)
-	if got.Counts != want {
-		t.Fatalf("seed %d: counts:\n got %+v\nwant %+v", seed, got.Counts, want)
-	}
-	if !reflect.DeepEqual(got.Examples, examples) {
-		t.Fatalf("seed %d: examples:\n got %v\nwant %v", seed, got.Examples, examples)
-	}
-	broken := 0
-	for _, n := range []int{want.NeverProcessed, want.DuplicateEffects, want.ProcessedAndDeadLettered} {
-		if n > 0 {
-			broken++
-		}
-	}
-	status := Pass
-	if broken > 0 {
-		status = Fail
-	}
-	if got.Status != status || len(got.Violations) != broken {
-		t.Fatalf("seed %d: status %q with violations %q, want %q with %d", seed, got.Status, got.Violations, status, broken)
-	}
+	checkVerdict(t, seed, got.Counts, want, got.Examples, examples, got.Status, got.Violations,
+		want.NeverProcessed, want.DuplicateEffects, want.ProcessedAndDeadLettered)
 }
 
 func TestConsumerRandomPlanted(t *testing.T) {

@@ -82,3 +82,13 @@ func joinViolations[V error](vs []V) error {
 	}
 	return errors.Join(errs...)
 }
+
+// texts returns each violation's message, nil for none: the Violations
+// field of a result.
+func texts[V error](vs []V) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.Error())
+	}
+	return out
+}

@@ -169,25 +169,34 @@ func checkPlanted(t *testing.T, seed int64) {
 	t.Helper()
 	p := plantRandom(seed)
 	got := Producer(p.params)
-	if got.Counts != p.counts {
-		t.Fatalf("seed %d: counts:\n got %+v\nwant %+v", seed, got.Counts, p.counts)
-	}
-	if !reflect.DeepEqual(got.Examples, p.examples) {
-		t.Fatalf("seed %d: examples:\n got %v\nwant %v", seed, got.Examples, p.examples)
-	}
 	c := p.counts
+	checkVerdict(t, seed, got.Counts, c, got.Examples, p.examples, got.Status, got.Violations,
+		c.Lost, c.BelievedLost, c.Duplicates, c.PresentAlthoughFailed, c.Reordered)
+}
+
+// checkVerdict compares a verdict with what was planted: the counts, the
+// example ids, and one violation (and a fail) per judged anomaly that was
+// planted at least once.
+func checkVerdict[C comparable](t *testing.T, seed int64, got, want C, gotEx, wantEx map[string][]string, status Status, violations []string, judged ...int) {
+	t.Helper()
+	if got != want {
+		t.Fatalf("seed %d: counts:\n got %+v\nwant %+v", seed, got, want)
+	}
+	if !reflect.DeepEqual(gotEx, wantEx) {
+		t.Fatalf("seed %d: examples:\n got %v\nwant %v", seed, gotEx, wantEx)
+	}
 	broken := 0
-	for _, n := range []int{c.Lost, c.BelievedLost, c.Duplicates, c.PresentAlthoughFailed, c.Reordered} {
+	for _, n := range judged {
 		if n > 0 {
 			broken++
 		}
 	}
-	want := Pass
+	wantStatus := Pass
 	if broken > 0 {
-		want = Fail
+		wantStatus = Fail
 	}
-	if got.Status != want || len(got.Violations) != broken {
-		t.Fatalf("seed %d: status %q with violations %q, want %q with %d", seed, got.Status, got.Violations, want, broken)
+	if status != wantStatus || len(violations) != broken {
+		t.Fatalf("seed %d: status %q with violations %q, want %q with %d", seed, status, violations, wantStatus, broken)
 	}
 }
 
