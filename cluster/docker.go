@@ -20,6 +20,21 @@ const (
 	LabelPID     = "io.kafka-chaos.pid"
 )
 
+// LabelClassArchive, on a Kafka image, names the class-data-sharing archive
+// of the broker's classes built into it (the offline image has one; see
+// images/kafka/bin/kafka-chaos-class-archive.sh).
+const LabelClassArchive = "io.kafka-chaos.class-archive"
+
+// classArchive returns the archive a local image names in its label: ""
+// for an image without one (the official image) or not pulled yet.
+func classArchive(ctx context.Context, cli *testcontainers.DockerClient, image string) string {
+	res, err := cli.ImageInspect(ctx, image)
+	if err != nil || res.Config == nil {
+		return ""
+	}
+	return res.Config.Labels[LabelClassArchive]
+}
+
 // ErrDockerUnavailable means no Docker engine answered.
 var ErrDockerUnavailable = errors.New("docker engine not reachable: start Docker (on Debian: sudo scripts/docker-up.sh) and check `docker info`")
 

@@ -70,13 +70,28 @@ func (c *Cluster) Restart(ctx context.Context, n int) error {
 }
 
 // Pause freezes every process of node n (cgroup freezer): connections stay
-// open but nothing answers, like a long GC pause or a hung VM.
+// open but nothing answers, like a long GC pause or a hung VM. The freezer
+// gives up when a thread does not stop in time (runc: "unable to freeze",
+// seen on a busy machine) and thaws the rest; Pause then tries again, up
+// to three times.
 func (c *Cluster) Pause(ctx context.Context, n int) error {
 	id, err := c.containerID(n)
 	if err != nil {
 		return err
 	}
-	if _, err := c.docker.ContainerPause(ctx, id, client.ContainerPauseOptions{}); err != nil {
+	for attempt := 1; ; attempt++ {
+		_, err = c.docker.ContainerPause(ctx, id, client.ContainerPauseOptions{})
+		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "unable to freeze") {
+			break
+		}
+		c.logf("pause node %d, attempt %d: %v; trying again", n, attempt, err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("pause node %d: %w", n, err)
 	}
 	return nil

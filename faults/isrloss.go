@@ -32,7 +32,9 @@ const (
 )
 
 // ISRLeaderLoss is B3 followed by B4: the followers' replication links are
-// cut until every ISR is the leader alone (Prepare), writes go on acked by
+// cut until the ISRs have shrunk to the leader alone (Prepare: every
+// partition of the min.insync.replicas=1 topics, at least one of every
+// other), writes go on acked by
 // the leader alone for the scenario's Lead time (where min.insync.replicas
 // allows), then the leader is killed and the followers' links restored
 // (Inject). Election decides what follows: a partition left without an
@@ -65,7 +67,7 @@ func NewISRLeaderLoss(election string) *ISRLeaderLoss {
 // Name implements Fault.
 func (f *ISRLeaderLoss) Name() string { return "isr-shrink-leader-loss-" + f.Election }
 
-// Prepare reads the topics' settings, then shrinks every ISR to the leader.
+// Prepare reads the topics' settings, then shrinks ISRs to the leader.
 func (f *ISRLeaderLoss) Prepare(ctx context.Context, env Env) error {
 	leader, err := pinLeader(ctx, env)
 	if err != nil {
@@ -111,14 +113,33 @@ func (f *ISRLeaderLoss) Prepare(ctx context.Context, env Env) error {
 	if f.atCut, err = highWatermarks(ctx, env); err != nil {
 		return fmt.Errorf("isr leader loss: %w", err)
 	}
-	// All at once this time: the kill must find every partition with the
-	// leader as its only in-sync replica.
-	if _, err := waitState(ctx, env, cluster.AllNodes(), f.ShrinkTimeout, fmt.Sprintf("every ISR shrunk to [%d]", leader), every(isrIsOnly(leader))); err != nil {
+	// Held this time, not just seen. A min.insync.replicas=1 topic is where
+	// the leader alone acknowledges, and so where an unclean election loses
+	// data: every one of its partitions must have the leader as its only
+	// in-sync replica when the kill comes. A min.insync.replicas=2 topic
+	// refuses writes once shrunk; one shrunk partition shows that, and its
+	// others, if they took no write since the cut (a one-request-at-a-time
+	// producer stuck on another partition), may keep their followers and
+	// fail over cleanly. Inject records every partition's state at the kill.
+	var shrunk int
+	ready := func(ps []cluster.PartitionState) (ok bool) {
+		ok, shrunk = shrunkOnEveryTopic(ps, isrIsOnly(leader))
+		for _, p := range ps {
+			if f.minISR[p.Topic] == 1 && !isrIsOnly(leader)(p) {
+				ok = false
+			}
+		}
+		return ok
+	}
+	what := fmt.Sprintf("an ISR of [%d] on every partition of the min.insync.replicas=1 topics and on one of every other topic", leader)
+	ps, err := waitState(ctx, env, cluster.AllNodes(), f.ShrinkTimeout, what, ready)
+	if err != nil {
 		return fmt.Errorf("isr leader loss: %w", err)
 	}
 	eff.Metrics["shrink_ms"] = time.Since(began).Milliseconds()
+	eff.Metrics["partitions_shrunk"] = int64(shrunk)
 	f.prep = eff
-	env.logf("fault %s: every ISR is [%d] after %dms; writes now reach node %d alone", f.Name(), leader, eff.Metrics["shrink_ms"], leader)
+	env.logf("fault %s: ISR [%d] on %d of %d partitions after %dms, every min.insync.replicas=1 one among them; writes there now reach node %d alone", f.Name(), leader, shrunk, len(ps), eff.Metrics["shrink_ms"], leader)
 	return nil
 }
 

@@ -91,6 +91,36 @@ func isrIsOnly(n int) func(cluster.PartitionState) bool {
 	}
 }
 
+// shrunkOnEveryTopic holds when every topic has at least one shrunk
+// partition (led by the leader with an ISR of the leader alone), and counts
+// the shrunk partitions. Kafka drops a
+// follower from the ISR only once it lags behind a write: a partition that
+// takes none after the replication links break keeps its ISR however long
+// they stay broken. A profile with one request in flight (synchronous, or
+// idempotent with max.in.flight 1) writes to one partition and then waits
+// out its ack timeout there, so its other partitions shrink later, one ack
+// timeout at a time. One shrunk partition per topic is the
+// evidence that every profile's writes met the leader alone.
+func shrunkOnEveryTopic(ps []cluster.PartitionState, shrunk func(cluster.PartitionState) bool) (ok bool, n int) {
+	topics := map[string]bool{}
+	for _, p := range ps {
+		s := shrunk(p)
+		topics[p.Topic] = topics[p.Topic] || s
+		if s {
+			n++
+		}
+	}
+	for _, t := range topics {
+		if !t {
+			return false, n
+		}
+	}
+	return true, n
+}
+
+// partitionKey names a partition as topic-partition.
+func partitionKey(p cluster.PartitionState) string { return fmt.Sprintf("%s-%d", p.Topic, p.Partition) }
+
 // followers returns the nodes other than leader.
 func followers(leader int) []int { return others(leader) }
 

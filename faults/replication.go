@@ -11,13 +11,13 @@ import (
 // ReplicationCut stops the followers from replicating from the leader while
 // every controller link stays up: the followers stay registered and alive,
 // they just fall behind, and after replica.lag.time.max.ms the leader
-// shrinks every ISR to itself (the classic route to an ISR of one). With
+// shrinks the ISRs to itself (the classic route to an ISR of one). With
 // min.insync.replicas=2, acks=all writes then fail with NotEnoughReplicas;
 // with 1 they go on, acknowledged by the leader alone. A partition that
 // takes no write keeps its ISR (a follower level with the leader counts as
-// caught up even without fetching), so a slow profile (one synchronous send
-// at a time, each stuck for the ack timeout) shrinks last: the timeout
-// allows for that.
+// caught up even without fetching), so a slow profile's partitions (one
+// synchronous send at a time, each stuck for the ack timeout) shrink one
+// by one: the effect is one shrunk partition per topic.
 //
 // Without a Toxic the replication links are cut both ways. With one, it is
 // applied to each follower's fetch link instead: a "timeout" toxic with
@@ -72,11 +72,13 @@ func (f *ReplicationCut) Prepare(ctx context.Context, env Env) error {
 	return nil
 }
 
-// Inject breaks replication and waits until every partition has been
-// seen with an ISR of the leader alone. Not necessarily at once: under a
-// bandwidth limit a partition that stops taking writes (acks=all refused
-// for lack of replicas) lets its followers catch up and rejoin, so ISRs
-// flap, and that flapping is part of what the scenario shows.
+// Inject breaks replication and waits until every topic has been seen
+// with a partition whose ISR is the leader alone (shrunkOnEveryTopic): the
+// fast profiles' partitions all shrink together, a one-request-at-a-time
+// profile's one after another. Seen, not held: under a bandwidth limit a
+// partition that stops taking writes (acks=all refused for lack of
+// replicas) lets its followers catch up and rejoin, so ISRs flap, and that
+// flapping is part of what the scenario shows.
 func (f *ReplicationCut) Inject(ctx context.Context, env Env) (Effect, error) {
 	began := time.Now()
 	eff, err := breakReplication(env, f.leader, f.Toxic)
@@ -84,21 +86,23 @@ func (f *ReplicationCut) Inject(ctx context.Context, env Env) (Effect, error) {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	seen := map[string]bool{}
-	shrunk := func(ps []cluster.PartitionState) bool {
+	var shrunk int
+	onEveryTopic := func(ps []cluster.PartitionState) (ok bool) {
 		for _, p := range ps {
-			if isrIsOnly(f.leader)(p) {
-				seen[fmt.Sprintf("%s-%d", p.Topic, p.Partition)] = true
-			}
+			seen[partitionKey(p)] = seen[partitionKey(p)] || isrIsOnly(f.leader)(p)
 		}
-		return len(seen) == len(ps)
+		ok, shrunk = shrunkOnEveryTopic(ps, func(p cluster.PartitionState) bool { return seen[partitionKey(p)] })
+		return ok
 	}
-	ps, err := waitState(ctx, env, cluster.AllNodes(), f.ShrinkTimeout, fmt.Sprintf("every ISR shrunk to [%d] at least once", f.leader), shrunk)
+	ps, err := waitState(ctx, env, cluster.AllNodes(), f.ShrinkTimeout, fmt.Sprintf("an ISR of [%d] on every topic", f.leader), onEveryTopic)
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
-	eff.Metrics["shrink_ms"] = time.Since(began).Milliseconds()
-	eff.Observed = append([]string{fmt.Sprintf("every partition seen with ISR [%d] within %s; now:", f.leader, time.Since(began).Round(time.Millisecond))}, describe(ps)...)
-	env.logf("fault %s: every ISR seen as [%d] after %dms", f.Name(), f.leader, eff.Metrics["shrink_ms"])
+	took := time.Since(began)
+	eff.Metrics["shrink_ms"] = took.Milliseconds()
+	eff.Metrics["partitions_shrunk"] = int64(shrunk)
+	eff.Observed = append([]string{fmt.Sprintf("ISR [%d] seen on every topic within %s, on %d of %d partitions; now:", f.leader, took.Round(time.Millisecond), shrunk, len(ps))}, describe(ps)...)
+	env.logf("fault %s: ISR [%d] seen on every topic after %dms (%d of %d partitions)", f.Name(), f.leader, eff.Metrics["shrink_ms"], shrunk, len(ps))
 	return eff, nil
 }
 

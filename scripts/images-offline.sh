@@ -26,9 +26,10 @@
 #   DEBIAN_MIRROR      Debian mirror for debootstrap (default: the first non-security
 #                      Debian URI in this machine's apt sources)
 #
-# Idempotent: an image that exists is skipped unless FORCE=1. Work happens in
-# temp dirs that are removed on exit. No registry hosts are named here: the
-# Debian mirror comes from apt's sources; Maven and Go use their own defaults.
+# Idempotent: an image that exists is skipped unless FORCE=1 (or, for Kafka,
+# it was built by an older recipe). Work happens in temp dirs that are
+# removed on exit. No registry hosts are named here: the Debian mirror comes
+# from apt's sources; Maven and Go use their own defaults.
 set -euo pipefail
 
 KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
@@ -37,6 +38,10 @@ LOG4J2_VERSION=${LOG4J2_VERSION:-2.24.3}
 RELOAD4J_VERSION=${RELOAD4J_VERSION:-1.2.25}
 SLF4J1_VERSION=${SLF4J1_VERSION:-1.7.36}
 FORCE=${FORCE:-0}
+# Bumped whenever images/kafka or build_kafka change what a Kafka image
+# holds: an existing image with another recipe label is rebuilt.
+# 2: class-data-sharing archive of the broker.
+KAFKA_RECIPE=2
 SKIP_TOXIPROXY=${SKIP_TOXIPROXY:-0}
 BASE_IMAGE=kafka-chaos/debian-jre:bookworm
 DEBIAN_SUITE=bookworm
@@ -87,7 +92,7 @@ image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 image_size() { docker image inspect --format '{{.Size}}' "$1" | awk '{ printf "%.0f MB", $1 / 1000000 }'; }
 
 OLD_IDS=() # images replaced under FORCE=1, removed at the end when unused
-need_image() { # need_image TAG: 0 when TAG must be built
+need_image() { # need_image TAG [RECIPE]: 0 when TAG must be built
   if [ "$FORCE" = 1 ]; then
     log "FORCE=1: (re)building $1"
     if image_exists "$1"; then
@@ -96,6 +101,13 @@ need_image() { # need_image TAG: 0 when TAG must be built
     return 0
   fi
   if image_exists "$1"; then
+    local have
+    have=$(docker image inspect --format '{{index .Config.Labels "io.kafka-chaos.recipe"}}' "$1")
+    if [ -n "${2:-}" ] && [ "$have" != "$2" ]; then
+      log "$1 was built by recipe '${have:-none}', this script has '$2': rebuilding"
+      OLD_IDS+=("$(docker image inspect --format '{{.Id}}' "$1")")
+      return 0
+    fi
     log "$1 already exists ($(image_size "$1")); skipping (FORCE=1 rebuilds)"
     return 1
   fi
@@ -237,7 +249,7 @@ jar_has_class() {
 
 build_kafka() {
   local ver=$1 tag=kafka-chaos/kafka:$1
-  need_image "$tag" || return 0
+  need_image "$tag" "$KAFKA_RECIPE" || return 0
   image_exists "$BASE_IMAGE" || die "$BASE_IMAGE missing"
   local ctx
   new_tmp "kafka-$ver"
@@ -263,7 +275,7 @@ build_kafka() {
   cp "$IMAGES_DIR/kafka/Dockerfile" "$ctx/Dockerfile"
   log "docker build -t $tag (FROM $BASE_IMAGE)"
   timed "docker build kafka $ver" \
-    docker build -q --force-rm --build-arg "KAFKA_VERSION=$ver" -t "$tag" "$ctx" >/dev/null
+    docker build -q --force-rm --build-arg "KAFKA_VERSION=$ver" --build-arg "RECIPE=$KAFKA_RECIPE" -t "$tag" "$ctx" >/dev/null
   rm -rf "$ctx"
   log "built $tag ($(image_size "$tag"))"
 }
