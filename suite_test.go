@@ -19,6 +19,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/reports"
 	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/scenarios"
+	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
 // runsRoot is where every run's results land (reports/runs/<run-id>/).
@@ -149,6 +150,9 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 	if s.Cluster.LossyFS {
 		cfg.LossyFS = lossyFSBinary()
 	}
+	if len(s.Clients.Producers)+len(s.Clients.Consumers) > 0 && os.Getenv(workload.EnvWorkerBinary) == "" {
+		Expect(os.Setenv(workload.EnvWorkerBinary, workerBinary())).To(Succeed())
+	}
 	c, reused, err := pool.Get(ctx, cfg)
 	Expect(err).NotTo(HaveOccurred(), "start cluster")
 	if reused {
@@ -193,6 +197,14 @@ var lossyFSBinary = sync.OnceValue(func() string {
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	out, err := cmd.CombinedOutput()
 	Expect(err).NotTo(HaveOccurred(), "build lossyfs: %s", out)
+	return path
+})
+
+// workerBinary builds the client worker once per suite, for every scenario
+// that runs client applications, instead of once per scenario.
+var workerBinary = sync.OnceValue(func() string {
+	path, err := workload.BuildWorker(context.Background(), binDir)
+	Expect(err).NotTo(HaveOccurred())
 	return path
 })
 

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -32,10 +33,16 @@ const (
 // DefaultJVMOpts keep the brokers' JIT at its first tier (C1). A broker
 // restarted by a fault otherwise spends its first seconds, on a machine
 // already busy with the other brokers and the producers, compiling with
-// C2: C1 alone starts it in about two thirds of the time. Brokers run a
-// little slower for good; every profile of a scenario shares them, so
-// comparisons stay fair, and the option is recorded with the cluster.
+// C2, and slows the other brokers too: 16 network, process and baseline
+// scenarios of the matrix took 532 s with C1 and 691 s with the full JIT
+// (rolling-restart alone 63 s and 132 s). Brokers then run
+// slower for good; every profile of a scenario shares them, and the option
+// is recorded with the cluster. KAFKA_CHAOS_JVM_OPTS replaces it, e.g. with
+// -XX:TieredStopAtLevel=4 for the full JIT.
 const DefaultJVMOpts = "-XX:TieredStopAtLevel=1"
+
+// EnvJVMOpts, when set, replaces DefaultJVMOpts.
+const EnvJVMOpts = "KAFKA_CHAOS_JVM_OPTS"
 
 // Config describes one cluster.
 type Config struct {
@@ -48,8 +55,8 @@ type Config struct {
 	// HeapOpts sizes each broker JVM (KAFKA_HEAP_OPTS).
 	HeapOpts string
 	// JVMOpts are further options of each broker JVM (KAFKA_OPTS); empty
-	// means DefaultJVMOpts. The image's class archive, when it has one, is
-	// added to them.
+	// means $KAFKA_CHAOS_JVM_OPTS, or DefaultJVMOpts when that is unset.
+	// The image's class archive, when it has one, is added to them.
 	JVMOpts string
 	// ReadyTimeout bounds Start's wait for registered brokers.
 	ReadyTimeout time.Duration
@@ -128,6 +135,9 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	}
 	if cfg.JVMOpts == "" {
 		cfg.JVMOpts = DefaultJVMOpts
+		if v, ok := os.LookupEnv(EnvJVMOpts); ok {
+			cfg.JVMOpts = v
+		}
 	}
 	if cfg.ReadyTimeout == 0 {
 		// Three JVMs on two busy cores have been seen to need two minutes.
@@ -154,7 +164,7 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		return nil, err
 	}
 	if archive := classArchive(ctx, docker, cfg.Images.Kafka); archive != "" {
-		cfg.JVMOpts += " -XX:SharedArchiveFile=" + archive
+		cfg.JVMOpts = strings.TrimSpace(cfg.JVMOpts + " -XX:SharedArchiveFile=" + archive)
 	}
 	c = &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
 	c.info = Info{

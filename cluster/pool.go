@@ -12,8 +12,9 @@ import (
 
 // Pool keeps one cluster alive between scenarios that need the same
 // cluster, so a matrix pays the start-up once per configuration rather than
-// once per scenario. Only one cluster runs at a time: the machine running
-// the harness is usually small.
+// once per scenario. Only one cluster runs at a time (the machine running
+// the harness is usually small); the previous one is being removed while
+// the next starts.
 type Pool struct {
 	cur     *Cluster
 	key     string
@@ -32,8 +33,7 @@ func poolKey(cfg Config) string {
 // Get returns a healthy cluster for cfg: the current one when its
 // configuration matches, the last scenario left it trusted, and it passes a
 // health check (toxics removed, three brokers registered) and sheds the
-// earlier scenarios' topics; otherwise a new one, after removing the
-// current.
+// earlier scenarios' topics; otherwise a new one, removing the current.
 func (p *Pool) Get(ctx context.Context, cfg Config) (c *Cluster, reused bool, err error) {
 	key := poolKey(cfg)
 	if p.cur != nil && p.key == key && p.trusted {
@@ -42,10 +42,26 @@ func (p *Pool) Get(ctx context.Context, cfg Config) (c *Cluster, reused bool, er
 			return p.cur, true, nil
 		}
 	}
-	if err := p.Close(ctx); err != nil {
-		return nil, false, err
-	}
+	// The current cluster is removed while the new one starts: its
+	// containers are killed at once, and removing them and their networks
+	// is the Docker engine's work, which need not hold up the start.
+	old := p.cur
+	p.cur, p.key, p.trusted = nil, "", false
+	closed := make(chan error, 1)
+	go func() {
+		if old == nil {
+			closed <- nil
+			return
+		}
+		closed <- old.Close(context.WithoutCancel(ctx))
+	}()
 	c, err = Start(ctx, cfg)
+	if cerr := <-closed; cerr != nil {
+		if c != nil {
+			cerr = errors.Join(cerr, c.Close(context.WithoutCancel(ctx)))
+		}
+		return nil, false, fmt.Errorf("remove the previous cluster: %w", cerr)
+	}
 	if err != nil {
 		return nil, false, err
 	}

@@ -84,6 +84,8 @@ func (r Recommendation) cost(s, f *ProfileSummary) string {
 // price says what a producer profile delivers and how it was measured.
 func (r Recommendation) price(p *ProfileSummary) string {
 	switch {
+	case r.ByBaseline && p.BaselineJVM != "":
+		return fmt.Sprintf("%.1f acked/s unthrottled in %s (brokers' JVM options: %s)", p.Throughput, p.Baseline, p.BaselineJVM)
 	case r.ByBaseline:
 		return fmt.Sprintf("%.1f acked/s unthrottled in %s", p.Throughput, p.Baseline)
 	case r.Rate > 0:

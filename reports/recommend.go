@@ -39,10 +39,12 @@ type ProfileSummary struct {
 	// no baseline ran, in a run that has baselines.
 	Throughput float64
 	Priced     bool
-	// Baseline names the baseline scenario Throughput comes from; Measured
-	// says where it comes from, for the table.
-	Baseline string
-	Measured string
+	// Baseline names the baseline scenario Throughput comes from, and
+	// BaselineJVM the options its brokers' JVMs ran with (they move the
+	// throughput); Measured says where it comes from, for the table.
+	Baseline    string
+	BaselineJVM string
+	Measured    string
 	// Lost, BelievedLost and Duplicates add up every scenario, baselines
 	// included: loss without a fault is loss too.
 	Lost         int
@@ -169,7 +171,7 @@ func (rec *Recommendation) addProducer(ps *ProfileSummary, s Scenario, p Profile
 	// The widest comparison wins: the profiles it prices ran side by side
 	// on one cluster at one moment.
 	if w := countFunc(s.Profiles, isProducer); w > ps.width {
-		ps.width, ps.Throughput, ps.Priced, ps.Baseline = w, p.Perf.AckedPerSecond, true, s.Name
+		ps.width, ps.Throughput, ps.Priced, ps.Baseline, ps.BaselineJVM = w, p.Perf.AckedPerSecond, true, s.Name, s.Cluster.JVMOpts
 	}
 }
 

@@ -88,10 +88,15 @@ func TestRecommendPricesByTheWidestBaseline(t *testing.T) {
 	r := run("baselines", 1,
 		// Narrower than the next: safe's 9000 here does not count.
 		baseline("baseline-pair", result("safe", noLoss, 0, 0, 0, 9000), result("fast-lossy", nil, 0, 0, 0, 9500)),
-		baseline("baseline-all",
-			result("fast-lossy", nil, 0, 0, 0, 10000),
-			result("safe", noLoss, 0, 0, 0, 6000),
-			result("slow-safe", noLoss, 0, 0, 0, 500)),
+		// Its brokers' JVM options move the price: the sentences name them.
+		func() Scenario {
+			s := baseline("baseline-all",
+				result("fast-lossy", nil, 0, 0, 0, 10000),
+				result("safe", noLoss, 0, 0, 0, 6000),
+				result("slow-safe", noLoss, 0, 0, 0, 500))
+			s.Cluster.JVMOpts = "-XX:TieredStopAtLevel=1"
+			return s
+		}(),
 		// Invalid: measured nothing, so it prices nothing.
 		func() Scenario {
 			s := baseline("baseline-broken", result("unpriced", noLoss, 0, 0, 0, 20000))
@@ -121,8 +126,8 @@ func TestRecommendPricesByTheWidestBaseline(t *testing.T) {
 		t.Errorf("unpriced = %+v: zero loss, but no price", u)
 	}
 	wantSentences(t, rec,
-		"Fastest producer profile: fast-lossy, 10000.0 acked/s unthrottled in baseline-all; it lost 5 acknowledged and 5 believed-sent messages, in kill (5).",
-		"Cheapest zero-loss producer profile: safe, 6000.0 acked/s unthrottled in baseline-all, with zero acknowledged and believed-sent loss in 2 of the 2 fault scenarios that ran producer profiles.",
+		"Fastest producer profile: fast-lossy, 10000.0 acked/s unthrottled in baseline-all (brokers' JVM options: -XX:TieredStopAtLevel=1); it lost 5 acknowledged and 5 believed-sent messages, in kill (5).",
+		"Cheapest zero-loss producer profile: safe, 6000.0 acked/s unthrottled in baseline-all (brokers' JVM options: -XX:TieredStopAtLevel=1), with zero acknowledged and believed-sent loss in 2 of the 2 fault scenarios that ran producer profiles.",
 		"Cost of safety: safe delivers 40.0 % less throughput than the fastest, fast-lossy (6000.0 against 10000.0 acked/s).",
 		"unpriced lost nothing in 2 of the 2 fault scenarios that ran producer profiles, but no valid baseline scenario ran it: its cost was not measured.",
 	)

@@ -52,8 +52,8 @@ type workloadSpec struct {
 // are as short as a steady state allows: they are paid by every scenario.
 func defaultWorkload() workloadSpec {
 	return workloadSpec{
-		Rate: 400, MessageBytes: 256, Partitions: 3, Warmup: 3 * time.Second, Lead: time.Second,
-		Hold: 6 * time.Second, After: 3 * time.Second, MinInFault: 200, RecoverTimeout: 90 * time.Second,
+		Rate: 400, MessageBytes: 256, Partitions: 3, Warmup: 2 * time.Second, Lead: time.Second,
+		Hold: 6 * time.Second, After: 2 * time.Second, MinInFault: 200, RecoverTimeout: 90 * time.Second,
 	}
 }
 

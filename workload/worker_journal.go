@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 	"time"
@@ -124,9 +125,15 @@ func (j *Journal) Close() error {
 
 // ReadJournal calls fn for every record of a journal, in file order. A last
 // line without its newline is a write cut short by a machine crash and is
-// skipped; any other line that does not parse is an error.
+// skipped; any other line that does not parse is an error. A journal that
+// does not exist holds no record: every worker opens its journal before it
+// does anything it records, so its process was stopped before it had done
+// anything (an application restarted just as the run ended).
 func ReadJournal[T any](path string, fn func(T)) error {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("read journal: %w", err)
 	}

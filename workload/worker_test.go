@@ -64,7 +64,13 @@ func TestProducerLedgerFoldsAttemptsAndOutcomes(t *testing.T) {
 	if err := j.Append(appRecord{ID: "late"}); err != ErrJournalClosed {
 		t.Fatalf("append after close: %v, want ErrJournalClosed", err)
 	}
-	es, resends, err := ReadProducerLedgers(path)
+	// The ledger of a process stopped before it opened one does not exist:
+	// it attempted nothing. A ledger that cannot be read is an error.
+	stoppedEarly := filepath.Join(t.TempDir(), "never-opened.jsonl")
+	if _, _, err := ReadProducerLedgers(path, t.TempDir()); err == nil {
+		t.Fatal("a directory read as a ledger: no error")
+	}
+	es, resends, err := ReadProducerLedgers(path, stoppedEarly)
 	if err != nil || resends != 1 {
 		t.Fatalf("resends %d, err %v; want 1, nil", resends, err)
 	}
