@@ -151,19 +151,19 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	missing, err := CheckImages(ctx, cfg.Images)
-	if err != nil {
-		return nil, err
-	}
 	docker, err := dockerClient(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDockerDisk(ctx, docker); err != nil {
+	missing, archive, err := checkImages(ctx, docker, cfg.Images)
+	if err == nil {
+		err = checkDockerDisk(ctx, docker)
+	}
+	if err != nil {
 		docker.Close()
 		return nil, err
 	}
-	if archive := classArchive(ctx, docker, cfg.Images.Kafka); archive != "" {
+	if archive != "" {
 		cfg.JVMOpts = strings.TrimSpace(cfg.JVMOpts + " -XX:SharedArchiveFile=" + archive)
 	}
 	c = &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}

@@ -25,16 +25,6 @@ const (
 // images/kafka/bin/kafka-chaos-class-archive.sh).
 const LabelClassArchive = "io.kafka-chaos.class-archive"
 
-// classArchive returns the archive a local image names in its label: ""
-// for an image without one (the official image) or not pulled yet.
-func classArchive(ctx context.Context, cli *testcontainers.DockerClient, image string) string {
-	res, err := cli.ImageInspect(ctx, image)
-	if err != nil || res.Config == nil {
-		return ""
-	}
-	return res.Config.Labels[LabelClassArchive]
-}
-
 // ErrDockerUnavailable means no Docker engine answered.
 var ErrDockerUnavailable = errors.New("docker engine not reachable: start Docker (on Debian: sudo scripts/docker-up.sh) and check `docker info`")
 
@@ -54,26 +44,27 @@ func dockerClient(ctx context.Context) (*testcontainers.DockerClient, error) {
 	return cli, nil
 }
 
-// CheckImages returns the images not present locally. Offline, a missing
-// image is an error naming the command that builds it; online, it is pulled
-// when its container starts.
-func CheckImages(ctx context.Context, img Images) (missing map[string]bool, err error) {
-	cli, err := dockerClient(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer cli.Close()
+// checkImages returns the images not present locally, and the class
+// archive the Kafka image names in its LabelClassArchive label ("" for an
+// image without one, such as the official image, or one not pulled yet).
+// Offline, a missing image is an error naming the command that builds it;
+// online, it is pulled when its container starts.
+func checkImages(ctx context.Context, cli *testcontainers.DockerClient, img Images) (missing map[string]bool, archive string, err error) {
 	missing = map[string]bool{}
 	for _, name := range []string{img.Kafka, img.Toxiproxy} {
-		if _, err := cli.ImageInspect(ctx, name); err == nil {
+		res, err := cli.ImageInspect(ctx, name)
+		if err == nil {
+			if name == img.Kafka && res.Config != nil {
+				archive = res.Config.Labels[LabelClassArchive]
+			}
 			continue
 		}
 		if img.Offline {
-			return nil, fmt.Errorf("image %s is missing: build it with `make images-offline KAFKA_VERSIONS=%s` (no registry is used when %s=1)", name, img.kafkaVersion(), EnvOffline)
+			return nil, "", fmt.Errorf("image %s is missing: build it with `make images-offline KAFKA_VERSIONS=%s` (no registry is used when %s=1)", name, img.kafkaVersion(), EnvOffline)
 		}
 		missing[name] = true
 	}
-	return missing, nil
+	return missing, archive, nil
 }
 
 // Sweep removes containers and networks left by harness runs whose process

@@ -48,13 +48,11 @@ func (p *Pool) Get(ctx context.Context, cfg Config) (c *Cluster, reused bool, er
 	old := p.cur
 	p.cur, p.key, p.trusted = nil, "", false
 	closed := make(chan error, 1)
-	go func() {
-		if old == nil {
-			closed <- nil
-			return
-		}
-		closed <- old.Close(context.WithoutCancel(ctx))
-	}()
+	if old == nil {
+		closed <- nil
+	} else {
+		go func() { closed <- old.Close(context.WithoutCancel(ctx)) }()
+	}
 	c, err = Start(ctx, cfg)
 	if cerr := <-closed; cerr != nil {
 		if c != nil {
