@@ -66,11 +66,11 @@ func BenchmarkAudit1M(b *testing.B) {
 	b.ReportAllocs()
 	var v verify.Result
 	for b.Loop() {
-		recs, err := verify.Audit(ctx, params)
+		a, err := verify.Audit(ctx, params)
 		if err != nil {
 			b.Fatal(err)
 		}
-		v = verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: recs, Expect: verify.AllGuarantees()})
+		v = verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: a.Records, Expect: verify.AllGuarantees()})
 	}
 	if v.Counts.Acked < auditMessages || v.Counts.Lost != 0 {
 		b.Fatalf("audit of a quiet cluster: acked %d, lost %d: want at least %d acked and none lost", v.Counts.Acked, v.Counts.Lost, auditMessages)

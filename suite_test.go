@@ -165,9 +165,11 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 	if repeats() > 1 {
 		run.Name = fmt.Sprintf("%s-r%d", s.Name, repeat)
 	}
-	workDir, err := filepath.Abs(filepath.Join(reports.Dir(runsRoot, result.RunID), "clients"))
+	runDir, err := filepath.Abs(reports.Dir(runsRoot, result.RunID))
 	Expect(err).NotTo(HaveOccurred())
-	res, runErr := runner.Run(ctx, runner.Params{Cluster: c, Scenario: run, Seed: result.Seed, Logf: logf, WorkDir: workDir})
+	res, runErr := runner.Run(ctx, runner.Params{
+		Cluster: c, Scenario: run, Seed: result.Seed, Logf: logf, WorkDir: filepath.Join(runDir, "clients"), RunDir: runDir,
+	})
 	res.Name = s.Name
 	res.Cluster.Reused = reused
 	pool.Release(runErr == nil && res.Status != reports.Invalid)
@@ -178,6 +180,12 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 	path, err := reports.Write(runsRoot, result)
 	Expect(err).NotTo(HaveOccurred())
 	Expect(reports.Render(filepath.Dir(path), result)).To(Succeed(), "render report")
+	// Every verdict must follow from the histories on disk alone.
+	recheck := &reports.Run{SchemaVersion: result.SchemaVersion, RunID: result.RunID, Scenarios: []reports.Scenario{res}}
+	checked, mismatches, err := reports.Reverify(runDir, recheck)
+	Expect(err).NotTo(HaveOccurred(), "re-verify from histories")
+	Expect(mismatches).To(BeEmpty(), "verdicts recomputed from the histories")
+	logf("%d verdicts re-verified from histories in %s", checked, runDir)
 	logf("results: %s, report: %s", path, filepath.Join(filepath.Dir(path), "report.html"))
 	if runErr != nil || res.Status != reports.Pass {
 		dumpLogs(ctx, c, s.Name)

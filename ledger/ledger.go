@@ -35,6 +35,10 @@ type Entry struct {
 	Partition int32  `json:"partition"`
 	Offset    int64  `json:"offset"`
 	Error     string `json:"error,omitempty"`
+	// Code names the Kafka error the broker answered with (for example
+	// NOT_ENOUGH_REPLICAS), when the send's last error was one: a refusal
+	// the fault caused is exposure too.
+	Code string `json:"code,omitempty"`
 	// Believed is what the application thinks: true when it considers the
 	// message sent. Fire-and-forget believes every send.
 	Believed bool `json:"believed"`
@@ -70,7 +74,7 @@ func (p *Producer) Attempt(e Entry) {
 }
 
 // Outcome records the result of a send. believed is the application's view.
-func (p *Producer) Outcome(id string, status Status, partition int32, offset int64, err error, believed bool, at time.Duration) {
+func (p *Producer) Outcome(id string, status Status, partition int32, offset int64, err error, code string, believed bool, at time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	i, ok := p.index[id]
@@ -83,9 +87,24 @@ func (p *Producer) Outcome(id string, status Status, partition int32, offset int
 	e.Offset = offset
 	e.Believed = believed
 	e.DoneAt = at
+	e.Code = code
 	if err != nil {
 		e.Error = err.Error()
 	}
+}
+
+// Withdraw removes the newest entry when it is id: a message recorded as
+// attempted that the client was never handed (the run ended first) is not
+// an attempt, and would otherwise stay pending and count as indeterminate.
+func (p *Producer) Withdraw(id string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.entries)
+	if n == 0 || p.entries[n-1].ID != id {
+		return
+	}
+	delete(p.index, id)
+	p.entries = p.entries[:n-1]
 }
 
 // Entries returns a copy of every entry in attempt order.
@@ -101,4 +120,7 @@ type Record struct {
 	Seq       int64  `json:"seq"`
 	Partition int32  `json:"partition"`
 	Offset    int64  `json:"offset"`
+	// At is when a consumer recorded the record's side effect, from the
+	// run's base time; zero for what the auditor read.
+	At time.Duration `json:"at_ns,omitempty"`
 }

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"github.com/kafka-chaos/kafka-chaos/verify"
+
 	"bytes"
 	"embed"
 	"encoding/base64"
@@ -156,6 +158,13 @@ var funcs = map[string]any{
 	// cell keeps Markdown table cells on one line and their pipes literal.
 	"cell": func(s string) string {
 		return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+	},
+	// exposure says what a verdict covers: the messages the fault touched.
+	"exposure": func(x *verify.Exposure) string {
+		if x == nil {
+			return "no fault window"
+		}
+		return x.Short()
 	},
 	"emoji": func(c Colour) string {
 		return map[Colour]string{Green: "🟢", Red: "🔴", Amber: "🟠", Grey: "⚪"}[c]

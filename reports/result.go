@@ -111,8 +111,9 @@ type WorkloadRecord struct {
 	LeadSeconds  float64 `json:"lead_seconds"`
 	HoldSeconds  float64 `json:"fault_hold_seconds"`
 	AfterSeconds float64 `json:"after_heal_seconds"`
-	// MinInFault is the traffic the fault window needs to prove anything.
-	MinInFault            int     `json:"min_attempted_in_fault"`
+	// MinExposure is what each judged profile needs exposed to the fault
+	// for its verdict to count.
+	MinExposure           int     `json:"min_exposed_per_profile"`
 	RecoverTimeoutSeconds float64 `json:"recover_timeout_seconds"`
 }
 
@@ -120,13 +121,16 @@ type WorkloadRecord struct {
 type ProfileResult struct {
 	Profile workload.Profile `json:"profile"`
 	Topic   string           `json:"topic"`
+	// Audit is where each partition of the topic started and ended when
+	// the auditor read it, after the high watermarks stopped moving.
+	Audit []verify.PartitionOffsets `json:"audit_offsets,omitempty"`
+	// History is the directory, relative to the run's, holding the ledger
+	// and audit this verdict was computed from (kafka-chaos verify).
+	History string `json:"history,omitempty"`
 	// ClientConfig is every producer setting the client ran with.
 	ClientConfig map[string]string `json:"client_config"`
 	Verdict      verify.Result     `json:"verdict"`
 	Perf         Perf              `json:"perf"`
-	// InFault is how many messages were attempted between injection and
-	// heal: a profile with none proves nothing about the fault.
-	InFault int `json:"attempted_in_fault"`
 	// Series is the profile's traffic second by second (PerSecond): the
 	// report's throughput and latency charts need more than Perf's totals.
 	Series []Point `json:"series,omitempty"`

@@ -4,32 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
+	"github.com/kafka-chaos/kafka-chaos/history"
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/reports"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
-
-// inFault counts the entries attempted between injection and heal.
-func (r *run) inFault(entries []ledger.Entry) int {
-	n := 0
-	for _, e := range entries {
-		at := e.SentAt.Seconds()
-		if at >= r.res.Fault.InjectedAt && at <= r.res.Fault.HealedAt {
-			n++
-		}
-	}
-	return n
-}
-
-func (cs *clientSet) audit(ctx context.Context, topic string) ([]ledger.Record, error) {
-	return verify.Audit(ctx, verify.AuditParams{
-		Brokers: cs.r.p.Cluster.Bootstrap(), Config: cs.r.p.Cluster.SaramaConfig("kafka-chaos-auditor"), Topic: topic,
-		Parse: workload.ParseValue, Timeout: 60 * time.Second,
-	})
-}
 
 // verify audits every client topic and adds one profile result per
 // application and per consumer group.
@@ -57,7 +38,7 @@ func (cs *clientSet) verifyApp(ctx context.Context, a *workload.App) error {
 		return err
 	}
 	topic := r.s.Name + "." + prof.Name
-	recs, err := cs.audit(ctx, topic)
+	audited, err := r.audit(ctx, topic)
 	if err != nil {
 		return err
 	}
@@ -65,18 +46,19 @@ func (cs *clientSet) verifyApp(ctx context.Context, a *workload.App) error {
 	if err != nil {
 		return err
 	}
-	v := verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: recs, Expect: r.s.Expect[prof.Name]})
-	c := v.Counts
-	app := &reports.AppResult{
+	res, err := r.producerResult(prof.Profile, topic, entries, audited, r.s.Expect[prof.Name], history.Profile{})
+	if err != nil {
+		return err
+	}
+	c := res.Verdict.Counts
+	res.ClientConfig = cfg
+	res.App = &reports.AppResult{
 		Behaviour: prof.Behaviour(), Processes: len(a.Workers()), Resends: resends, Undelivered: c.Attempted - c.Present,
 		MustDeliver: slices.Contains(cs.c.MustDeliver, prof.Name), LedgerDir: cs.dir,
 	}
-	r.res.Profiles = append(r.res.Profiles, reports.ProfileResult{
-		Profile: prof.Profile, Topic: topic, ClientConfig: cfg, Verdict: v, Perf: perf(entries),
-		InFault: r.inFault(entries), Series: reports.PerSecond(entries), App: app,
-	})
-	r.logf("verdict %s: %s processes=%d attempted=%d believed=%d acked=%d failed=%d unknown=%d lost=%d believed-lost=%d undelivered=%d duplicates=%d resends=%d",
-		prof.Name, v.Status, app.Processes, c.Attempted, c.Believed, c.Acked, c.Failed, c.Unknown, c.Lost, c.BelievedLost, app.Undelivered, c.Duplicates, resends)
+	r.res.Profiles = append(r.res.Profiles, res)
+	r.logf("verdict %s: %s processes=%d attempted=%d believed=%d acked=%d failed=%d unknown=%d lost=%d believed-lost=%d undelivered=%d duplicates=%d resends=%d exposure: %s",
+		prof.Name, res.Verdict.Status, res.App.Processes, c.Attempted, c.Believed, c.Acked, c.Failed, c.Unknown, c.Lost, c.BelievedLost, res.App.Undelivered, c.Duplicates, resends, exposureText(res.Verdict.Exposure))
 	return nil
 }
 
@@ -84,13 +66,13 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	r, spec := cs.r, g.Spec()
 	prof := *spec.Consumer
 	entries := g.input.Ledger().Entries()
-	log, err := cs.audit(ctx, spec.Topic)
+	input, err := r.audit(ctx, spec.Topic)
 	if err != nil {
 		return err
 	}
-	var dead []ledger.Record
+	var dead verify.Audited
 	if spec.DeadLetter != "" {
-		if dead, err = cs.audit(ctx, spec.DeadLetter); err != nil {
+		if dead, err = r.audit(ctx, spec.DeadLetter); err != nil {
 			return err
 		}
 	}
@@ -101,7 +83,7 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	var applied []ledger.Record
 	for _, e := range effects {
 		if e.Kind == workload.Applied {
-			applied = append(applied, ledger.Record{ID: e.ID, Seq: e.Seq, Partition: e.Partition, Offset: e.Offset})
+			applied = append(applied, ledger.Record{ID: e.ID, Seq: e.Seq, Partition: e.Partition, Offset: e.Offset, At: e.At})
 		}
 	}
 	events, err := g.Events()
@@ -111,14 +93,20 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	metrics, skipped := memberMetrics(events)
 	metrics.Members = len(g.Members())
 	cv := verify.Consumer(verify.ConsumerParams{
-		Profile: prof.Name, Entries: entries, Log: log, Effects: applied, DeadLetters: dead, Skipped: skipped,
-		Metrics: metrics, Expect: cs.c.ConsumerExpect[prof.Name],
+		Profile: prof.Name, Entries: entries, Log: input.Records, Effects: applied, DeadLetters: dead.Records, Skipped: skipped,
+		Metrics: metrics, Expect: cs.c.ConsumerExpect[prof.Name], Window: r.window(), MinExposure: r.s.MinExposure,
 	})
 	cfg, err := workload.ConsumerConfig(spec.Client, prof, prof.Name)
 	if err != nil {
 		return err
 	}
-	res := &reports.ConsumerResult{
+	res, err := r.producerResult(g.profile, spec.Topic, entries, input, cs.c.InputExpect,
+		history.Profile{Effects: applied, DeadLetters: dead.Records, Skipped: skipped})
+	if err != nil {
+		return err
+	}
+	res.ClientConfig = g.input.ClientConfig()
+	res.Consumer = &reports.ConsumerResult{
 		Consumer: prof, Group: g.ID(), DeadLetterTopic: spec.DeadLetter, ClientConfig: prof.ClientConfig(cfg),
 		Failures: spec.Failures, Verdict: cv, LedgerDir: cs.dir,
 	}
@@ -127,17 +115,13 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 		if t := w.ExitedAt(); !t.IsZero() {
 			m.ExitedAt = t.Sub(r.base).Seconds()
 		}
-		res.Members = append(res.Members, m)
+		res.Consumer.Members = append(res.Consumer.Members, m)
 	}
-	r.res.Profiles = append(r.res.Profiles, reports.ProfileResult{
-		Profile: g.profile, Topic: spec.Topic, ClientConfig: g.input.ClientConfig(),
-		Verdict: verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: log, Expect: cs.c.InputExpect}),
-		Perf:    perf(entries), InFault: r.inFault(entries), Series: reports.PerSecond(entries), Consumer: res,
-	})
+	r.res.Profiles = append(r.res.Profiles, res)
 	c, m := cv.Counts, cv.Metrics
-	r.logf("verdict %s: %s required=%d processed=%d dead-lettered=%d never-processed=%d (skipped-after-failure=%d) duplicate-effects=%d retries=%d dlt-sends=%d skips=%d deduped=%d sessions=%d group-errors=%d abandoned=%d",
+	r.logf("verdict %s: %s required=%d processed=%d dead-lettered=%d never-processed=%d (skipped-after-failure=%d) duplicate-effects=%d retries=%d dlt-sends=%d skips=%d deduped=%d sessions=%d group-errors=%d abandoned=%d exposure: %s",
 		prof.Name, cv.Status, c.Required, c.Processed, c.DeadLettered, c.NeverProcessed, c.SkippedAfterFailure, c.DuplicateEffects,
-		m.Retries, m.DeadLetterSends, m.Skips, m.Deduplicated, m.Sessions, m.GroupErrors, m.AbandonedAtExit)
+		m.Retries, m.DeadLetterSends, m.Skips, m.Deduplicated, m.Sessions, m.GroupErrors, m.AbandonedAtExit, exposureText(cv.Exposure))
 	return nil
 }
 

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
+	"github.com/kafka-chaos/kafka-chaos/history"
+	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/reports"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
@@ -26,6 +29,10 @@ type Params struct {
 	// WorkDir is where client worker processes keep their ledgers (under
 	// <WorkDir>/<scenario>); empty means a new temporary directory.
 	WorkDir string
+	// RunDir is the run's directory: every profile's history is stored
+	// under histories/<scenario>/<profile> there, and the result names it.
+	// Empty stores none.
+	RunDir string
 }
 
 type run struct {
@@ -68,17 +75,12 @@ func Run(ctx context.Context, p Params) (reports.Scenario, error) {
 		Workload: reports.WorkloadRecord{
 			Rate: r.s.Rate, Size: r.s.Size, Partitions: r.s.Partitions,
 			WarmupSeconds: r.s.Warmup.Seconds(), LeadSeconds: r.s.Lead.Seconds(), HoldSeconds: r.s.Hold.Seconds(), AfterSeconds: r.s.After.Seconds(),
-			MinInFault: r.s.MinInFault, RecoverTimeoutSeconds: r.s.RecoverTimeout.Seconds(),
+			MinExposure: r.s.MinExposure, RecoverTimeoutSeconds: r.s.RecoverTimeout.Seconds(),
 		},
 	}
 	err := r.execute(ctx)
 	r.res.WallSeconds = r.since()
-	switch {
-	case err != nil:
-		r.res.Status, r.res.Reason = reports.Invalid, err.Error()
-	default:
-		r.judge()
-	}
+	r.judge(err)
 	return r.res, err
 }
 
@@ -128,16 +130,17 @@ func (r *run) execute(ctx context.Context) error {
 	stopProducing()
 	wg.Wait()
 	stopProgress()
+	var errs []error
 	if err := r.clients.stop(ctx); err != nil {
-		return fmt.Errorf("clients: %w", err)
+		errs = append(errs, fmt.Errorf("clients: %w", err))
 	}
 	if err := errors.Join(prodErrs...); err != nil {
-		return fmt.Errorf("producers: %w", err)
+		errs = append(errs, fmt.Errorf("producers: %w", err))
 	}
-	if faultErr != nil {
-		return faultErr
-	}
-	return r.verify(ctx)
+	// The audit runs whatever failed before it: a cluster that never
+	// recovered is the one most likely to have lost data, and the counts
+	// stand beside the reason the run is invalid.
+	return errors.Join(append([]error{faultErr}, append(errs, r.verify(ctx))...)...)
 }
 
 // fault runs warm-up, prepare, inject, hold, heal and the wait for recovery.
@@ -255,66 +258,133 @@ func sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
+// auditSettle bounds the wait for a topic's high watermarks to stop
+// moving before it is read: long enough for followers that rejoined to
+// fetch what the leader alone had, short against a follower that never
+// returns.
+const auditSettle = 10 * time.Second
+
+// audit reads one topic back.
+func (r *run) audit(ctx context.Context, topic string) (verify.Audited, error) {
+	return verify.Audit(ctx, verify.AuditParams{
+		Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-auditor"), Topic: topic,
+		Parse: workload.ParseValue, Timeout: 60 * time.Second, Settle: auditSettle,
+	})
+}
+
+// window is the fault's span for exposure, nil when no fault was injected.
+func (r *run) window() *verify.Window {
+	f := r.res.Fault
+	if f.InjectedAt == 0 {
+		return nil
+	}
+	at := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+	healed := max(f.HealedAt, f.InjectedAt)
+	return &verify.Window{Injected: at(f.InjectedAt), Healed: at(healed), Recovered: at(max(f.RecoveredAt, healed))}
+}
+
+// producerResult judges one producer ledger against its topic's audit and
+// stores the history it was judged from.
+func (r *run) producerResult(prof workload.Profile, topic string, entries []ledger.Entry, a verify.Audited, expect verify.Expectation, extra history.Profile) (reports.ProfileResult, error) {
+	res := reports.ProfileResult{
+		Profile: prof, Topic: topic, Audit: a.Partitions,
+		Verdict: verify.Producer(verify.Params{
+			Profile: prof.Name, Entries: entries, Records: a.Records, Expect: expect,
+			Window: r.window(), MinExposure: r.s.MinExposure,
+		}),
+		Perf: perf(entries), Series: reports.PerSecond(entries),
+	}
+	if r.p.RunDir == "" {
+		return res, nil
+	}
+	res.History = filepath.Join("histories", r.s.Name, prof.Name)
+	extra.Entries, extra.Records = entries, a.Records
+	return res, history.Write(filepath.Join(r.p.RunDir, res.History), extra)
+}
+
 // verify audits every topic and judges every profile.
 func (r *run) verify(ctx context.Context) error {
 	r.phase(reports.PhaseAudit, "")
-	cfg := r.p.Cluster.SaramaConfig("kafka-chaos-auditor")
 	// Every topic is read back at once; the verdicts keep profile order.
 	results := make([]reports.ProfileResult, len(r.producers))
 	errs := make([]error, len(r.producers))
 	var wg sync.WaitGroup
 	for i, pr := range r.producers {
 		wg.Go(func() {
-			prof := r.s.Profiles[i]
-			recs, err := verify.Audit(ctx, verify.AuditParams{
-				Brokers: r.p.Cluster.Bootstrap(), Config: cfg, Topic: r.topics[i],
-				Parse: workload.ParseValue, Timeout: 60 * time.Second,
-			})
+			a, err := r.audit(ctx, r.topics[i])
 			if err != nil {
 				errs[i] = err
 				return
 			}
-			entries := pr.Ledger().Entries()
-			results[i] = reports.ProfileResult{
-				Profile: prof, Topic: r.topics[i], ClientConfig: pr.ClientConfig(),
-				Verdict: verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: recs, Expect: r.s.Expect[prof.Name]}),
-				Perf:    perf(entries), InFault: r.inFault(entries), Series: reports.PerSecond(entries),
-			}
+			prof := r.s.Profiles[i]
+			results[i], errs[i] = r.producerResult(prof, r.topics[i], pr.Ledger().Entries(), a, r.s.Expect[prof.Name], history.Profile{})
+			results[i].ClientConfig = pr.ClientConfig()
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
 	for _, res := range results {
+		if res.Topic == "" {
+			continue // not audited
+		}
 		c := res.Verdict.Counts
-		r.logf("verdict %s: %s attempted=%d acked=%d failed=%d unknown=%d lost=%d duplicates=%d present-although-failed=%d present-although-unknown=%d",
-			res.Profile.Name, res.Verdict.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown)
+		r.logf("verdict %s: %s attempted=%d acked=%d failed=%d unknown=%d lost=%d duplicates=%d present-although-failed=%d present-although-unknown=%d exposure: %s",
+			res.Profile.Name, res.Verdict.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown, exposureText(res.Verdict.Exposure))
+		r.res.Profiles = append(r.res.Profiles, res)
 	}
-	r.res.Profiles = append(r.res.Profiles, results...)
-	return r.clients.verify(ctx)
+	return errors.Join(append(errs, r.clients.verify(ctx))...)
 }
 
-// judge sets the scenario status from the verdicts and the traffic seen in
-// the fault window.
-func (r *run) judge() {
-	inFault := 0
-	var failed []string
+func exposureText(x *verify.Exposure) string {
+	if x == nil {
+		return "no fault window"
+	}
+	return x.Short()
+}
+
+// judge sets the scenario status. A broken guarantee fails the scenario
+// whatever else went wrong, since a run that proves nothing about the
+// fault still proves the loss; otherwise a run error or a judged profile
+// the fault did not exercise makes it invalid.
+func (r *run) judge(runErr error) {
+	var failed, invalid []string
 	for _, pr := range r.res.Profiles {
-		inFault += pr.InFault
 		if err := pr.Verdict.Err(); err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", pr.Profile.Name, err))
 		}
 	}
 	failed = append(failed, clientFailures(r.res.Profiles)...)
+	if runErr != nil {
+		invalid = append(invalid, runErr.Error())
+	}
+	invalid = append(invalid, unexercised(r.res.Profiles)...)
 	switch {
-	case inFault < r.s.MinInFault:
-		r.res.Status = reports.Invalid
-		r.res.Reason = fmt.Sprintf("only %d messages attempted during the fault window (need %d): the run proves nothing", inFault, r.s.MinInFault)
 	case len(failed) > 0:
 		r.res.Status = reports.Fail
-		r.res.Reason = strings.Join(failed, "; ")
+		r.res.Reason = strings.Join(append(failed, invalid...), "; ")
+	case len(invalid) > 0:
+		r.res.Status = reports.Invalid
+		r.res.Reason = strings.Join(invalid, "; ")
 	default:
-		r.res.Status = reports.Pass
+		r.res.Status, r.res.Reason = reports.Pass, ""
 	}
+}
+
+// unexercised names every judged verdict left unknown: the profile (or its
+// consumer group) was not exercised by the fault, so the run proves
+// nothing about it.
+func unexercised(profiles []reports.ProfileResult) []string {
+	var out []string
+	for _, p := range profiles {
+		v := p.Verdict
+		if len(v.Expected) > 0 && v.Status == verify.Unknown {
+			out = append(out, fmt.Sprintf("profile %s was not exercised by the fault (%s)", p.Profile.Name, v.Reason))
+		}
+		if p.Consumer == nil {
+			continue
+		}
+		if cv := p.Consumer.Verdict; len(cv.Expected) > 0 && cv.Status == verify.Unknown {
+			out = append(out, fmt.Sprintf("consumer group %s was not exercised by the fault (%s)", p.Consumer.Consumer.Name, cv.Reason))
+		}
+	}
+	return out
 }

@@ -32,9 +32,11 @@ type Scenario struct {
 	Lead   time.Duration
 	Hold   time.Duration
 	After  time.Duration
-	// MinInFault is how many messages, over all profiles, must be
-	// attempted between Inject and Heal for the run to prove anything.
-	MinInFault int
+	// MinExposure is how many messages each judged profile must have in
+	// flight at the injection or attempted while the fault held for its
+	// verdict to count (verify.Exposure); a profile below it is unknown
+	// and the scenario invalid.
+	MinExposure int
 	// RecoverTimeout bounds the wait for a healthy cluster after Heal.
 	RecoverTimeout time.Duration
 	// Cluster adjusts the cluster the scenario runs on.

@@ -42,7 +42,7 @@ func ClientProducers() runner.Scenario {
 		Lead:           time.Second,
 		Hold:           8 * time.Second,
 		After:          3 * time.Second,
-		MinInFault:     500,
+		MinExposure:    verify.DefaultMinExposure,
 		RecoverTimeout: 120 * time.Second,
 	}
 }
@@ -80,7 +80,7 @@ func consumerScenario(name string, f faults.Fault, hold time.Duration, labels ..
 		Lead:           2 * time.Second,
 		Hold:           hold,
 		After:          3 * time.Second,
-		MinInFault:     500,
+		MinExposure:    verify.DefaultMinExposure,
 		RecoverTimeout: 60 * time.Second,
 	}
 }

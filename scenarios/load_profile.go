@@ -37,6 +37,7 @@ type producerSpec struct {
 	RetryBackoff    time.Duration `yaml:"retry_backoff"`
 	MaxOpenRequests int           `yaml:"max_open_requests"`
 	AckTimeout      time.Duration `yaml:"ack_timeout"`
+	Concurrency     int           `yaml:"concurrency"`
 }
 
 // defaultProfile holds what a field left out means: what the cluster and
@@ -60,7 +61,7 @@ func (s profileSpec) profile() workload.Profile {
 		Name: s.Name, Description: s.Description,
 		ReplicationFactor: s.Topic.ReplicationFactor, MinInsyncReplicas: s.Topic.MinInsyncReplicas,
 		UncleanElection: s.Topic.UncleanElection, FlushMessages: s.Topic.FlushMessages, FlushMs: s.Topic.FlushMs,
-		Mode: s.Producer.Mode, Acks: s.Producer.Acks, Idempotent: s.Producer.Idempotent,
+		Mode: s.Producer.Mode, Concurrency: s.Producer.Concurrency, Acks: s.Producer.Acks, Idempotent: s.Producer.Idempotent,
 		RetryMax: s.Producer.RetryMax, RetryBackoff: s.Producer.RetryBackoff,
 		MaxOpenRequests: s.Producer.MaxOpenRequests, AckTimeout: s.Producer.AckTimeout,
 	}
@@ -70,6 +71,10 @@ var (
 	modes   = []string{string(workload.Async), string(workload.Sync)}
 	ackings = []string{string(workload.Acks0), string(workload.Acks1), string(workload.AcksAll)}
 )
+
+// maxConcurrency bounds synchronous senders: more goroutines than that
+// measure the Go scheduler on two cores, not an application.
+const maxConcurrency = 256
 
 type parsedProfile struct {
 	profile workload.Profile
@@ -110,6 +115,12 @@ func (d *decoder) checkProfile(p workload.Profile, at map[string]*yaml.Node, ent
 	}
 	if !slices.Contains(modes, string(p.Mode)) {
 		fail("producer.mode", "%s", oneOf(string(p.Mode), modes))
+	}
+	switch {
+	case p.Concurrency != 0 && p.Mode != workload.Sync:
+		fail("producer.concurrency", "%d senders only apply to mode: sync (this profile is %s, whose sends never wait): remove concurrency, or set mode: sync", p.Concurrency, p.Mode)
+	case p.Concurrency < 0 || p.Concurrency > maxConcurrency:
+		fail("producer.concurrency", "%d is not between 1 and %d: use the size of the application's sending pool, e.g. 16", p.Concurrency, maxConcurrency)
 	}
 	if !slices.Contains(ackings, string(p.Acks)) {
 		fail("producer.acks", "%s", oneOf(string(p.Acks), ackings))

@@ -41,19 +41,19 @@ type workloadSpec struct {
 	Lead           time.Duration `yaml:"lead"`
 	Hold           time.Duration `yaml:"hold"`
 	After          time.Duration `yaml:"after"`
-	MinInFault     int           `yaml:"min_in_fault"`
+	MinExposure    int           `yaml:"min_exposure"`
 	RecoverTimeout time.Duration `yaml:"recover_timeout"`
 }
 
 // defaultWorkload is the load of most single-fault scenarios: 400 msg/s
-// per profile puts well over min_in_fault messages into a 6 s fault
-// window (after the fault's effect was seen), and the 90 s recovery allows
+// per profile puts well over min_exposure messages of every async profile
+// into a 6 s fault window (after the fault's effect was seen), and the 90 s recovery allows
 // for a controller failover plus a full ISR catch-up. Warm-up and after
 // are as short as a steady state allows: they are paid by every scenario.
 func defaultWorkload() workloadSpec {
 	return workloadSpec{
 		Rate: 400, MessageBytes: 256, Partitions: 3, Warmup: 2 * time.Second, Lead: time.Second,
-		Hold: 6 * time.Second, After: 2 * time.Second, MinInFault: 200, RecoverTimeout: 90 * time.Second,
+		Hold: 6 * time.Second, After: 2 * time.Second, MinExposure: verify.DefaultMinExposure, RecoverTimeout: 90 * time.Second,
 	}
 }
 
@@ -83,7 +83,7 @@ func (d *decoder) scenarioFile(data []byte, library map[string]workload.Profile)
 			Name: spec.Name, Labels: spec.Labels,
 			Rate: w.Rate, Size: w.MessageBytes, Partitions: w.Partitions,
 			Warmup: w.Warmup, Lead: w.Lead, Hold: w.Hold, After: w.After,
-			MinInFault: w.MinInFault, RecoverTimeout: w.RecoverTimeout,
+			MinExposure: w.MinExposure, RecoverTimeout: w.RecoverTimeout,
 			Cluster: runner.ClusterSpec{KafkaVersion: c.KafkaVersion, Settings: c.Settings, LossyFS: c.LossyFS},
 		}
 		d.checkName(s.Name, at, n, "scenario")
@@ -214,9 +214,12 @@ func (d *decoder) checkWorkload(s runner.Scenario, at map[string]*yaml.Node, ent
 	if s.RecoverTimeout == 0 {
 		fail("workload.recover_timeout", "0s leaves the cluster no time to recover: use e.g. 90s")
 	}
-	// An upper bound: every profile at full rate through the whole hold.
-	if most := float64(s.Rate) * float64(len(s.Profiles)) * s.Hold.Seconds(); len(s.Profiles) > 0 && float64(s.MinInFault) > most {
-		fail("workload.min_in_fault", "%d can never be reached: %d profiles at %d msg/s for %s attempt at most %.0f; lower min_in_fault, or raise rate or hold", s.MinInFault, len(s.Profiles), s.Rate, s.Hold, most)
+	// An upper bound: one profile at full rate through the whole hold.
+	if most := float64(s.Rate) * s.Hold.Seconds(); float64(s.MinExposure) > most {
+		fail("workload.min_exposure", "%d can never be reached: a profile at %d msg/s for %s attempts at most %.0f during the fault; lower min_exposure, or raise rate or hold", s.MinExposure, s.Rate, s.Hold, most)
+	}
+	if s.MinExposure < 1 {
+		fail("workload.min_exposure", "%d would let a profile the fault never touched pass: use e.g. %d", s.MinExposure, verify.DefaultMinExposure)
 	}
 }
 

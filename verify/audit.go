@@ -24,27 +24,55 @@ type AuditParams struct {
 	Parse func(value []byte) (id string, seq int64, err error)
 	// Timeout bounds the read of one partition.
 	Timeout time.Duration
+	// Settle bounds the wait for every high watermark to stop moving
+	// before the read; 0 reads at once.
+	Settle time.Duration
 }
+
+// PartitionOffsets is where a partition's log started and ended when the
+// auditor read it.
+type PartitionOffsets struct {
+	Partition     int32 `json:"partition"`
+	LogStart      int64 `json:"log_start_offset"`
+	HighWatermark int64 `json:"high_watermark"`
+}
+
+// Audited is what the auditor read from one topic.
+type Audited struct {
+	Records    []ledger.Record
+	Partitions []PartitionOffsets
+}
+
+// settleEvery is how often the auditor polls high watermarks while the log
+// settles: followers fetch far more often than that, so two equal polls
+// mean replication has caught up with what the producers left.
+const settleEvery = 500 * time.Millisecond
 
 // Audit reads every partition of the topic from the earliest offset to the
 // high watermark, independently of the producers, and returns every record
-// found in log order.
-func Audit(ctx context.Context, p AuditParams) ([]ledger.Record, error) {
+// found in log order. It first waits (up to Settle) until no high watermark
+// moves: an acks=1 write the followers have not fetched yet sits above the
+// high watermark, and reading too early would count it as lost.
+func Audit(ctx context.Context, p AuditParams) (Audited, error) {
 	cfg := *p.Config
 	cfg.ClientID = "kafka-chaos-auditor"
 	cfg.Consumer.Return.Errors = true
 	cl, err := sarama.NewClient(p.Brokers, &cfg)
 	if err != nil {
-		return nil, fmt.Errorf("audit %s: connect: %w", p.Topic, err)
+		return Audited{}, fmt.Errorf("audit %s: connect: %w", p.Topic, err)
 	}
 	defer cl.Close()
 	parts, err := cl.Partitions(p.Topic)
 	if err != nil {
-		return nil, fmt.Errorf("audit %s: list partitions: %w", p.Topic, err)
+		return Audited{}, fmt.Errorf("audit %s: list partitions: %w", p.Topic, err)
+	}
+	offsets, err := settle(ctx, cl, p, parts)
+	if err != nil {
+		return Audited{}, err
 	}
 	consumer, err := sarama.NewConsumerFromClient(cl)
 	if err != nil {
-		return nil, fmt.Errorf("audit %s: consumer: %w", p.Topic, err)
+		return Audited{}, fmt.Errorf("audit %s: consumer: %w", p.Topic, err)
 	}
 	defer consumer.Close()
 	// The partitions are read at once; each keeps its log order, and the
@@ -52,25 +80,48 @@ func Audit(ctx context.Context, p AuditParams) ([]ledger.Record, error) {
 	recs := make([][]ledger.Record, len(parts))
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
-	for i, part := range parts {
-		wg.Go(func() { recs[i], errs[i] = auditPartition(ctx, cl, consumer, p, part) })
+	for i := range parts {
+		wg.Go(func() { recs[i], errs[i] = auditPartition(ctx, consumer, p, offsets[i]) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return Audited{}, err
 	}
-	return slices.Concat(recs...), nil
+	return Audited{Records: slices.Concat(recs...), Partitions: offsets}, nil
 }
 
-func auditPartition(ctx context.Context, cl sarama.Client, consumer sarama.Consumer, p AuditParams, part int32) ([]ledger.Record, error) {
-	hw, err := cl.GetOffset(p.Topic, part, sarama.OffsetNewest)
-	if err != nil {
-		return nil, fmt.Errorf("audit %s-%d: high watermark: %w", p.Topic, part, err)
+// settle polls every partition's offsets until two polls in a row agree,
+// or Settle has passed, and returns the last poll.
+func settle(ctx context.Context, cl sarama.Client, p AuditParams, parts []int32) ([]PartitionOffsets, error) {
+	deadline := time.Now().Add(p.Settle)
+	var prev []PartitionOffsets
+	for {
+		cur := make([]PartitionOffsets, len(parts))
+		for i, part := range parts {
+			hw, err := cl.GetOffset(p.Topic, part, sarama.OffsetNewest)
+			if err != nil {
+				return nil, fmt.Errorf("audit %s-%d: high watermark: %w", p.Topic, part, err)
+			}
+			low, err := cl.GetOffset(p.Topic, part, sarama.OffsetOldest)
+			if err != nil {
+				return nil, fmt.Errorf("audit %s-%d: log start: %w", p.Topic, part, err)
+			}
+			cur[i] = PartitionOffsets{Partition: part, LogStart: low, HighWatermark: hw}
+		}
+		if slices.Equal(prev, cur) || !time.Now().Before(deadline) {
+			return cur, nil
+		}
+		prev = cur
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(settleEvery):
+		}
 	}
-	low, err := cl.GetOffset(p.Topic, part, sarama.OffsetOldest)
-	if err != nil {
-		return nil, fmt.Errorf("audit %s-%d: log start: %w", p.Topic, part, err)
-	}
+}
+
+func auditPartition(ctx context.Context, consumer sarama.Consumer, p AuditParams, o PartitionOffsets) ([]ledger.Record, error) {
+	part, low, hw := o.Partition, o.LogStart, o.HighWatermark
 	if hw <= low {
 		return nil, nil
 	}

@@ -24,6 +24,9 @@ type ConsumerParams struct {
 	// Metrics are passed through to the result.
 	Metrics ConsumerMetrics
 	Expect  ConsumerExpectation
+	// Window and MinExposure as in Params; Effects carry their times.
+	Window      *Window
+	MinExposure int
 }
 
 // ConsumerMetrics are what the application's members reported about
@@ -92,6 +95,7 @@ type ConsumerResult struct {
 	Metrics    ConsumerMetrics     `json:"metrics"`
 	Examples   map[string][]string `json:"examples,omitempty"`
 	Violations []string            `json:"violations,omitempty"`
+	Exposure   *Exposure           `json:"exposure,omitempty"`
 }
 
 // Consumer checks that every message the consumer had to handle ended as
@@ -179,6 +183,7 @@ func Consumer(p ConsumerParams) ConsumerResult {
 		Counts:   c,
 		Metrics:  p.Metrics,
 		Examples: ex.result(),
+		Exposure: consumerExposure(p),
 	}
 	r.judge()
 	return r

@@ -79,6 +79,8 @@ func (r *ConsumerResult) judge() {
 		r.Status, r.Reason = Fail, ""
 	case r.Counts.Required == 0:
 		r.Status, r.Reason = Unknown, "no acknowledged input message: nothing to consume"
+	case len(r.Expected) > 0 && r.Exposure.unexercised() != "":
+		r.Status, r.Reason = Unknown, r.Exposure.unexercised()
 	default:
 		r.Status, r.Reason = Pass, ""
 	}

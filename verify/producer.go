@@ -17,6 +17,11 @@ type Params struct {
 	// Expect lists the guarantees the profile promises. Anomalies outside it
 	// are still counted, but do not fail the profile.
 	Expect Expectation
+	// Window is when the fault held; with it the result carries the
+	// profile's exposure, and a judged profile with fewer than MinExposure
+	// exposed messages is unknown.
+	Window      *Window
+	MinExposure int
 }
 
 // Per-entry flags gathered while scanning the log.
@@ -148,6 +153,10 @@ func Producer(p Params) Result {
 		Expected: append(Expectation{}, p.Expect...),
 		Counts:   c,
 		Examples: ex.result(),
+	}
+	if p.Window != nil {
+		x := ProducerExposure(p.Entries, *p.Window, p.MinExposure)
+		r.Exposure = &x
 	}
 	r.judge()
 	return r

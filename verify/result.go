@@ -9,7 +9,8 @@ const (
 	// Fail: at least one expected guarantee was broken.
 	Fail Status = "fail"
 	// Unknown: nothing broke, but nothing was exercised either (no message
-	// acknowledged), so the run proves nothing about this profile.
+	// acknowledged, or too few exposed to the fault), so the run proves
+	// nothing about this profile.
 	Unknown Status = "unknown"
 )
 
@@ -65,6 +66,9 @@ type Result struct {
 	// left out.
 	Examples   map[string][]string `json:"examples,omitempty"`
 	Violations []string            `json:"violations,omitempty"`
+	// Exposure is what the fault touched; nil when the run had no fault
+	// window to measure against.
+	Exposure *Exposure `json:"exposure,omitempty"`
 }
 
 // Err returns nil when every expected guarantee held, otherwise one
@@ -92,6 +96,8 @@ func (r *Result) judge() {
 		r.Status, r.Reason = Unknown, "no message attempted"
 	case r.Counts.Acked == 0:
 		r.Status, r.Reason = Unknown, "no message acknowledged: nothing to judge"
+	case len(r.Expected) > 0 && r.Exposure.unexercised() != "":
+		r.Status, r.Reason = Unknown, r.Exposure.unexercised()
 	default:
 		r.Status, r.Reason = Pass, ""
 	}

@@ -118,16 +118,16 @@ func (pr *Producer) record(id string, partition int32, offset int64, err error) 
 			offset = -1
 		}
 		pr.acked.Add(1)
-		pr.ledger.Outcome(id, ledger.Acked, partition, offset, nil, true, at)
+		pr.ledger.Outcome(id, ledger.Acked, partition, offset, nil, "", true, at)
 		return
 	}
-	status := Classify(err)
+	status, code := Classify(err, pr.cfg.Producer.Retry.Max)
 	if status == ledger.Failed {
 		pr.failed.Add(1)
 	} else {
 		pr.unknown.Add(1)
 	}
-	pr.ledger.Outcome(id, status, partition, -1, err, false, at)
+	pr.ledger.Outcome(id, status, partition, -1, err, code, false, at)
 }
 
 // Run produces until ctx is done, then drains: every message handed to the
@@ -185,12 +185,16 @@ func (pr *Producer) runAsync(ctx context.Context) error {
 		}
 	}()
 	pr.pace(ctx, func(seq int64) bool {
+		m := pr.message(seq)
 		select {
-		case ap.Input() <- pr.message(seq):
+		case ap.Input() <- m:
 			return true
 		case <-ctx.Done():
-			// The message was attempted but never handed over: it stays
-			// pending, and the verifier treats it as indeterminate.
+			// Never handed over, so never attempted: left in the ledger it
+			// would be pending after the drain, an indeterminate send on a
+			// healthy cluster.
+			pr.ledger.Withdraw(m.Metadata.(string))
+			pr.sent.Add(-1)
 			return false
 		}
 	})
@@ -201,44 +205,103 @@ func (pr *Producer) runAsync(ctx context.Context) error {
 	return nil
 }
 
+// runSync sends from Concurrency goroutines sharing one SyncProducer, as
+// an application's worker pool does: each waits for its send's result
+// before taking the next message, so a stalled cluster holds at most
+// Concurrency messages in flight and the pacing falls behind.
 func (pr *Producer) runSync(ctx context.Context) error {
 	sp, err := sarama.NewSyncProducer(pr.p.Brokers, pr.cfg)
 	if err != nil {
 		return fmt.Errorf("start producer %s: %w", pr.p.Profile.Name, err)
 	}
+	work := make(chan int64)
+	var wg sync.WaitGroup
+	for range max(1, pr.p.Profile.Concurrency) {
+		wg.Go(func() {
+			for seq := range work {
+				m := pr.message(seq)
+				partition, offset, err := sp.SendMessage(m)
+				pr.record(m.Metadata.(string), partition, offset, err)
+			}
+		})
+	}
 	pr.pace(ctx, func(seq int64) bool {
-		m := pr.message(seq)
-		partition, offset, err := sp.SendMessage(m)
-		pr.record(m.Metadata.(string), partition, offset, err)
-		return true
+		select {
+		case work <- seq:
+			return true
+		case <-ctx.Done():
+			return false
+		}
 	})
+	close(work)
+	wg.Wait()
 	if err := sp.Close(); err != nil {
 		return fmt.Errorf("close producer %s: %w", pr.p.Profile.Name, err)
 	}
 	return nil
 }
 
-// definiteRejections are broker errors that mean the write was not
-// appended. Anything else (timeouts, lost connections, retries exhausted
-// after an attempt that may have been written) is indeterminate.
-var definiteRejections = map[sarama.KError]bool{
+// rejectedBeforeAppend are broker errors a leader returns only when it did
+// not append the batch. NOT_LEADER_OR_FOLLOWER is not among them: it also
+// ends an acks=all wait when leadership moves after the append, and
+// KAFKA_STORAGE_ERROR may follow a write that reached the page cache.
+var rejectedBeforeAppend = map[sarama.KError]bool{
 	sarama.ErrNotEnoughReplicas:        true,
-	sarama.ErrNotLeaderForPartition:    true,
 	sarama.ErrLeaderNotAvailable:       true,
 	sarama.ErrUnknownTopicOrPartition:  true,
 	sarama.ErrMessageSizeTooLarge:      true,
 	sarama.ErrInvalidMessage:           true,
 	sarama.ErrTopicAuthorizationFailed: true,
-	sarama.ErrKafkaStorageError:        true,
 }
 
-// Classify maps a send error to a ledger status.
-func Classify(err error) ledger.Status {
+// neverRetried are the rejections sarama returns on the first attempt
+// whatever Retry.Max says (async_producer.go retries only the others), so
+// the error seen is the only attempt's.
+var neverRetried = map[sarama.KError]bool{
+	sarama.ErrMessageSizeTooLarge:      true,
+	sarama.ErrTopicAuthorizationFailed: true,
+}
+
+// Classify maps a send error to a ledger status, and names the Kafka error
+// when the broker answered with one. Failed means no attempt can have been
+// appended. sarama reports only the last error of a message's attempts, so
+// a retried message is failed only if the error is one sarama never
+// retries; with retries, an earlier attempt may have timed out after the
+// leader appended it, and the outcome is unknown.
+func Classify(err error, retryMax int) (ledger.Status, string) {
 	var kerr sarama.KError
-	if errors.As(err, &kerr) && definiteRejections[kerr] {
-		return ledger.Failed
+	if !errors.As(err, &kerr) {
+		return ledger.Unknown, ""
 	}
-	return ledger.Unknown
+	code := ErrorCode(kerr)
+	if rejectedBeforeAppend[kerr] && (retryMax == 0 || neverRetried[kerr]) {
+		return ledger.Failed, code
+	}
+	return ledger.Unknown, code
+}
+
+// errorCodes are the protocol names of the errors a fault makes brokers
+// answer with; others are named by number.
+var errorCodes = map[sarama.KError]string{
+	sarama.ErrNotEnoughReplicas:            "NOT_ENOUGH_REPLICAS",
+	sarama.ErrNotEnoughReplicasAfterAppend: "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+	sarama.ErrNotLeaderForPartition:        "NOT_LEADER_OR_FOLLOWER",
+	sarama.ErrLeaderNotAvailable:           "LEADER_NOT_AVAILABLE",
+	sarama.ErrUnknownTopicOrPartition:      "UNKNOWN_TOPIC_OR_PARTITION",
+	sarama.ErrRequestTimedOut:              "REQUEST_TIMED_OUT",
+	sarama.ErrKafkaStorageError:            "KAFKA_STORAGE_ERROR",
+	sarama.ErrMessageSizeTooLarge:          "MESSAGE_TOO_LARGE",
+	sarama.ErrInvalidMessage:               "CORRUPT_MESSAGE",
+	sarama.ErrTopicAuthorizationFailed:     "TOPIC_AUTHORIZATION_FAILED",
+	sarama.ErrOutOfOrderSequenceNumber:     "OUT_OF_ORDER_SEQUENCE_NUMBER",
+}
+
+// ErrorCode names a Kafka error as the protocol does.
+func ErrorCode(kerr sarama.KError) string {
+	if name, ok := errorCodes[kerr]; ok {
+		return name
+	}
+	return fmt.Sprintf("ERROR_%d", int16(kerr))
 }
 
 // ClientConfig returns every producer setting the client runs with, for the
@@ -266,6 +329,7 @@ func (pr *Producer) ClientConfig() map[string]string {
 		"metadata.retry.max":     fmt.Sprint(c.Metadata.Retry.Max),
 		"metadata.retry.backoff": c.Metadata.Retry.Backoff.String(),
 		"mode":                   string(pr.p.Profile.Mode),
+		"sync.concurrency":       fmt.Sprint(max(1, pr.p.Profile.Concurrency)),
 		"rate.per.second":        fmt.Sprint(pr.p.Rate),
 		"message.bytes":          fmt.Sprint(pr.p.Size),
 	}

@@ -26,21 +26,34 @@ func TestParseValueRejectsForeignValues(t *testing.T) {
 	}
 }
 
+// A send is failed only when no attempt can have been appended: sarama
+// reports the last error of a retried message, so retries make a refusal
+// unknown unless sarama never retries it.
 func TestClassify(t *testing.T) {
 	cases := []struct {
-		err  error
-		want ledger.Status
+		err      error
+		retryMax int
+		want     ledger.Status
+		code     string
 	}{
-		{sarama.ErrNotEnoughReplicas, ledger.Failed},
-		{fmt.Errorf("wrapped: %w", sarama.ErrNotLeaderForPartition), ledger.Failed},
-		{sarama.ErrNotEnoughReplicasAfterAppend, ledger.Unknown},
-		{sarama.ErrRequestTimedOut, ledger.Unknown},
-		{sarama.ErrOutOfBrokers, ledger.Unknown},
-		{errors.New("connection reset"), ledger.Unknown},
+		{sarama.ErrNotEnoughReplicas, 0, ledger.Failed, "NOT_ENOUGH_REPLICAS"},
+		{sarama.ErrNotEnoughReplicas, 3, ledger.Unknown, "NOT_ENOUGH_REPLICAS"},
+		{fmt.Errorf("wrapped: %w", sarama.ErrUnknownTopicOrPartition), 0, ledger.Failed, "UNKNOWN_TOPIC_OR_PARTITION"},
+		// The acks=all wait can end with NOT_LEADER_OR_FOLLOWER after the
+		// leader appended.
+		{fmt.Errorf("wrapped: %w", sarama.ErrNotLeaderForPartition), 0, ledger.Unknown, "NOT_LEADER_OR_FOLLOWER"},
+		{sarama.ErrMessageSizeTooLarge, 5, ledger.Failed, "MESSAGE_TOO_LARGE"},
+		{sarama.ErrNotEnoughReplicasAfterAppend, 0, ledger.Unknown, "NOT_ENOUGH_REPLICAS_AFTER_APPEND"},
+		{sarama.ErrKafkaStorageError, 0, ledger.Unknown, "KAFKA_STORAGE_ERROR"},
+		{sarama.ErrRequestTimedOut, 0, ledger.Unknown, "REQUEST_TIMED_OUT"},
+		{sarama.KError(999), 0, ledger.Unknown, "ERROR_999"},
+		{sarama.ErrOutOfBrokers, 0, ledger.Unknown, ""},
+		{errors.New("connection reset"), 0, ledger.Unknown, ""},
 	}
 	for _, c := range cases {
-		if got := Classify(c.err); got != c.want {
-			t.Errorf("Classify(%v) = %s, want %s", c.err, got, c.want)
+		got, code := Classify(c.err, c.retryMax)
+		if got != c.want || code != c.code {
+			t.Errorf("Classify(%v, retries %d) = %s %q, want %s %q", c.err, c.retryMax, got, code, c.want, c.code)
 		}
 	}
 }

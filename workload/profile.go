@@ -44,7 +44,10 @@ type Profile struct {
 	FlushMessages int `json:"flush_messages,omitempty"`
 	FlushMs       int `json:"flush_ms,omitempty"`
 	// Producer side.
-	Mode            Mode          `json:"mode"`
+	Mode Mode `json:"mode"`
+	// Concurrency is how many goroutines send synchronously at once (mode
+	// sync), as an application's worker pool does; 0 means one.
+	Concurrency     int           `json:"concurrency,omitempty"`
 	Acks            Acks          `json:"acks"`
 	Idempotent      bool          `json:"idempotent"`
 	RetryMax        int           `json:"retry_max"`

@@ -28,6 +28,7 @@ type appRecord struct {
 	// message again: not an outcome.
 	Resend bool          `json:"resend,omitempty"`
 	Err    string        `json:"err,omitempty"`
+	Code   string        `json:"code,omitempty"`
 	At     time.Duration `json:"t"`
 }
 
@@ -52,7 +53,7 @@ func ReadProducerLedgers(paths ...string) (entries []ledger.Entry, resends int, 
 			if r.Err != "" {
 				err = errors.New(r.Err)
 			}
-			l.Outcome(r.ID, r.Status, r.Partition, r.Offset, err, r.Believed, r.At)
+			l.Outcome(r.ID, r.Status, r.Partition, r.Offset, err, r.Code, r.Believed, r.At)
 		})
 		if err != nil {
 			return nil, 0, err
@@ -86,7 +87,8 @@ func (a *producerApp) outcome(m *sarama.ProducerMessage, offset int64, sendErr e
 	id := m.Metadata.(string)
 	r := appRecord{ID: id, Status: ledger.Acked, Partition: m.Partition, Offset: offset, At: time.Since(a.s.Base), Believed: true}
 	if sendErr != nil {
-		r.Status, r.Offset, r.Err = Classify(sendErr), -1, sendErr.Error()
+		r.Status, r.Code = Classify(sendErr, a.app.RetryMax)
+		r.Offset, r.Err = -1, sendErr.Error()
 		r.Believed = a.app.Results == Ignored
 		switch {
 		case a.app.Resend:

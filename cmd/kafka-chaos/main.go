@@ -20,6 +20,9 @@ commands:
                  Ctrl-C (or after -hold)
   sweep [-all]   remove containers and networks left by harness runs whose
                  process is gone; with -all, every harness resource
+  verify <dir>   recompute every verdict from the histories stored in
+                 <dir>, without a cluster; exit 1 when any differs from
+                 <dir>/results.json
 ` + reportUsage
 
 func main() {
@@ -35,6 +38,8 @@ func main() {
 		err = sweep(ctx, os.Args[2:])
 	case "report", "compare", "merge":
 		err = reportCommands[os.Args[1]](os.Args[2:])
+	case "verify":
+		err = verifyCmd(os.Args[2:], os.Stdout)
 	case "up":
 		err = up(ctx, os.Args[2:])
 	default:
