@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/kafka-chaos/kafka-chaos/verify"
 )
@@ -15,9 +17,14 @@ const ThroughputTolerance = 0.10
 type ChangeKind string
 
 const (
-	StatusChanged   ChangeKind = "status"
-	StartedLosing   ChangeKind = "started-losing"
-	StoppedLosing   ChangeKind = "stopped-losing"
+	StatusChanged ChangeKind = "status"
+	// BecameInvalid: a scenario that passed proves nothing now.
+	BecameInvalid ChangeKind = "became-invalid"
+	StartedLosing ChangeKind = "started-losing"
+	StoppedLosing ChangeKind = "stopped-losing"
+	// StartedBreaking: a profile broke expected guarantees it kept in the
+	// old run, or broke any where the old run did not run it.
+	StartedBreaking ChangeKind = "started-breaking"
 	ThroughputMoved ChangeKind = "throughput"
 	ScenarioAdded   ChangeKind = "scenario-added"
 	ScenarioRemoved ChangeKind = "scenario-removed"
@@ -31,8 +38,8 @@ type Change struct {
 	Scenario string
 	Profile  string
 	Text     string
-	// Regression: the new run loses data where the scenario expects a
-	// profile to lose none, and the old run did not.
+	// Regression: the new run breaks a guarantee the scenario expects of a
+	// profile, and the old run did not.
 	Regression bool
 }
 
@@ -63,17 +70,22 @@ func Compare(old, new *Run) []Change {
 		if !ok {
 			out = append(out, Change{Kind: ScenarioAdded, Scenario: n.Name, Text: "new scenario, status " + string(n.Status)})
 			for _, p := range n.Profiles {
-				if l := promisedLoss(p.Verdict); l > 0 {
-					out = append(out, Change{Kind: StartedLosing, Scenario: n.Name, Profile: p.Profile.Name, Regression: true,
-						Text: fmt.Sprintf("loses %d messages despite %v", l, p.Verdict.Expected)})
-				}
+				out = append(out, startedBreaking(n.Name, nil, p)...)
 			}
 			continue
 		}
-		if o.Status != n.Status {
+		profiles := compareProfiles(o, n)
+		switch {
+		case o.Status == n.Status:
+		case o.Status == Pass && n.Status == Invalid:
+			// Proving nothing is no regression by itself; breaking a
+			// guarantee while proving nothing is.
+			out = append(out, Change{Kind: BecameInvalid, Scenario: n.Name, Text: "pass -> invalid: " + n.Reason,
+				Regression: slices.ContainsFunc(profiles, func(c Change) bool { return c.Kind == StartedBreaking })})
+		default:
 			out = append(out, Change{Kind: StatusChanged, Scenario: n.Name, Text: fmt.Sprintf("%s -> %s %s", o.Status, n.Status, n.Reason)})
 		}
-		out = append(out, compareProfiles(o, n)...)
+		out = append(out, profiles...)
 	}
 	for _, o := range old.Scenarios {
 		if !seen[o.Name] {
@@ -96,6 +108,7 @@ func compareProfiles(o, n Scenario) []Change {
 		op, ok := olds[name]
 		if !ok {
 			out = append(out, Change{Kind: ProfileAdded, Scenario: n.Name, Profile: name, Text: "not in the old run"})
+			out = append(out, startedBreaking(n.Name, nil, np)...)
 			continue
 		}
 		oc, nc := op.Verdict.Counts, np.Verdict.Counts
@@ -108,12 +121,8 @@ func compareProfiles(o, n Scenario) []Change {
 		case oLoss > 0 && nLoss == 0:
 			out = append(out, Change{Kind: StoppedLosing, Scenario: n.Name, Profile: name,
 				Text: fmt.Sprintf("lost 0 (was %d acknowledged, %d believed sent)", oc.Lost, oc.BelievedLost)})
-		case promisedLoss(op.Verdict) == 0 && promisedLoss(np.Verdict) > 0:
-			// It lost before too, but only now under a guarantee: the
-			// scenario started expecting safety the profile lacks.
-			out = append(out, Change{Kind: StartedLosing, Scenario: n.Name, Profile: name, Regression: true,
-				Text: fmt.Sprintf("loses %d despite %v", promisedLoss(np.Verdict), np.Verdict.Expected)})
 		}
+		out = append(out, startedBreaking(n.Name, op.breaches(), np)...)
 		if d, ok := relChange(op.Perf.AckedPerSecond, np.Perf.AckedPerSecond); ok && math.Abs(d) > ThroughputTolerance {
 			out = append(out, Change{Kind: ThroughputMoved, Scenario: n.Name, Profile: name,
 				Text: fmt.Sprintf("acked/s %.1f -> %.1f (%+.0f%%)", op.Perf.AckedPerSecond, np.Perf.AckedPerSecond, 100*d)})
@@ -125,6 +134,25 @@ func compareProfiles(o, n Scenario) []Change {
 		}
 	}
 	return out
+}
+
+// startedBreaking is the change of a profile p that broke guarantees it
+// did not break in old (the breaches of its old result, nil when the old
+// run did not run it), matched by guarantee, not by text: the same
+// guarantee broken by other counts is no news. Nothing when it broke
+// nothing new.
+func startedBreaking(scenario string, old []breach, p ProfileResult) []Change {
+	var news []string
+	for _, b := range p.breaches() {
+		if !slices.ContainsFunc(old, func(o breach) bool { return o.guarantee == b.guarantee }) {
+			news = append(news, b.text)
+		}
+	}
+	if len(news) == 0 {
+		return nil
+	}
+	return []Change{{Kind: StartedBreaking, Scenario: scenario, Profile: p.Profile.Name, Regression: true,
+		Text: strings.Join(news, "; ")}}
 }
 
 // promisedLoss counts the losses a verdict's expected guarantees forbid.
