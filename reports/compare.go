@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 )
 
@@ -20,6 +21,9 @@ const (
 	StatusChanged ChangeKind = "status"
 	// BecameInvalid: a scenario that passed proves nothing now.
 	BecameInvalid ChangeKind = "became-invalid"
+	// SetupChanged: the scenario ran on other images, another Kafka
+	// version or other JVM options, which move throughput by themselves.
+	SetupChanged  ChangeKind = "setup-changed"
 	StartedLosing ChangeKind = "started-losing"
 	StoppedLosing ChangeKind = "stopped-losing"
 	// StartedBreaking: a profile broke expected guarantees it kept in the
@@ -74,7 +78,8 @@ func Compare(old, new *Run) []Change {
 			}
 			continue
 		}
-		profiles := compareProfiles(o, n)
+		setup := setupDiff(o.Cluster, n.Cluster)
+		profiles := compareProfiles(o, n, len(setup) > 0)
 		switch {
 		case o.Status == n.Status:
 		case o.Status == Pass && n.Status == Invalid:
@@ -84,6 +89,10 @@ func Compare(old, new *Run) []Change {
 				Regression: slices.ContainsFunc(profiles, func(c Change) bool { return c.Kind == StartedBreaking })})
 		default:
 			out = append(out, Change{Kind: StatusChanged, Scenario: n.Name, Text: fmt.Sprintf("%s -> %s %s", o.Status, n.Status, n.Reason)})
+		}
+		// Before the throughput moves it may explain.
+		if len(setup) > 0 {
+			out = append(out, Change{Kind: SetupChanged, Scenario: n.Name, Text: strings.Join(setup, "; ")})
 		}
 		out = append(out, profiles...)
 	}
@@ -95,7 +104,9 @@ func Compare(old, new *Run) []Change {
 	return out
 }
 
-func compareProfiles(o, n Scenario) []Change {
+// compareProfiles lists what changed profile by profile; setupDiffers marks
+// throughput moves that another setup may explain.
+func compareProfiles(o, n Scenario, setupDiffers bool) []Change {
 	var out []Change
 	olds := map[string]ProfileResult{}
 	for _, p := range o.Profiles {
@@ -124,8 +135,11 @@ func compareProfiles(o, n Scenario) []Change {
 		}
 		out = append(out, startedBreaking(n.Name, op.breaches(), np)...)
 		if d, ok := relChange(op.Perf.AckedPerSecond, np.Perf.AckedPerSecond); ok && math.Abs(d) > ThroughputTolerance {
-			out = append(out, Change{Kind: ThroughputMoved, Scenario: n.Name, Profile: name,
-				Text: fmt.Sprintf("acked/s %.1f -> %.1f (%+.0f%%)", op.Perf.AckedPerSecond, np.Perf.AckedPerSecond, 100*d)})
+			text := fmt.Sprintf("acked/s %.1f -> %.1f (%+.0f%%)", op.Perf.AckedPerSecond, np.Perf.AckedPerSecond, 100*d)
+			if setupDiffers {
+				text += " (setups differ)"
+			}
+			out = append(out, Change{Kind: ThroughputMoved, Scenario: n.Name, Profile: name, Text: text})
 		}
 	}
 	for _, op := range o.Profiles {
@@ -153,6 +167,24 @@ func startedBreaking(scenario string, old []breach, p ProfileResult) []Change {
 	}
 	return []Change{{Kind: StartedBreaking, Scenario: scenario, Profile: p.Profile.Name, Regression: true,
 		Text: strings.Join(news, "; ")}}
+}
+
+// setupDiff names what differs between two clusters that moves throughput
+// by itself, old value and new, in the order a reader checks them.
+func setupDiff(o, n cluster.Info) []string {
+	var out []string
+	for _, f := range []struct{ what, old, new string }{
+		{"Kafka image", o.Images.Kafka, n.Images.Kafka},
+		{"toxiproxy image", o.Images.Toxiproxy, n.Images.Toxiproxy},
+		{"Kafka version", o.KafkaVersion, n.KafkaVersion},
+		{"JVM options", o.JVMOpts, n.JVMOpts},
+		{"JVM heap options", o.HeapOpts, n.HeapOpts},
+	} {
+		if f.old != f.new {
+			out = append(out, fmt.Sprintf("%s %q -> %q", f.what, f.old, f.new))
+		}
+	}
+	return out
 }
 
 // promisedLoss counts the losses a verdict's expected guarantees forbid.

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,6 +96,48 @@ func TestCompare(t *testing.T) {
 			if !strings.Contains(got[k].Text, text) {
 				t.Errorf("%s says %q, want %q in it", k, got[k].Text, text)
 			}
+		}
+	}
+	if strings.Contains(got["throughput kill/acks1"].Text, "setups differ") {
+		t.Errorf("same setup, yet %q", got["throughput kill/acks1"].Text)
+	}
+}
+
+func TestCompareSaysWhenSetupsDiffer(t *testing.T) {
+	old := run("old", 1, scenario("kill", Pass, result("safe", noLoss, 0, 0, 0, 300)), scenario("same", Pass, result("safe", noLoss, 0, 0, 0, 300)))
+	new := run("new", 1, scenario("kill", Pass, result("safe", noLoss, 0, 0, 0, 600)), scenario("same", Pass, result("safe", noLoss, 0, 0, 0, 600)))
+	for i, r := range []*Run{old, new} {
+		for j := range r.Scenarios {
+			c := &r.Scenarios[j].Cluster
+			c.Images.Kafka, c.Images.Toxiproxy = "kafka-chaos/kafka:4.4.0", "kafka-chaos/toxiproxy:2.12.0"
+			c.KafkaVersion, c.JVMOpts, c.HeapOpts = "4.4.0", "-XX:TieredStopAtLevel=1", "-Xmx512m"
+			if i == 1 && r.Scenarios[j].Name == "kill" {
+				c.Images.Kafka, c.KafkaVersion, c.JVMOpts = "apache/kafka:3.9.1", "3.9.1", "-XX:TieredStopAtLevel=4"
+			}
+		}
+	}
+	cs := Compare(old, new)
+	setup := slices.IndexFunc(cs, func(c Change) bool { return c.Kind == SetupChanged })
+	moved := slices.IndexFunc(cs, func(c Change) bool { return c.Kind == ThroughputMoved && c.Scenario == "kill" })
+	if setup < 0 || moved < 0 || setup > moved {
+		t.Fatalf("changes %v: want the setup change of kill before its throughput move", cs)
+	}
+	if s := cs[setup]; s.Scenario != "kill" || s.Regression {
+		t.Errorf("setup change %s: want kill's, no regression", s)
+	}
+	wantIn(t, "setup change", cs[setup].Text,
+		`Kafka image "kafka-chaos/kafka:4.4.0" -> "apache/kafka:3.9.1"`,
+		`Kafka version "4.4.0" -> "3.9.1"`,
+		`JVM options "-XX:TieredStopAtLevel=1" -> "-XX:TieredStopAtLevel=4"`)
+	if strings.Contains(cs[setup].Text, "toxiproxy") || strings.Contains(cs[setup].Text, "heap") {
+		t.Errorf("setup change %q names what did not change", cs[setup].Text)
+	}
+	if text := cs[moved].Text; text != "acked/s 300.0 -> 600.0 (+100%) (setups differ)" {
+		t.Errorf("kill's throughput move says %q, want the setups flagged", text)
+	}
+	for _, c := range cs {
+		if c.Scenario == "same" && (c.Kind == SetupChanged || strings.Contains(c.Text, "setups differ")) {
+			t.Errorf("same ran on the same setup, yet: %s", c)
 		}
 	}
 }
