@@ -3,7 +3,10 @@ package reports
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
+	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 )
 
@@ -15,9 +18,17 @@ const ThroughputTolerance = 0.10
 type ChangeKind string
 
 const (
-	StatusChanged   ChangeKind = "status"
-	StartedLosing   ChangeKind = "started-losing"
-	StoppedLosing   ChangeKind = "stopped-losing"
+	StatusChanged ChangeKind = "status"
+	// BecameInvalid: a scenario that passed proves nothing now.
+	BecameInvalid ChangeKind = "became-invalid"
+	// SetupChanged: the scenario ran on other images, another Kafka
+	// version or other JVM options, which move throughput by themselves.
+	SetupChanged  ChangeKind = "setup-changed"
+	StartedLosing ChangeKind = "started-losing"
+	StoppedLosing ChangeKind = "stopped-losing"
+	// StartedBreaking: a profile broke expected guarantees it kept in the
+	// old run, or broke any where the old run did not run it.
+	StartedBreaking ChangeKind = "started-breaking"
 	ThroughputMoved ChangeKind = "throughput"
 	ScenarioAdded   ChangeKind = "scenario-added"
 	ScenarioRemoved ChangeKind = "scenario-removed"
@@ -31,8 +42,8 @@ type Change struct {
 	Scenario string
 	Profile  string
 	Text     string
-	// Regression: the new run loses data where the scenario expects a
-	// profile to lose none, and the old run did not.
+	// Regression: the new run breaks a guarantee the scenario expects of a
+	// profile, and the old run did not.
 	Regression bool
 }
 
@@ -63,17 +74,27 @@ func Compare(old, new *Run) []Change {
 		if !ok {
 			out = append(out, Change{Kind: ScenarioAdded, Scenario: n.Name, Text: "new scenario, status " + string(n.Status)})
 			for _, p := range n.Profiles {
-				if l := promisedLoss(p.Verdict); l > 0 {
-					out = append(out, Change{Kind: StartedLosing, Scenario: n.Name, Profile: p.Profile.Name, Regression: true,
-						Text: fmt.Sprintf("loses %d messages despite %v", l, p.Verdict.Expected)})
-				}
+				out = append(out, startedBreaking(n.Name, nil, p)...)
 			}
 			continue
 		}
-		if o.Status != n.Status {
+		setup := setupDiff(o.Cluster, n.Cluster)
+		profiles := compareProfiles(o, n, len(setup) > 0)
+		switch {
+		case o.Status == n.Status:
+		case o.Status == Pass && n.Status == Invalid:
+			// Proving nothing is no regression by itself; breaking a
+			// guarantee while proving nothing is.
+			out = append(out, Change{Kind: BecameInvalid, Scenario: n.Name, Text: "pass -> invalid: " + n.Reason,
+				Regression: slices.ContainsFunc(profiles, func(c Change) bool { return c.Kind == StartedBreaking })})
+		default:
 			out = append(out, Change{Kind: StatusChanged, Scenario: n.Name, Text: fmt.Sprintf("%s -> %s %s", o.Status, n.Status, n.Reason)})
 		}
-		out = append(out, compareProfiles(o, n)...)
+		// Before the throughput moves it may explain.
+		if len(setup) > 0 {
+			out = append(out, Change{Kind: SetupChanged, Scenario: n.Name, Text: strings.Join(setup, "; ")})
+		}
+		out = append(out, profiles...)
 	}
 	for _, o := range old.Scenarios {
 		if !seen[o.Name] {
@@ -83,7 +104,9 @@ func Compare(old, new *Run) []Change {
 	return out
 }
 
-func compareProfiles(o, n Scenario) []Change {
+// compareProfiles lists what changed profile by profile; setupDiffers marks
+// throughput moves that another setup may explain.
+func compareProfiles(o, n Scenario, setupDiffers bool) []Change {
 	var out []Change
 	olds := map[string]ProfileResult{}
 	for _, p := range o.Profiles {
@@ -96,6 +119,7 @@ func compareProfiles(o, n Scenario) []Change {
 		op, ok := olds[name]
 		if !ok {
 			out = append(out, Change{Kind: ProfileAdded, Scenario: n.Name, Profile: name, Text: "not in the old run"})
+			out = append(out, startedBreaking(n.Name, nil, np)...)
 			continue
 		}
 		oc, nc := op.Verdict.Counts, np.Verdict.Counts
@@ -108,20 +132,56 @@ func compareProfiles(o, n Scenario) []Change {
 		case oLoss > 0 && nLoss == 0:
 			out = append(out, Change{Kind: StoppedLosing, Scenario: n.Name, Profile: name,
 				Text: fmt.Sprintf("lost 0 (was %d acknowledged, %d believed sent)", oc.Lost, oc.BelievedLost)})
-		case promisedLoss(op.Verdict) == 0 && promisedLoss(np.Verdict) > 0:
-			// It lost before too, but only now under a guarantee: the
-			// scenario started expecting safety the profile lacks.
-			out = append(out, Change{Kind: StartedLosing, Scenario: n.Name, Profile: name, Regression: true,
-				Text: fmt.Sprintf("loses %d despite %v", promisedLoss(np.Verdict), np.Verdict.Expected)})
 		}
+		out = append(out, startedBreaking(n.Name, op.breaches(), np)...)
 		if d, ok := relChange(op.Perf.AckedPerSecond, np.Perf.AckedPerSecond); ok && math.Abs(d) > ThroughputTolerance {
-			out = append(out, Change{Kind: ThroughputMoved, Scenario: n.Name, Profile: name,
-				Text: fmt.Sprintf("acked/s %.1f -> %.1f (%+.0f%%)", op.Perf.AckedPerSecond, np.Perf.AckedPerSecond, 100*d)})
+			text := fmt.Sprintf("acked/s %.1f -> %.1f (%+.0f%%)", op.Perf.AckedPerSecond, np.Perf.AckedPerSecond, 100*d)
+			if setupDiffers {
+				text += " (setups differ)"
+			}
+			out = append(out, Change{Kind: ThroughputMoved, Scenario: n.Name, Profile: name, Text: text})
 		}
 	}
 	for _, op := range o.Profiles {
 		if !seen[op.Profile.Name] {
 			out = append(out, Change{Kind: ProfileRemoved, Scenario: n.Name, Profile: op.Profile.Name, Text: "not in the new run"})
+		}
+	}
+	return out
+}
+
+// startedBreaking is the change of a profile p that broke guarantees it
+// did not break in old (the breaches of its old result, nil when the old
+// run did not run it), matched by guarantee, not by text: the same
+// guarantee broken by other counts is no news. Nothing when it broke
+// nothing new.
+func startedBreaking(scenario string, old []breach, p ProfileResult) []Change {
+	var news []string
+	for _, b := range p.breaches() {
+		if !slices.ContainsFunc(old, func(o breach) bool { return o.guarantee == b.guarantee }) {
+			news = append(news, b.text)
+		}
+	}
+	if len(news) == 0 {
+		return nil
+	}
+	return []Change{{Kind: StartedBreaking, Scenario: scenario, Profile: p.Profile.Name, Regression: true,
+		Text: strings.Join(news, "; ")}}
+}
+
+// setupDiff names what differs between two clusters that moves throughput
+// by itself, old value and new, in the order a reader checks them.
+func setupDiff(o, n cluster.Info) []string {
+	var out []string
+	for _, f := range []struct{ what, old, new string }{
+		{"Kafka image", o.Images.Kafka, n.Images.Kafka},
+		{"toxiproxy image", o.Images.Toxiproxy, n.Images.Toxiproxy},
+		{"Kafka version", o.KafkaVersion, n.KafkaVersion},
+		{"JVM options", o.JVMOpts, n.JVMOpts},
+		{"JVM heap options", o.HeapOpts, n.HeapOpts},
+	} {
+		if f.old != f.new {
+			out = append(out, fmt.Sprintf("%s %q -> %q", f.what, f.old, f.new))
 		}
 	}
 	return out

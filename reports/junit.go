@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,9 +52,11 @@ type junitMessage struct {
 }
 
 // JUnit renders the run as JUnit XML: a case fails when its profile broke
-// a guarantee the scenario expected, or when the scenario was invalid (it
-// proved nothing, which CI must not mistake for a pass); a profile with
-// nothing to judge is skipped.
+// a guarantee the scenario expected (its producer's or its client side's,
+// in a valid scenario or not), or when the scenario was invalid (it proved
+// nothing, which CI must not mistake for a pass); a profile whose verdict
+// is unknown (nothing to judge, or a fault that did not exercise it) is
+// skipped with the reason.
 func JUnit(r *Run) ([]byte, error) {
 	out := junitSuites{Name: "kafka-chaos " + r.RunID}
 	total := 0.0
@@ -65,9 +68,10 @@ func JUnit(r *Run) ([]byte, error) {
 		for _, p := range s.Profiles {
 			su.Cases = append(su.Cases, junitCaseOf(s, p))
 		}
-		// An invalid scenario may have stopped before any profile ran; it
-		// still needs a failing case to be seen.
-		if len(su.Cases) == 0 && s.Status != Pass {
+		// A scenario that did not pass needs a failing case to be seen: an
+		// invalid one may have stopped before any profile ran, a failed one
+		// may have failed on something no profile verdict shows.
+		if s.Status != Pass && !slices.ContainsFunc(su.Cases, func(c junitCase) bool { return c.Failure != nil }) {
 			su.Cases = append(su.Cases, junitCase{Name: "scenario", Classname: s.Name,
 				Failure: &junitMessage{Message: s.Reason, Type: string(s.Status) + "-scenario"}})
 		}
@@ -93,25 +97,21 @@ func JUnit(r *Run) ([]byte, error) {
 }
 
 func junitCaseOf(s Scenario, p ProfileResult) junitCase {
-	v := p.Verdict
-	c := v.Counts
+	c := p.Verdict.Counts
 	jc := junitCase{Name: p.Profile.Name, Classname: s.Name, SystemOut: fmt.Sprintf(
 		"attempted=%d acked=%d failed=%d unknown=%d lost=%d believed_lost=%d duplicates=%d acked/s=%.1f max_ack_gap=%.1fs",
 		c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.BelievedLost, c.Duplicates, p.Perf.AckedPerSecond, p.Perf.MaxAckGapSeconds)}
+	status, reason := p.judged()
 	switch {
-	case v.Err() != nil || v.Status == verify.Fail:
-		viol := v.Violations
-		if err := v.Err(); len(viol) == 0 && err != nil {
-			viol = strings.Split(err.Error(), "\n")
-		}
-		if len(viol) == 0 {
-			viol = []string{"verdict: fail"}
-		}
+	// Before the scenario's status: a guarantee broken in an invalid
+	// scenario is broken all the same.
+	case status == verify.Fail:
+		viol := texts(p.breaches())
 		jc.Failure = &junitMessage{Message: viol[0], Type: "guarantee-violated", Text: strings.Join(viol, "\n")}
 	case s.Status == Invalid:
 		jc.Failure = &junitMessage{Message: "invalid scenario: " + s.Reason, Type: "invalid-scenario", Text: s.Reason}
-	case v.Status == verify.Unknown:
-		jc.Skipped = &junitMessage{Message: v.Reason}
+	case status == verify.Unknown:
+		jc.Skipped = &junitMessage{Message: "unknown: " + reason}
 	}
 	return jc
 }

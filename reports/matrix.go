@@ -12,13 +12,15 @@ const (
 	// guarantee the scenario expected broke.
 	Green Colour = "green"
 	// Red: a guarantee the scenario expected of this profile broke
-	// (usually loss on a profile promising none).
+	// (usually loss on a profile promising none), in a valid scenario or
+	// not: the loss is real even if the fault was not the one intended.
 	Red Colour = "red"
 	// Amber: data was lost, on a profile that promised nothing: a finding
 	// about the configuration, not a harness failure.
 	Amber Colour = "amber"
-	// Grey: the cell proves nothing (invalid scenario, or no message
-	// acknowledged), whatever its counts.
+	// Grey: the cell proves nothing (invalid scenario, or a verdict
+	// unknown because the fault did not exercise the profile), whatever its
+	// counts, unless it is red.
 	Grey Colour = "grey"
 )
 
@@ -33,9 +35,12 @@ type Cell struct {
 	Duplicates     int
 	GapSeconds     float64
 	AckedPerSecond float64
-	Status         verify.Status
-	Colour         Colour
-	Violations     []string
+	// Status sums up the profile's verdicts (producer and client side);
+	// Reason says why it is unknown.
+	Status     verify.Status
+	Reason     string
+	Colour     Colour
+	Violations []string
 }
 
 // Matrix is profiles (rows) × scenarios (columns), in the order the run
@@ -81,14 +86,13 @@ func cellOf(s Scenario, p ProfileResult) Cell {
 		Scenario: s.Name, Profile: p.Profile.Name, Present: true,
 		Lost: v.Counts.Lost, BelievedLost: v.Counts.BelievedLost, Duplicates: v.Counts.Duplicates,
 		GapSeconds: p.Perf.MaxAckGapSeconds, AckedPerSecond: p.Perf.AckedPerSecond,
-		Status: v.Status, Violations: v.Violations,
+		Violations: texts(p.breaches()),
 	}
+	c.Status, c.Reason = p.judged()
 	switch {
-	// A broken promise is red even in an invalid scenario: the loss is real
-	// even if the fault was not the one intended.
-	case v.Status == verify.Fail || v.Err() != nil:
+	case c.Status == verify.Fail:
 		c.Colour = Red
-	case s.Status == Invalid || v.Status == verify.Unknown:
+	case s.Status == Invalid || c.Status == verify.Unknown:
 		c.Colour = Grey
 	case c.Lost > 0 || c.BelievedLost > 0:
 		c.Colour = Amber

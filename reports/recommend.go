@@ -26,8 +26,9 @@ type ProfileSummary struct {
 	Name    string
 	Profile workload.Profile
 	// Faults counts the fault scenarios (every scenario but baselines) the
-	// profile ran in; Proven those among them that were valid and had
-	// something acknowledged to judge.
+	// profile ran in; Proven those among them that were valid and whose
+	// verdict is not unknown (the fault exercised the profile): only those
+	// cover a fault.
 	Faults int
 	Proven int
 	// FaultsProven names the faults (Fault.Name, not the scenario) of the
@@ -46,12 +47,13 @@ type ProfileSummary struct {
 	BaselineJVM string
 	Measured    string
 	// Lost, BelievedLost and Duplicates add up every scenario, baselines
-	// included: loss without a fault is loss too.
+	// and invalid ones included: loss without a fault, or under another
+	// fault than the one intended, is loss too.
 	Lost         int
 	BelievedLost int
 	Duplicates   int
-	// Losses are the scenarios where the profile lost anything
-	// acknowledged or believed sent, largest loss first.
+	// Losses are the scenarios, valid or not, where the profile lost
+	// anything acknowledged or believed sent, largest loss first.
 	Losses []Loss
 	// width counts the producer profiles of the baseline Throughput comes
 	// from, baselines the valid baselines the profile ran in.
@@ -258,7 +260,9 @@ func isBaseline(s Scenario) bool { return s.Fault.Name == baselineFault }
 func isProducer(p ProfileResult) bool { return p.App == nil && p.Consumer == nil }
 
 // proves reports whether a verdict in s proves anything: the scenario was
-// valid and the verdict had something to judge.
+// valid and the verdict is not unknown (it had something to judge, and the
+// fault exercised it). What a verdict lost counts whether it proves
+// anything or not.
 func proves(s Scenario, st verify.Status) bool { return s.Status != Invalid && st != verify.Unknown }
 
 func countFunc[T any](xs []T, f func(T) bool) int {

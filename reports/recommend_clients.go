@@ -5,7 +5,7 @@ package reports
 type ConsumerSummary struct {
 	Name string
 	// Scenarios counts those the group ran in; Proven those among them
-	// that were valid and had something to judge.
+	// that were valid and whose consumer verdict is not unknown.
 	Scenarios        int
 	Proven           int
 	NeverProcessed   int

@@ -78,6 +78,41 @@ func TestRecommendWithoutBaselineFallsBackToTheMean(t *testing.T) {
 	)
 }
 
+func TestRecommendCountsLossInInvalidScenariosButNotUnknownVerdictsAsCoverage(t *testing.T) {
+	r := run("invalid", 1,
+		scenario("kill", Pass,
+			result("fast", noLoss, 0, 0, 0, 1000), result("steady", noLoss, 0, 0, 0, 900),
+			result("safe", noLoss, 0, 0, 0, 300), unexercised("idle")),
+		scenario("partition", Pass,
+			result("fast", noLoss, 0, 0, 0, 1000), unexercised("steady"),
+			result("safe", noLoss, 0, 0, 0, 300), unexercised("idle")),
+		// Invalid, yet fast broke its promise here: it is not zero-loss.
+		scenario("flap", Invalid, result("fast", noLoss, 6, 6, 0, 1000)),
+	)
+	rec := Recommend(r)
+	f := summary(t, rec, "fast")
+	if f.ZeroLoss() || f.Lost != 6 || f.LostIn() != "flap (6)" || f.Proven != 2 {
+		t.Errorf("fast = %+v, lost in %q: want its loss in the invalid flap counted", f, f.LostIn())
+	}
+	st := summary(t, rec, "steady")
+	if st.Proven != 1 || !slices.Equal(st.FaultsProven, []string{"kill"}) {
+		t.Errorf("steady = %+v: an unknown verdict under partition proves nothing there", st)
+	}
+	if i := summary(t, rec, "idle"); i.ZeroLoss() || i.Proven != 0 {
+		t.Errorf("idle = %+v: only unknown verdicts, nothing proven", i)
+	}
+	// Counted as covered, steady would tie safe on coverage and win on
+	// throughput; fast would win outright if flap were left out.
+	if rec.Safe == nil || rec.Safe.Name != "safe" || rec.Faster == nil || rec.Faster.Name != "steady" || rec.Fastest.Name != "fast" {
+		t.Fatalf("safe %+v, passed over %+v, fastest %+v: want safe, steady, fast", rec.Safe, rec.Faster, rec.Fastest)
+	}
+	wantSentences(t, rec,
+		"Fastest producer profile: fast, 1000.0 acked/s on average at an offered 400 msg/s per profile, through the faults; it lost 6 acknowledged and 6 believed-sent messages, in flap (6).",
+		"Cheapest zero-loss producer profile: safe, 300.0 acked/s on average at an offered 400 msg/s per profile, through the faults, with zero acknowledged and believed-sent loss in 2 of the 3 fault scenarios",
+		"steady is faster (500.0 acked/s on average at an offered 400 msg/s per profile, through the faults) and lost nothing either, but in only 1 of the 3 fault scenarios",
+	)
+}
+
 func TestRecommendPricesByTheWidestBaseline(t *testing.T) {
 	// Under faults every profile delivers the offered rate, whatever it
 	// costs: the mean would rank them the other way round.

@@ -89,40 +89,81 @@ func TestMatrixOfTheLeaderKillRun(t *testing.T) {
 	}
 }
 
+// unexercised is a profile whose verdict is unknown: the fault did not
+// reach it enough to prove anything, though nothing broke.
+func unexercised(name string) ProfileResult {
+	p := result(name, noLoss, 0, 0, 0, 100)
+	p.Verdict.Status, p.Verdict.Reason = verify.Unknown, "too little exposure"
+	return p
+}
+
+// brokenConsumer is a consumer group whose input lost nothing but which
+// left messages it promised to process unprocessed.
+func brokenConsumer(name string) ProfileResult {
+	p := consumer(name, 7, 0, 0)
+	p.Consumer.Verdict.Expected = verify.ConsumerExpectation{verify.NoProcessingLoss}
+	return p
+}
+
 func TestMatrixColours(t *testing.T) {
 	r := run("colours", 1,
 		scenario("kill", Fail,
 			result("safe", noLoss, 3, 3, 0, 100),
 			result("lossy", nil, 5, 5, 0, 200),
-			result("fine", nil, 0, 0, 2, 200)),
+			result("fine", nil, 0, 0, 2, 200),
+			unexercised("idle"),
+			brokenConsumer("group")),
 		scenario("blip", Invalid, result("safe", noLoss, 0, 0, 0, 100), result("lossy", nil, 1, 1, 0, 200)),
+		// Invalid, yet the promised profile lost: the loss is real.
+		scenario("flap", Invalid, result("safe", noLoss, 4, 4, 0, 100), result("lossy", nil, 1, 1, 0, 200)),
 	)
 	m := BuildMatrix(r)
-	got := map[string]Colour{}
+	got := map[string]Cell{}
 	for _, row := range m.Rows {
 		for _, c := range row {
-			if c.Present {
-				got[c.Profile+"@"+c.Scenario] = c.Colour
-			} else {
-				got[c.Profile+"@"+c.Scenario] = "absent"
-			}
+			got[c.Profile+"@"+c.Scenario] = c
 		}
 	}
 	want := map[string]Colour{
-		"safe@kill": Red, "lossy@kill": Amber, "fine@kill": Green,
+		"safe@kill": Red, "lossy@kill": Amber, "fine@kill": Green, "idle@kill": Grey, "group@kill": Red,
 		"safe@blip": Grey, "lossy@blip": Grey, "fine@blip": "absent",
+		"safe@flap": Red, "lossy@flap": Grey,
 	}
 	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("%s: %s, want %s", k, got[k], w)
+		c := got[k]
+		colour := c.Colour
+		if !c.Present {
+			colour = "absent"
+		}
+		if colour != w {
+			t.Errorf("%s: %s, want %s", k, colour, w)
 		}
 	}
-	page := readFile(t, filepath.Join(renderTo(t, r), HTMLFile))
+	if c := got["idle@kill"]; c.Status != verify.Unknown || c.Reason != "too little exposure" {
+		t.Errorf("idle@kill: status %s (%q), want unknown with the verdict's reason", c.Status, c.Reason)
+	}
+	if c := got["group@kill"]; c.Status != verify.Fail || len(c.Violations) != 1 || !strings.Contains(c.Violations[0], string(verify.NoProcessingLoss)) {
+		t.Errorf("group@kill: status %s, violations %q: want the consumer guarantee", c.Status, c.Violations)
+	}
+	if c := got["safe@flap"]; !strings.Contains(strings.Join(c.Violations, "\n"), string(verify.NoAckedLoss)) {
+		t.Errorf("safe@flap violations %q: want the broken guarantee named", c.Violations)
+	}
+	dir := renderTo(t, r)
+	page := readFile(t, filepath.Join(dir, HTMLFile))
 	wantIn(t, "report.html", page,
 		`<td class="red" data-scenario="kill" data-profile="safe"`,
 		`<td class="amber" data-scenario="kill" data-profile="lossy"`,
 		`<td class="green" data-scenario="kill" data-profile="fine"`,
+		`<td class="grey" data-scenario="kill" data-profile="idle" title="unknown: too little exposure">unknown: too little exposure · <span class="cell-lost">lost 0</span>`,
+		`<td class="red" data-scenario="kill" data-profile="group"`,
 		`<td class="grey" data-scenario="blip" data-profile="safe"`,
+		`<td class="red" data-scenario="flap" data-profile="safe"`,
+		"<tr><td>idle</td><td>unknown<br>too little exposure</td>",
+	)
+	md := readFile(t, filepath.Join(dir, MarkdownFile))
+	wantIn(t, "report.md", md,
+		"| idle | ⚪ unknown: too little exposure · lost 0 · dup 0",
+		"| idle | unknown: too little exposure |",
 	)
 }
 
@@ -161,12 +202,15 @@ func TestRenderDirReadsResultsJSON(t *testing.T) {
 }
 
 func TestJUnitFailsBrokenGuaranteesAndInvalidScenarios(t *testing.T) {
-	unknown := result("idle", nil, 0, 0, 0, 0)
-	unknown.Verdict.Status, unknown.Verdict.Reason = verify.Unknown, "no message acknowledged"
 	r := run("junit", 1,
-		scenario("kill", Fail, result("safe", noLoss, 3, 3, 0, 100), result("lossy", nil, 5, 5, 0, 200), unknown),
+		scenario("kill", Fail, result("safe", noLoss, 3, 3, 0, 100), result("lossy", nil, 5, 5, 0, 200), unexercised("idle"), brokenConsumer("group")),
 		scenario("blip", Invalid, result("safe", noLoss, 0, 0, 0, 100)),
+		// Invalid, yet the promised profile lost: a broken guarantee, not
+		// just a run that proved nothing.
+		scenario("flap", Invalid, result("safe", noLoss, 4, 4, 0, 100)),
 		scenario("broken", Invalid),
+		// Failed on something no profile verdict shows.
+		scenario("odd", Fail, result("lossy", nil, 0, 0, 0, 200)),
 	)
 	b, err := JUnit(r)
 	if err != nil {
@@ -176,8 +220,8 @@ func TestJUnitFailsBrokenGuaranteesAndInvalidScenarios(t *testing.T) {
 	if err := xml.Unmarshal(b, &doc); err != nil {
 		t.Fatalf("junit.xml does not parse: %v", err)
 	}
-	if doc.Tests != 5 || doc.Failures != 3 || doc.Skipped != 1 {
-		t.Errorf("tests=%d failures=%d skipped=%d, want 5, 3, 1", doc.Tests, doc.Failures, doc.Skipped)
+	if doc.Tests != 9 || doc.Failures != 6 || doc.Skipped != 1 {
+		t.Errorf("tests=%d failures=%d skipped=%d, want 9, 6, 1", doc.Tests, doc.Failures, doc.Skipped)
 	}
 	cases := map[string]junitCase{}
 	for _, s := range doc.Suites {
@@ -185,16 +229,27 @@ func TestJUnitFailsBrokenGuaranteesAndInvalidScenarios(t *testing.T) {
 			cases[c.Classname+"/"+c.Name] = c
 		}
 	}
-	if f := cases["kill/safe"].Failure; f == nil || f.Type != "guarantee-violated" || !strings.Contains(f.Message, string(verify.NoAckedLoss)) {
-		t.Errorf("kill/safe failure = %+v, want the broken guarantee named", f)
+	for _, k := range []string{"kill/safe", "flap/safe"} {
+		if f := cases[k].Failure; f == nil || f.Type != "guarantee-violated" || !strings.Contains(f.Message, string(verify.NoAckedLoss)) {
+			t.Errorf("%s failure = %+v, want the broken guarantee named", k, f)
+		}
+	}
+	if f := cases["kill/group"].Failure; f == nil || f.Type != "guarantee-violated" || !strings.Contains(f.Message, string(verify.NoProcessingLoss)) {
+		t.Errorf("kill/group failure = %+v, want the broken consumer guarantee named", f)
 	}
 	if c := cases["kill/lossy"]; c.Failure != nil || c.Skipped != nil {
 		t.Errorf("kill/lossy promised nothing, want a pass: %+v", c)
+	}
+	if c := cases["kill/idle"]; c.Skipped == nil || c.Skipped.Message != "unknown: too little exposure" || c.Failure != nil {
+		t.Errorf("kill/idle = %+v, want skipped with the verdict's reason", c)
 	}
 	if f := cases["blip/safe"].Failure; f == nil || f.Type != "invalid-scenario" {
 		t.Errorf("blip/safe failure = %+v, want invalid-scenario", f)
 	}
 	if cases["broken/scenario"].Failure == nil {
 		t.Error("a scenario without profiles that failed must still fail a case")
+	}
+	if f := cases["odd/scenario"].Failure; f == nil || f.Type != "fail-scenario" {
+		t.Errorf("odd/scenario failure = %+v: a failed scenario whose profiles all passed must still fail a case", f)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
+// repetition is one run of leader-kill with acks1, which promises nothing,
+// and safe, which promises no acknowledged loss; lost gives their losses.
 func repetition(status Status, lost map[string]int) Scenario {
 	s := Scenario{Name: "leader-kill", Status: status}
 	for _, name := range []string{"acks1", "safe"} {
@@ -25,28 +27,74 @@ func TestRepetitionsSummariseLossPerProfile(t *testing.T) {
 	r := &Run{Scenarios: []Scenario{
 		repetition(Pass, map[string]int{"acks1": 300}),
 		repetition(Pass, map[string]int{"acks1": 0}),
+		// Invalid, but both lost: the loss is real and counts.
 		repetition(Invalid, map[string]int{"acks1": 999, "safe": 999}),
 		repetition(Pass, map[string]int{"acks1": 120}),
+		// Invalid and without loss: proves nothing, counts only as invalid.
+		repetition(Invalid, nil),
 	}}
 	ds := Repetitions(r)
 	if len(ds) != 2 {
 		t.Fatalf("got %d distributions, want 2: %+v", len(ds), ds)
 	}
 	a, s := ds[0], ds[1]
-	if a.Profile != "acks1" || a.Runs != 3 || a.RunsWithLoss != 2 || a.MinLost != 0 || a.MedianLost != 120 || a.MaxLost != 300 || a.Invalid != 1 {
-		t.Errorf("acks1 = %+v, want 3 valid runs, 2 with loss, 0/120/300, 1 invalid", a)
+	if a.Profile != "acks1" || a.Runs != 4 || a.RunsWithLoss != 3 || a.MinLost != 0 || a.MedianLost != 300 || a.MaxLost != 999 || a.Invalid != 2 || a.RunsBroken != 0 {
+		t.Errorf("acks1 = %+v, want 4 runs (3 valid, 1 invalid with loss), 3 with loss, 0/300/999, none broken, 2 invalid", a)
 	}
-	if s.RunsWithLoss != 0 || s.MaxLost != 0 || s.Runs != 3 {
-		t.Errorf("safe = %+v: the invalid repetition's loss must not count", s)
+	if s.Runs != 4 || s.RunsWithLoss != 1 || s.RunsBroken != 1 || s.MaxLost != 999 || s.Invalid != 2 {
+		t.Errorf("safe = %+v: the invalid repetition's loss must count as a loss and a broken guarantee", s)
 	}
-	if !s.Promised || a.Promised || s.Target() != "no loss in any run: met" {
-		t.Errorf("safe promised %v (target %q), acks1 promised %v: only safe expects no acknowledged loss", s.Promised, s.Target(), a.Promised)
+	if !s.Promised || a.Promised || s.Target() != "no loss, no broken guarantee in any run: NOT met" {
+		t.Errorf("safe promised %v (target %q), acks1 promised %v: only safe expects no acknowledged loss, and it lost", s.Promised, s.Target(), a.Promised)
 	}
-	if got := a.LossRate(); got < 0.66 || got > 0.67 {
-		t.Errorf("loss rate = %v, want 2/3", got)
+	if got := a.LossRate(); got != 0.75 {
+		t.Errorf("loss rate = %v, want 3/4", got)
 	}
-	if table := RepetitionTable(ds); !strings.Contains(table, "| leader-kill | acks1 | 3 | 2 | 67 % | 0 / 120 / 300 | 1 | loss in >= 95 % of runs: NOT met |") {
-		t.Errorf("table lacks the acks1 row:\n%s", table)
+	table := RepetitionTable(ds)
+	for _, row := range []string{
+		"| leader-kill | acks1 | 4 | 3 | 75 % | 0 / 300 / 999 | 0 | 2 | loss in >= 95 % of runs: NOT met |",
+		"| leader-kill | safe | 4 | 1 | 25 % | 0 / 0 / 999 | 1 | 2 | no loss, no broken guarantee in any run: NOT met |",
+	} {
+		if !strings.Contains(table, row) {
+			t.Errorf("table lacks %q:\n%s", row, table)
+		}
+	}
+}
+
+func TestRepetitionsCountBrokenGuaranteesBesidesLoss(t *testing.T) {
+	// dedup promises no duplicates only; group, a consumer group, every
+	// message processed. Neither loses anything acknowledged.
+	dedup := func(dup int) ProfileResult {
+		return result("dedup", verify.Expectation{verify.NoDuplicates}, 0, 0, dup, 100)
+	}
+	group := func(neverProcessed int) ProfileResult {
+		p := consumer("group", neverProcessed, 0, 0)
+		p.Consumer.Verdict.Expected = verify.ConsumerExpectation{verify.NoProcessingLoss}
+		return p
+	}
+	r := run("repeat", 1,
+		scenario("kill", Pass, dedup(0), group(0)),
+		scenario("kill", Invalid, dedup(2), group(0)),
+		scenario("kill", Invalid, dedup(0), group(5)),
+		scenario("kill", Invalid, dedup(0), group(0)),
+	)
+	ds := Repetitions(r)
+	if len(ds) != 2 {
+		t.Fatalf("got %d distributions, want 2: %+v", len(ds), ds)
+	}
+	for _, d := range ds {
+		if d.Runs != 2 || d.RunsBroken != 1 || d.RunsWithLoss != 0 || d.Invalid != 3 {
+			t.Errorf("%s = %+v, want 2 runs (1 valid, 1 invalid that broke a guarantee), 1 broken, no loss, 3 invalid", d.Profile, d)
+		}
+	}
+	if got := ds[0].Target(); got != "no broken guarantee in any run: NOT met" {
+		t.Errorf("dedup target %q: a broken guarantee must not read as 'no loss shown'", got)
+	}
+	if got := ds[1].Target(); got != "no loss, no broken guarantee in any run: NOT met" {
+		t.Errorf("group target %q: its input promises no loss and its consumer side broke", got)
+	}
+	if table := RepetitionTable(ds); !strings.Contains(table, "| kill | dedup | 2 | 0 | 0 % | 0 / 0 / 0 | 1 | 3 | no broken guarantee in any run: NOT met |") {
+		t.Errorf("table lacks the dedup row:\n%s", table)
 	}
 }
 
@@ -57,9 +105,11 @@ func TestRepetitionTargets(t *testing.T) {
 	}{
 		{Distribution{Runs: 20, RunsWithLoss: 19}, "loss in >= 95 % of runs: met"},
 		{Distribution{Runs: 20, RunsWithLoss: 18}, "loss in >= 95 % of runs: NOT met"},
+		{Distribution{Runs: 20, RunsWithLoss: 20, RunsBroken: 1}, "no broken guarantee in any run: NOT met"},
 		{Distribution{Runs: 10}, "no loss shown"},
-		{Distribution{Runs: 10, Promised: true}, "no loss in any run: met"},
-		{Distribution{Runs: 10, RunsWithLoss: 1, Promised: true}, "no loss in any run: NOT met"},
+		{Distribution{Runs: 10, Promised: true}, "no loss, no broken guarantee in any run: met"},
+		{Distribution{Runs: 10, RunsWithLoss: 1, Promised: true}, "no loss, no broken guarantee in any run: NOT met"},
+		{Distribution{Runs: 10, RunsBroken: 1, Promised: true}, "no loss, no broken guarantee in any run: NOT met"},
 		{Distribution{Invalid: 3}, "no valid run"},
 	} {
 		if got := c.d.Target(); got != c.want {

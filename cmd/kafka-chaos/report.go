@@ -16,7 +16,8 @@ const reportUsage = `  report <dir>   render report.md, report.html, junit.xml a
                  from <dir>/results.json
   compare <old-dir> <new-dir>
                  print what changed between two runs; exit 1 when a
-                 profile started losing data under a guarantee
+                 profile started breaking a guarantee its scenario
+                 expects (losing data or any other)
   merge -o <dir> <run-dir>...
                  merge shards' results.json into <dir>, then render it
 `
@@ -44,7 +45,7 @@ func reportCmd(args []string, out io.Writer) error {
 }
 
 // errRegression makes compare exit non-zero after it printed everything.
-var errRegression = errors.New("a profile started losing data where the scenario expects a guarantee")
+var errRegression = errors.New("a profile started breaking a guarantee its scenario expects")
 
 func compareCmd(args []string, out io.Writer) error {
 	if len(args) != 2 {

@@ -40,27 +40,46 @@ func TestReportCommandAcceptsDirOrFile(t *testing.T) {
 	}
 }
 
-func TestCompareCommandFailsWhenTheSafeProfileStartsLosing(t *testing.T) {
-	old := writeRun(t, "old", func(*reports.Run) {})
-	same := writeRun(t, "same", func(*reports.Run) {})
-	worse := writeRun(t, "worse", func(r *reports.Run) {
+// safeIdempotent edits the testdata run's safe-idempotent profile.
+func safeIdempotent(edit func(*reports.ProfileResult)) func(*reports.Run) {
+	return func(r *reports.Run) {
 		for i, p := range r.Scenarios[0].Profiles {
 			if p.Profile.Name == "safe-idempotent" {
-				r.Scenarios[0].Profiles[i].Verdict.Counts.Lost = 3
+				edit(&r.Scenarios[0].Profiles[i])
 			}
 		}
-	})
+	}
+}
+
+func TestCompareCommandFailsWhenTheSafeProfileStartsBreakingAGuarantee(t *testing.T) {
+	old := writeRun(t, "old", func(*reports.Run) {})
+	same := writeRun(t, "same", func(*reports.Run) {})
 	var out bytes.Buffer
 	if err := compareCmd([]string{old, same}, &out); err != nil {
 		t.Errorf("identical runs: %v\n%s", err, out.String())
 	}
-	out.Reset()
-	err := compareCmd([]string{old, worse}, &out)
-	if !errors.Is(err, errRegression) {
-		t.Errorf("safe profile losing: err = %v, want errRegression", err)
-	}
-	if !strings.Contains(out.String(), "started-losing") || !strings.Contains(out.String(), "safe-idempotent") {
-		t.Errorf("compare output does not name the change:\n%s", out.String())
+	for _, c := range []struct {
+		name  string
+		edit  func(*reports.ProfileResult)
+		wants []string
+	}{
+		{"loses", func(p *reports.ProfileResult) { p.Verdict.Counts.Lost = 3 },
+			[]string{"started-losing   leader-kill / safe-idempotent", "started-breaking leader-kill / safe-idempotent: no acknowledged message lost: 3 lost"}},
+		// Not a loss: it must fail compare all the same.
+		{"duplicates", func(p *reports.ProfileResult) { p.Verdict.Counts.Duplicates = 2 },
+			[]string{"started-breaking leader-kill / safe-idempotent: no duplicates: 2 duplicate copies"}},
+	} {
+		worse := writeRun(t, c.name, safeIdempotent(c.edit))
+		out.Reset()
+		err := compareCmd([]string{old, worse}, &out)
+		if !errors.Is(err, errRegression) {
+			t.Errorf("safe profile %s: err = %v, want errRegression", c.name, err)
+		}
+		for _, w := range c.wants {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("safe profile %s: compare output lacks %q:\n%s", c.name, w, out.String())
+			}
+		}
 	}
 }
 

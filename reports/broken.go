@@ -1,0 +1,107 @@
+package reports
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/kafka-chaos/kafka-chaos/verify"
+)
+
+// breach is one guarantee the scenario expected of a profile that the run
+// broke.
+type breach struct {
+	// guarantee names it: a verify.Guarantee, a verify.ConsumerGuarantee,
+	// or ErrUndelivered's text. Runs are compared by name, since the counts
+	// in text differ from one run to the next.
+	guarantee string
+	// text says by how much, with example ids.
+	text string
+}
+
+// recordedFail names what a verdict recorded as failed broke when its
+// counts no longer show it (a results file edited by hand).
+const recordedFail = "verdict recorded as fail"
+
+// breaches lists every guarantee the scenario expected of p that the run
+// broke, whatever the scenario's status: the producer verdict's, then the
+// client side's (ClientErr). They are derived from the counts, as the
+// verdicts' own are, so they do not depend on how a status was set.
+func (p ProfileResult) breaches() []breach {
+	out := named(p.Verdict.Err(), p.Verdict.Status, p.Verdict.Violations)
+	var st verify.Status
+	var recorded []string
+	if c := p.Consumer; c != nil {
+		st, recorded = c.Verdict.Status, c.Verdict.Violations
+	}
+	return append(out, named(p.ClientErr(), st, recorded)...)
+}
+
+// named splits err into one breach per violated guarantee. A verdict
+// recorded as failed (st) stays broken even when its counts derive no
+// violation: no status may hide a broken guarantee, in either direction.
+func named(err error, st verify.Status, recorded []string) []breach {
+	var out []breach
+	for _, e := range leaves(err) {
+		b := breach{guarantee: e.Error(), text: e.Error()}
+		var v *verify.Violation
+		var cv *verify.ConsumerViolation
+		switch {
+		case errors.As(e, &v):
+			b.guarantee = string(v.Guarantee)
+		case errors.As(e, &cv):
+			b.guarantee = string(cv.Guarantee)
+		case errors.Is(e, ErrUndelivered):
+			b.guarantee = ErrUndelivered.Error()
+		}
+		out = append(out, b)
+	}
+	if len(out) == 0 && st == verify.Fail {
+		text := strings.Join(recorded, "; ")
+		if text == "" {
+			text = recordedFail
+		}
+		out = append(out, breach{guarantee: recordedFail, text: text})
+	}
+	return out
+}
+
+// leaves lists the errors err joins (errors.Join, nested or not), err
+// itself when it joins none, nothing when it is nil.
+func leaves(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		if err == nil {
+			return nil
+		}
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, leaves(e)...)
+	}
+	return out
+}
+
+// texts are the breaches' messages, nil for none.
+func texts(bs []breach) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, b.text)
+	}
+	return out
+}
+
+// judged sums up p's verdicts: fail when it broke anything expected of it;
+// else unknown, and why, when its producer or consumer verdict had nothing
+// to judge (the fault did not exercise it); else pass.
+func (p ProfileResult) judged() (verify.Status, string) {
+	switch {
+	case len(p.breaches()) > 0:
+		return verify.Fail, ""
+	case p.Verdict.Status == verify.Unknown:
+		return verify.Unknown, p.Verdict.Reason
+	case p.Consumer != nil && p.Consumer.Verdict.Status == verify.Unknown:
+		return verify.Unknown, p.Consumer.Verdict.Reason
+	}
+	return verify.Pass, ""
+}
