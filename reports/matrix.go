@@ -35,6 +35,9 @@ type Cell struct {
 	Duplicates     int
 	GapSeconds     float64
 	AckedPerSecond float64
+	// Exposure is what the fault touched of this profile (nil without a
+	// fault window): a cell's "lost 0" is a verdict of these messages.
+	Exposure *verify.Exposure
 	// Status sums up the profile's verdicts (producer and client side);
 	// Reason says why it is unknown.
 	Status     verify.Status
@@ -85,7 +88,7 @@ func cellOf(s Scenario, p ProfileResult) Cell {
 	c := Cell{
 		Scenario: s.Name, Profile: p.Profile.Name, Present: true,
 		Lost: v.Counts.Lost, BelievedLost: v.Counts.BelievedLost, Duplicates: v.Counts.Duplicates,
-		GapSeconds: p.Perf.MaxAckGapSeconds, AckedPerSecond: p.Perf.AckedPerSecond,
+		GapSeconds: p.Perf.MaxAckGapSeconds, AckedPerSecond: p.Perf.AckedPerSecond, Exposure: v.Exposure,
 		Violations: texts(p.breaches()),
 	}
 	c.Status, c.Reason = p.judged()

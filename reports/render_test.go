@@ -253,3 +253,21 @@ func TestJUnitFailsBrokenGuaranteesAndInvalidScenarios(t *testing.T) {
 		t.Errorf("odd/scenario failure = %+v: a failed scenario whose profiles all passed must still fail a case", f)
 	}
 }
+
+// Every cell says what its counts are a verdict of: the messages the fault
+// touched, and how many of those the cluster refused.
+func TestCellsShowExposure(t *testing.T) {
+	exposed := result("safe", verify.Expectation{verify.NoAckedLoss}, 0, 0, 0, 300)
+	exposed.Verdict.Exposure = &verify.Exposure{InFlight: 4, Attempted: 1200, Exposed: 1204, Refused: 830,
+		RefusedBy: map[string]int{"NOT_ENOUGH_REPLICAS": 830}, Min: 100}
+	r := &Run{SchemaVersion: SchemaVersion, RunID: "r", Scenarios: []Scenario{scenario("isr", Pass, exposed, result("acks1", nil, 3, 3, 0, 400))}}
+	dir := renderTo(t, r)
+	md := readFile(t, filepath.Join(dir, MarkdownFile))
+	wantIn(t, "report.md", md,
+		"🟢 lost 0 of 1204 exposed (refused 830) · dup 0",
+		"🟠 lost 3 · dup 0",
+		"1204 exposed (4 in flight, 1200 sent in fault), refused 830 with NOT_ENOUGH_REPLICAS",
+	)
+	html := readFile(t, filepath.Join(dir, HTMLFile))
+	wantIn(t, "report.html", html, "lost 0</span> of 1204 exposed (refused 830)")
+}

@@ -16,7 +16,7 @@ import (
 )
 
 // SchemaVersion is bumped on every incompatible change of the layout below.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Run is one results.json: every scenario a run executed.
 type Run struct {
