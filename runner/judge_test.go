@@ -1,0 +1,65 @@
+package runner
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/workload"
+)
+
+// judgedProfile is a profile held to no acknowledged loss, with exposed
+// messages sent during the window, lost ones left out of the log.
+func judgedProfile(name string, exposed, lost int) reports.ProfileResult {
+	w := verify.Window{Injected: time.Second, Healed: 2 * time.Second, Recovered: 3 * time.Second}
+	var entries []ledger.Entry
+	var recs []ledger.Record
+	for i := range exposed {
+		id := workload.MessageID(name, int64(i))
+		entries = append(entries, ledger.Entry{ID: id, Seq: int64(i), Status: ledger.Acked, Offset: int64(i), SentAt: 1500 * time.Millisecond, DoneAt: 1600 * time.Millisecond})
+		if i >= lost {
+			recs = append(recs, ledger.Record{ID: id, Seq: int64(i), Offset: int64(i)})
+		}
+	}
+	v := verify.Producer(verify.Params{Profile: name, Entries: entries, Records: recs, Expect: verify.Expectation{verify.NoAckedLoss}, Window: &w, MinExposure: 100})
+	return reports.ProfileResult{Profile: workload.Profile{Name: name}, Verdict: v}
+}
+
+// A broken guarantee fails the scenario whatever else went wrong; a run
+// error or an unexercised judged profile makes it invalid, never pass.
+func TestJudgeStatusPolicy(t *testing.T) {
+	healErr := errors.New("recover: ISR not full after 90s")
+	cases := []struct {
+		name     string
+		profiles []reports.ProfileResult
+		err      error
+		want     reports.Status
+		reason   []string
+	}{
+		{"exercised and clean", []reports.ProfileResult{judgedProfile("a", 200, 0)}, nil, reports.Pass, nil},
+		{"unexercised", []reports.ProfileResult{judgedProfile("a", 200, 0), judgedProfile("idle", 5, 0)}, nil, reports.Invalid,
+			[]string{"profile idle was not exercised by the fault", "5 messages exposed"}},
+		{"lost while unexercised", []reports.ProfileResult{judgedProfile("idle", 5, 1)}, nil, reports.Fail,
+			[]string{"idle: no acknowledged message lost: 1 lost"}},
+		{"recovery failed, nothing lost", []reports.ProfileResult{judgedProfile("a", 200, 0)}, healErr, reports.Invalid,
+			[]string{"recover: ISR not full"}},
+		{"recovery failed and lost", []reports.ProfileResult{judgedProfile("a", 200, 7)}, healErr, reports.Fail,
+			[]string{"a: no acknowledged message lost: 7 lost", "recover: ISR not full"}},
+	}
+	for _, c := range cases {
+		r := &run{res: reports.Scenario{Profiles: c.profiles}}
+		r.judge(c.err)
+		if r.res.Status != c.want {
+			t.Errorf("%s: status %s (%s), want %s", c.name, r.res.Status, r.res.Reason, c.want)
+		}
+		for _, want := range c.reason {
+			if !strings.Contains(r.res.Reason, want) {
+				t.Errorf("%s: reason %q lacks %q", c.name, r.res.Reason, want)
+			}
+		}
+	}
+}
