@@ -44,6 +44,9 @@ func reportCmd(args []string, out io.Writer) error {
 	return nil
 }
 
+// historiesDir is where a run keeps its profiles' histories.
+const historiesDir = "histories"
+
 // errRegression makes compare exit non-zero after it printed everything.
 var errRegression = errors.New("a profile started breaking a guarantee its scenario expects")
 
@@ -90,6 +93,21 @@ func mergeCmd(args []string, out io.Writer) error {
 	merged, err := reports.Merge(filepath.Base(filepath.Clean(*dst)), shards...)
 	if err != nil {
 		return err
+	}
+	// Histories are named by scenario, which Merge keeps unique, so the
+	// shards' trees join without a clash and verify works on the merge.
+	for _, a := range fs.Args() {
+		dir, err := runDir(a)
+		if err != nil {
+			return err
+		}
+		src := filepath.Join(dir, historiesDir)
+		if _, err := os.Stat(src); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err := os.CopyFS(filepath.Join(*dst, historiesDir), os.DirFS(src)); err != nil {
+			return fmt.Errorf("merge histories of %s: %w", a, err)
+		}
 	}
 	path, err := reports.WriteDir(*dst, merged)
 	if err != nil {

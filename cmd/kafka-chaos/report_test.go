@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kafka-chaos/kafka-chaos/history"
 	"github.com/kafka-chaos/kafka-chaos/reports"
 )
 
@@ -86,10 +87,20 @@ func TestCompareCommandFailsWhenTheSafeProfileStartsBreakingAGuarantee(t *testin
 func TestMergeCommand(t *testing.T) {
 	a := writeRun(t, "shard-a", func(*reports.Run) {})
 	b := writeRun(t, "shard-b", func(r *reports.Run) { r.Scenarios[0].Name = "leader-kill-again" })
+	for _, shard := range []struct{ dir, scenario string }{{a, "leader-kill"}, {b, "leader-kill-again"}} {
+		if err := history.Write(filepath.Join(shard.dir, historiesDir, shard.scenario, "p"), history.Profile{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	dst := filepath.Join(t.TempDir(), "nightly-42")
 	var out bytes.Buffer
 	if err := mergeCmd([]string{"-o", dst, a, b}, &out); err != nil {
 		t.Fatal(err)
+	}
+	for _, sc := range []string{"leader-kill", "leader-kill-again"} {
+		if _, err := history.Read(filepath.Join(dst, historiesDir, sc, "p")); err != nil {
+			t.Errorf("merged histories of %s: %v", sc, err)
+		}
 	}
 	m, err := reports.Read(filepath.Join(dst, "results.json"))
 	if err != nil {
