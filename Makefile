@@ -23,11 +23,13 @@ UNIT_PKGS = $(shell $(GO) list ./... | grep -v '^github.com/kafka-chaos/kafka-ch
 ifeq ($(KAFKA_CHAOS_OFFLINE),1)
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 endif
-# When dockerd runs on this very machine, published ports are on localhost
+# When dockerd runs on this very machine, published ports are on loopback
 # even if this machine is itself a container (where testcontainers would
-# otherwise guess the bridge gateway).
+# otherwise guess the bridge gateway). 127.0.0.1, not localhost: a port
+# published on every address has separate IPv4 and IPv6 host ports, and
+# localhost may resolve to ::1 first.
 ifneq ($(shell pgrep -x dockerd),)
-export TESTCONTAINERS_HOST_OVERRIDE ?= localhost
+export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 endif
 
 .PHONY: all test unit cross smoke chaos report bench bench-cluster time-start images-offline docker-up clean lint

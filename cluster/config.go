@@ -78,6 +78,9 @@ func internalPort(n int) int   { return 9000 + n*100 + 92 }
 func controllerPort(n int) int { return 9000 + n*100 + 93 }
 func clientPort(n int) int     { return 9000 + n*100 + 94 }
 
+// toxiproxyAPIPort is the port of toxiproxy's HTTP API.
+const toxiproxyAPIPort = 8474
+
 // Host names on the per-node networks. kafka-n is what every node dials
 // (on net-i, i≠n, it is toxiproxy); kafka-n-real is node n itself, the
 // proxies' upstream.

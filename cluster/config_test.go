@@ -6,12 +6,12 @@ import (
 )
 
 func TestNodePropertiesGiveEveryListenerItsOwnPort(t *testing.T) {
-	props := nodeProperties(2, 3, "localhost", 32001, map[string]string{"replica.lag.time.max.ms": "10000"})
+	props := nodeProperties(2, 3, "127.0.0.1", 32001, map[string]string{"replica.lag.time.max.ms": "10000"})
 	for _, want := range []string{
 		"node.id=2\n",
 		"controller.quorum.voters=1@kafka-1:9193,2@kafka-2:9293,3@kafka-3:9393\n",
 		"listeners=CLIENT://0.0.0.0:9294,INTERNAL://0.0.0.0:9292,CONTROLLER://0.0.0.0:9293\n",
-		"advertised.listeners=CLIENT://localhost:32001,INTERNAL://kafka-2:9292\n",
+		"advertised.listeners=CLIENT://127.0.0.1:32001,INTERNAL://kafka-2:9292\n",
 		"replica.lag.time.max.ms=10000\n",
 	} {
 		if !strings.Contains(props, want) {
