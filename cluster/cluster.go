@@ -222,6 +222,9 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err := c.waitRegistered(ctx, cfg.ReadyTimeout); err != nil {
 		return c, err
 	}
+	if err := c.checkAdvertised(); err != nil {
+		return c, err
+	}
 	c.info.Bootstrap = c.Bootstrap()
 	c.info.StartSeconds = time.Since(began).Seconds()
 	c.logf("cluster %s: %d brokers registered, Kafka %s, ready in %.1fs", cfg.RunID, Nodes, cfg.KafkaVersion, c.info.StartSeconds)

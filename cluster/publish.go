@@ -2,9 +2,12 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 
+	"github.com/IBM/sarama"
 	"github.com/moby/moby/api/types/network"
 	"github.com/testcontainers/testcontainers-go"
 )
@@ -60,4 +63,65 @@ func published(bindIP netip.Addr, ports ...int) (exposed []string, bindings netw
 		bindings[p] = []network.PortBinding{{HostIP: bindIP}}
 	}
 	return exposed, bindings
+}
+
+// checkAdvertised asks the broker behind every advertised client address
+// which cluster and node it is. An address that reaches another node, or
+// another cluster's, would make every result about the wrong broker while
+// the cluster looks healthy.
+func (c *Cluster) checkAdvertised() error {
+	brokers, _, err := c.admin.DescribeCluster()
+	if err != nil {
+		return fmt.Errorf("describe cluster: %w", err)
+	}
+	var errs []error
+	for _, b := range brokers {
+		cluster, node, err := c.answering(b.Addr())
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("advertised address %s of node %d: %w", b.Addr(), b.ID(), err))
+		case cluster != c.info.ClusterID || node != b.ID():
+			errs = append(errs, fmt.Errorf("advertised address %s of node %d reached node %d of cluster %s (this cluster is %s)", b.Addr(), b.ID(), node, cluster, c.info.ClusterID))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w\nevery advertised address must reach its own node: bind published ports to 127.0.0.1 and advertise 127.0.0.1, not a name such as localhost that may resolve to ::1, where Docker can give the same port number to another container (moby/moby#42442)", errors.Join(errs...))
+	}
+	return nil
+}
+
+// answering returns the cluster and node of the broker at addr. A broker
+// describes its own configuration only and refuses every other broker id,
+// so of a request for every node id one resource, the answering node's,
+// comes back without an error.
+func (c *Cluster) answering(addr string) (cluster string, node int32, err error) {
+	b := sarama.NewBroker(addr)
+	if err := b.Open(c.SaramaConfig("kafka-chaos-address-check")); err != nil {
+		return "", -1, err
+	}
+	defer b.Close()
+	md, err := b.GetMetadata(sarama.NewMetadataRequest(c.saramaVer, nil))
+	if err != nil {
+		return "", -1, fmt.Errorf("metadata: %w", err)
+	}
+	if md.ClusterID != nil {
+		cluster = *md.ClusterID
+	}
+	// Version 4 is Kafka 2.8's; sarama lowers it to the newest the broker
+	// knows, and Kafka 4 refuses the version 0 a request has by default.
+	req := &sarama.DescribeConfigsRequest{Version: 4}
+	for n := 1; n <= Nodes; n++ {
+		req.Resources = append(req.Resources, &sarama.ConfigResource{Type: sarama.BrokerResource, Name: strconv.Itoa(n), ConfigNames: []string{"node.id"}})
+	}
+	res, err := b.DescribeConfigs(req)
+	if err != nil {
+		return cluster, -1, fmt.Errorf("describe broker configs: %w", err)
+	}
+	for _, r := range res.Resources {
+		if r.ErrorCode == 0 {
+			id, err := strconv.ParseInt(r.Name, 10, 32)
+			return cluster, int32(id), err
+		}
+	}
+	return cluster, -1, fmt.Errorf("the broker there, of cluster %s, is none of nodes 1..%d", cluster, Nodes)
 }
