@@ -127,7 +127,9 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		cfg.KafkaVersion = KafkaVersionFromEnv()
 	}
 	if cfg.Images.Kafka == "" {
-		cfg.Images = ImagesFromEnv(cfg.KafkaVersion)
+		if cfg.Images, err = ImagesFromEnv(cfg.KafkaVersion); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.RunID == "" {
 		cfg.RunID = newID(6)
