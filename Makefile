@@ -14,6 +14,8 @@ KAFKA_VERSION ?= $(shell sed -n 's/^const DefaultKafkaVersion = "\(.*\)"/\1/p' c
 # Offline images: the pinned version, and 3.9 for the version comparison.
 KAFKA_VERSIONS ?= $(KAFKA_VERSION) 3.9.1
 GINKGO_FLAGS ?= -ginkgo.v -ginkgo.no-color
+# make cross: the other hosts the harness must build on (GOOS/GOARCH).
+CROSS_PLATFORMS ?= darwin/arm64 linux/arm64
 UNIT_PKGS = $(shell $(GO) list ./... | grep -v '^github.com/kafka-chaos/kafka-chaos$$')
 
 # Offline images cannot include Ryuk, testcontainers' reaper: the harness
@@ -21,14 +23,16 @@ UNIT_PKGS = $(shell $(GO) list ./... | grep -v '^github.com/kafka-chaos/kafka-ch
 ifeq ($(KAFKA_CHAOS_OFFLINE),1)
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 endif
-# When dockerd runs on this very machine, published ports are on localhost
+# When dockerd runs on this very machine, published ports are on loopback
 # even if this machine is itself a container (where testcontainers would
-# otherwise guess the bridge gateway).
+# otherwise guess the bridge gateway). 127.0.0.1, not localhost: a port
+# published on every address has separate IPv4 and IPv6 host ports, and
+# localhost may resolve to ::1 first.
 ifneq ($(shell pgrep -x dockerd),)
-export TESTCONTAINERS_HOST_OVERRIDE ?= localhost
+export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 endif
 
-.PHONY: all test unit smoke chaos report bench bench-cluster time-start images-offline docker-up clean lint
+.PHONY: all test unit cross smoke chaos report bench bench-cluster time-start images-offline docker-up clean lint
 all: lint test
 
 ## test: unit tests, then the smoke scenarios against a real cluster
@@ -37,6 +41,16 @@ test: unit smoke
 ## unit: tests of pure logic (verifier, parsers, lossy filesystem)
 unit:
 	$(GO) test -count=1 $(UNIT_PKGS)
+
+## cross: vet every package and build the commands and the suite for each of CROSS_PLATFORMS, no cluster
+cross:
+	@set -e; for p in $(CROSS_PLATFORMS); do \
+		echo "cross: $$p"; \
+		export GOOS=$${p%/*} GOARCH=$${p#*/}; \
+		$(GO) vet ./...; \
+		$(GO) build ./cmd/...; \
+		$(GO) test -c -o /dev/null .; \
+	done
 
 ## smoke: the scenarios labelled smoke, a few minutes
 smoke:

@@ -198,18 +198,22 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 }
 
 // lossyFSBinary builds the lossy filesystem once per suite, statically, so
-// that it runs in any Kafka image.
+// that it runs in any Kafka image, and for Linux on the engine's
+// architecture, since it runs in the brokers' containers whatever the host.
 var lossyFSBinary = sync.OnceValue(func() string {
+	arch, err := cluster.EngineGOARCH(context.Background())
+	Expect(err).NotTo(HaveOccurred(), "architecture of the Docker engine, for lossyfs")
 	path := filepath.Join(binDir, "lossyfs")
 	cmd := exec.Command("go", "build", "-o", path, "./cmd/lossyfs")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
 	out, err := cmd.CombinedOutput()
 	Expect(err).NotTo(HaveOccurred(), "build lossyfs: %s", out)
 	return path
 })
 
 // workerBinary builds the client worker once per suite, for every scenario
-// that runs client applications, instead of once per scenario.
+// that runs client applications, instead of once per scenario. Workers run
+// on this host, so it is built for the host.
 var workerBinary = sync.OnceValue(func() string {
 	path, err := workload.BuildWorker(context.Background(), binDir)
 	Expect(err).NotTo(HaveOccurred())

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -100,7 +101,8 @@ type Cluster struct {
 	toxiC     testcontainers.Container
 	mesh      *mesh
 	nodes     []testcontainers.Container // index n-1
-	host      string
+	bindIP    netip.Addr                 // every published port's address (publishedOn)
+	host      string                     // the engine's machine in host-side addresses
 	kclient   sarama.Client
 	admin     sarama.ClusterAdmin
 	saramaVer sarama.KafkaVersion
@@ -125,7 +127,9 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		cfg.KafkaVersion = KafkaVersionFromEnv()
 	}
 	if cfg.Images.Kafka == "" {
-		cfg.Images = ImagesFromEnv(cfg.KafkaVersion)
+		if cfg.Images, err = ImagesFromEnv(cfg.KafkaVersion); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.RunID == "" {
 		cfg.RunID = newID(6)
@@ -159,6 +163,10 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err == nil {
 		err = checkDockerDisk(ctx, docker)
 	}
+	var host string
+	if err == nil {
+		host, err = daemonHost(ctx)
+	}
 	if err != nil {
 		docker.Close()
 		return nil, err
@@ -167,6 +175,7 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		cfg.JVMOpts = strings.TrimSpace(cfg.JVMOpts + " -XX:SharedArchiveFile=" + archive)
 	}
 	c = &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
+	c.bindIP, c.host = publishedOn(host)
 	c.info = Info{
 		KafkaVersion: cfg.KafkaVersion,
 		ClusterID:    newClusterID(),
@@ -215,6 +224,9 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if err := c.waitRegistered(ctx, cfg.ReadyTimeout); err != nil {
 		return c, err
 	}
+	if err := c.checkAdvertised(); err != nil {
+		return c, err
+	}
 	c.info.Bootstrap = c.Bootstrap()
 	c.info.StartSeconds = time.Since(began).Seconds()
 	c.logf("cluster %s: %d brokers registered, Kafka %s, ready in %.1fs", cfg.RunID, Nodes, cfg.KafkaVersion, c.info.StartSeconds)
@@ -245,9 +257,19 @@ func (c *Cluster) startNode(ctx context.Context, n int) error {
 			cc.Hostname = nodeAlias(n)
 		},
 	}
-	if c.cfg.LossyFS != "" {
+	// A request without ports has every port its image exposes published
+	// on every address; the node's client port is published instead, on
+	// bindIP like toxiproxy's. The harness never dials it: clients reach
+	// the node through its proxy.
+	exposed, bindings := published(c.bindIP, clientPort(n))
+	req.ExposedPorts = exposed
+	lossy := c.cfg.LossyFS != ""
+	if lossy {
 		req.Files = append(req.Files, testcontainers.ContainerFile{HostFilePath: c.cfg.LossyFS, ContainerFilePath: lossyBin, FileMode: 0o755})
-		req.HostConfigModifier = func(hc *container.HostConfig) {
+	}
+	req.HostConfigModifier = func(hc *container.HostConfig) {
+		hc.PortBindings = bindings
+		if lossy {
 			hc.Devices = append(hc.Devices, container.DeviceMapping{PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm"})
 			hc.CapAdd = append(hc.CapAdd, "SYS_ADMIN")
 			hc.SecurityOpt = append(hc.SecurityOpt, "apparmor:unconfined")

@@ -48,8 +48,12 @@ func KafkaVersionFromEnv() string {
 	return DefaultKafkaVersion
 }
 
+// VersionPlaceholder, in KAFKA_CHAOS_KAFKA_IMAGE, stands for the Kafka
+// version of each scenario.
+const VersionPlaceholder = "{version}"
+
 // ImagesFromEnv resolves the images for a Kafka version from the environment.
-func ImagesFromEnv(kafkaVersion string) Images {
+func ImagesFromEnv(kafkaVersion string) (Images, error) {
 	offline := os.Getenv(EnvOffline) == "1"
 	img := Images{
 		Kafka:     "apache/kafka:" + kafkaVersion,
@@ -61,12 +65,44 @@ func ImagesFromEnv(kafkaVersion string) Images {
 		img.Toxiproxy = "kafka-chaos/toxiproxy:" + ToxiproxyVersion
 	}
 	if v := os.Getenv(EnvKafkaImage); v != "" {
-		img.Kafka = v
+		kafka, err := kafkaImageOverride(v, kafkaVersion)
+		if err != nil {
+			return Images{}, err
+		}
+		img.Kafka = kafka
 	}
 	if v := os.Getenv(EnvToxiproxyImage); v != "" {
 		img.Toxiproxy = v
 	}
-	return img
+	return img, nil
+}
+
+// kafkaImageOverride resolves KAFKA_CHAOS_KAFKA_IMAGE for one Kafka
+// version. The variable applies to every scenario whatever version it asks
+// for, so an image whose tag does not name that version is refused:
+// otherwise a 3.9.1 scenario would run another release while its result
+// records 3.9.1.
+func kafkaImageOverride(image, version string) (string, error) {
+	if strings.Contains(image, VersionPlaceholder) {
+		return strings.ReplaceAll(image, VersionPlaceholder, version), nil
+	}
+	if !strings.Contains(imageTag(image), version) {
+		return "", fmt.Errorf("%s=%s does not name Kafka %s, the version to run: use %s, e.g. %s=apache/kafka:%s",
+			EnvKafkaImage, image, version, VersionPlaceholder, EnvKafkaImage, VersionPlaceholder)
+	}
+	return image, nil
+}
+
+// imageTag returns the tag of an image reference, "" when it has none: the
+// text after the colon of its last path element (a colon before a slash
+// is a registry's port), without any digest.
+func imageTag(ref string) string {
+	ref, _, _ = strings.Cut(ref, "@")
+	name := ref[strings.LastIndexByte(ref, '/')+1:]
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		return name[i+1:]
+	}
+	return ""
 }
 
 // Ports of node n (9n92, 9n93, 9n94): every listener in the cluster has its
@@ -77,6 +113,9 @@ func ImagesFromEnv(kafkaVersion string) Images {
 func internalPort(n int) int   { return 9000 + n*100 + 92 }
 func controllerPort(n int) int { return 9000 + n*100 + 93 }
 func clientPort(n int) int     { return 9000 + n*100 + 94 }
+
+// toxiproxyAPIPort is the port of toxiproxy's HTTP API.
+const toxiproxyAPIPort = 8474
 
 // Host names on the per-node networks. kafka-n is what every node dials
 // (on net-i, i≠n, it is toxiproxy); kafka-n-real is node n itself, the

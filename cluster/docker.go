@@ -44,6 +44,36 @@ func dockerClient(ctx context.Context) (*testcontainers.DockerClient, error) {
 	return cli, nil
 }
 
+// EngineGOARCH returns the Go architecture of the machine the Docker
+// engine runs on. A binary copied into a container must be built for Linux
+// and this architecture, which is not the host's on a Mac, on an arm64
+// machine running amd64 containers, or with a remote engine.
+func EngineGOARCH(ctx context.Context) (string, error) {
+	cli, err := dockerClient(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer cli.Close()
+	info, err := cli.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return "", fmt.Errorf("docker info: %w", err)
+	}
+	return goarch(info.Info.Architecture)
+}
+
+// goarch maps the architecture Docker reports for its machine (uname -m on
+// Linux: x86_64, aarch64; Go's own names are accepted too) to Go's name.
+// Only the two the Kafka images are published for are known.
+func goarch(machine string) (string, error) {
+	switch machine {
+	case "x86_64", "amd64":
+		return "amd64", nil
+	case "aarch64", "arm64":
+		return "arm64", nil
+	}
+	return "", fmt.Errorf("docker engine runs on %q: the binaries copied into containers are built for x86_64 and aarch64 engines only", machine)
+}
+
 // checkImages returns the images not present locally, and the class
 // archive the Kafka image names in its LabelClassArchive label ("" for an
 // image without one, such as the official image, or one not pulled yet).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	toxiproxy "github.com/Shopify/toxiproxy/v2/client"
+	"github.com/moby/moby/api/types/container"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
 )
@@ -87,38 +88,36 @@ func (c *Cluster) startMesh(ctx context.Context) error {
 			}
 		}
 	}
-	exposed := []string{"8474/tcp"}
+	ports := []int{toxiproxyAPIPort}
 	for n := 1; n <= Nodes; n++ {
-		exposed = append(exposed, fmt.Sprintf("%d/tcp", clientPort(n)))
+		ports = append(ports, clientPort(n))
 	}
+	exposed, bindings := published(c.bindIP, ports...)
 	req := testcontainers.ContainerRequest{
-		Image:          c.cfg.Images.Toxiproxy,
-		Name:           fmt.Sprintf("kafka-chaos-%s-toxiproxy", c.cfg.RunID),
-		Cmd:            []string{"-host=0.0.0.0"},
-		ExposedPorts:   exposed,
-		Labels:         labels(c.cfg.RunID),
-		Networks:       names,
-		NetworkAliases: aliases,
-		// The image has no shell, so readiness is checked from the host.
-		WaitingFor: wait.ForHTTP("/version").WithPort("8474/tcp"),
+		Image:              c.cfg.Images.Toxiproxy,
+		Name:               fmt.Sprintf("kafka-chaos-%s-toxiproxy", c.cfg.RunID),
+		Cmd:                []string{"-host=0.0.0.0"},
+		ExposedPorts:       exposed,
+		HostConfigModifier: func(hc *container.HostConfig) { hc.PortBindings = bindings },
+		Labels:             labels(c.cfg.RunID),
+		Networks:           names,
+		NetworkAliases:     aliases,
+		// The image has no shell, so readiness is checked from the host,
+		// on IPv4 where the port is published.
+		WaitingFor: wait.ForHTTP("/version").WithPort(exposed[0]).WithForcedIPv4LocalHost(),
 	}
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
 	c.toxiC = ctr
 	if err != nil {
 		return c.startError("toxiproxy", c.cfg.Images.Toxiproxy, err)
 	}
-	host, err := ctr.Host(ctx)
-	if err != nil {
-		return fmt.Errorf("toxiproxy host: %w", err)
-	}
-	c.host = host
-	apiPort, err := ctr.MappedPort(ctx, "8474/tcp")
+	apiPort, err := ctr.MappedPort(ctx, exposed[0])
 	if err != nil {
 		return fmt.Errorf("toxiproxy api port: %w", err)
 	}
 	m := &mesh{
-		api:            toxiproxy.NewClient(fmt.Sprintf("%s:%d", host, apiPort.Num())),
-		apiAddr:        fmt.Sprintf("http://%s:%d", host, apiPort.Num()),
+		api:            toxiproxy.NewClient(fmt.Sprintf("%s:%d", c.host, apiPort.Num())),
+		apiAddr:        fmt.Sprintf("http://%s:%d", c.host, apiPort.Num()),
 		clientHostPort: map[int]int{},
 	}
 	inspect, err := ctr.Inspect(ctx)

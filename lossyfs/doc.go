@@ -59,4 +59,8 @@
 // directly. FS wraps it in a thin go-fuse node layer and adds the kernel
 // cache invalidation around Drop. The control socket (ServeControl, Control)
 // drives an FS from another process.
+//
+// The package is built on Linux only: it needs FUSE and Linux's file system
+// calls, and it runs inside the Linux containers of the brokers. Elsewhere it
+// is empty, so that the rest of the module builds on any host.
 package lossyfs

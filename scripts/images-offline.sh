@@ -88,6 +88,15 @@ timed() {
   return "$rc"
 }
 
+# go_arch MACHINE: uname -m's name of an architecture in Go's (and Debian's) terms.
+go_arch() {
+  case $1 in
+    x86_64) echo amd64 ;;
+    aarch64) echo arm64 ;;
+    *) echo "$1" ;;
+  esac
+}
+
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 image_size() { docker image inspect --format '{{.Size}}' "$1" | awk '{ printf "%.0f MB", $1 / 1000000 }'; }
 
@@ -318,6 +327,12 @@ main() {
     [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "bad Kafka version '$v' (want X.Y.Z)"
   done
   docker info >/dev/null 2>&1 || die "docker is not answering; run scripts/docker-up.sh first"
+  # The rootfs (debootstrap) and toxiproxy (go install) are built for this
+  # machine, so they only run on an engine of the same architecture.
+  local engine host
+  engine=$(go_arch "$(docker info --format '{{.Architecture}}')")
+  host=$(go_arch "$(uname -m)")
+  [ "$engine" = "$host" ] || die "the Docker engine runs on $engine, this machine on $host: images built here would not run there; use the official images (unset KAFKA_CHAOS_OFFLINE)"
   command -v mvn >/dev/null 2>&1 || die "mvn is needed to resolve the Kafka jars"
   command -v unzip >/dev/null 2>&1 || die "unzip is needed to check the Kafka jars"
 

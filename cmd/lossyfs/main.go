@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command lossyfs mounts a power-loss-simulating filesystem over a
 // directory and drives it.
 //
