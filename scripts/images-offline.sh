@@ -54,51 +54,9 @@ export DOCKER_BUILDKIT=${DOCKER_BUILDKIT:-0}
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 IMAGES_DIR=$REPO_ROOT/images
 
-log() { echo "[images-offline] $*"; }
-die() { echo "[images-offline] ERROR: $*" >&2; exit 1; }
-
-TMP_DIRS=()
-cleanup() {
-  local d
-  for d in "${TMP_DIRS[@]}"; do
-    [ -n "$d" ] && [ -d "$d" ] && rm -rf --one-file-system "$d"
-  done
-  return 0
-}
-trap cleanup EXIT
-# new_tmp NAME: make a temp dir (removed on exit) and put its path in $TMP.
-# (Not a command substitution: the dir must be recorded in this shell.)
-new_tmp() {
-  TMP=$(mktemp -d "${TMPDIR:-/tmp}/kafka-chaos-$1.XXXXXX")
-  TMP_DIRS+=("$TMP")
-}
-
-TIMINGS=()
-# timed LABEL CMD...: run CMD, print and record how long it took.
-timed() {
-  local label=$1 start end rc=0
-  shift
-  start=$(date +%s.%N)
-  "$@" || rc=$?
-  end=$(date +%s.%N)
-  local secs
-  secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-  TIMINGS+=("$(printf '%-40s %7ss' "$label" "$secs")")
-  log "step '$label' took ${secs}s"
-  return "$rc"
-}
-
-# go_arch MACHINE: uname -m's name of an architecture in Go's (and Debian's) terms.
-go_arch() {
-  case $1 in
-    x86_64) echo amd64 ;;
-    aarch64) echo arm64 ;;
-    *) echo "$1" ;;
-  esac
-}
-
-image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
-image_size() { docker image inspect --format '{{.Size}}' "$1" | awk '{ printf "%.0f MB", $1 / 1000000 }'; }
+LOG_TAG=images-offline
+# shellcheck source=scripts/images-lib.sh
+. "$REPO_ROOT/scripts/images-lib.sh"
 
 OLD_IDS=() # images replaced under FORCE=1, removed at the end when unused
 need_image() { # need_image TAG [RECIPE]: 0 when TAG must be built
@@ -326,13 +284,9 @@ main() {
   for v in "${versions[@]}"; do
     [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "bad Kafka version '$v' (want X.Y.Z)"
   done
-  docker info >/dev/null 2>&1 || die "docker is not answering; run scripts/docker-up.sh first"
   # The rootfs (debootstrap) and toxiproxy (go install) are built for this
-  # machine, so they only run on an engine of the same architecture.
-  local engine host
-  engine=$(go_arch "$(docker info --format '{{.Architecture}}')")
-  host=$(go_arch "$(uname -m)")
-  [ "$engine" = "$host" ] || die "the Docker engine runs on $engine, this machine on $host: images built here would not run there; use the official images (unset KAFKA_CHAOS_OFFLINE)"
+  # machine.
+  require_local_engine "use the official images (unset KAFKA_CHAOS_OFFLINE)"
   command -v mvn >/dev/null 2>&1 || die "mvn is needed to resolve the Kafka jars"
   command -v unzip >/dev/null 2>&1 || die "unzip is needed to check the Kafka jars"
 
@@ -354,10 +308,7 @@ main() {
     docker image rm "${OLD_IDS[i]}" >/dev/null 2>&1 || log "  (still in use; kept)"
   done
 
-  if [ ${#TIMINGS[@]} -gt 0 ]; then
-    log "timings:"
-    printf '  %s\n' "${TIMINGS[@]}"
-  fi
+  print_timings
   log "images:"
   docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | awk '/^kafka-chaos\// { printf "  %-40s %s\n", $1, $2 }' 
 }
