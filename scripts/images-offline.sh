@@ -8,7 +8,8 @@
 #                                     openjdk-17-jre-headless, `docker import`ed
 #   kafka-chaos/kafka:<version>       one per Kafka version: jars from Maven
 #                                     (org.apache.kafka:kafka_2.13 + runtime deps +
-#                                     logging binding) and images/kafka/{bin,config}
+#                                     logging binding), images/kafka/{bin,config} and
+#                                     the brokers' logging config (cluster/logging)
 #   kafka-chaos/toxiproxy:<version>   static toxiproxy server built with `go install`,
 #                                     FROM scratch (images/toxiproxy/Dockerfile)
 #
@@ -41,6 +42,8 @@ FORCE=${FORCE:-0}
 # Bumped whenever images/kafka or build_kafka change what a Kafka image
 # holds: an existing image with another recipe label is rebuilt.
 # 2: class-data-sharing archive of the broker.
+# The brokers' logging config does not count: the harness copies its own
+# into every broker, whatever the image holds.
 KAFKA_RECIPE=2
 SKIP_TOXIPROXY=${SKIP_TOXIPROXY:-0}
 BASE_IMAGE=kafka-chaos/debian-jre:bookworm
@@ -234,10 +237,12 @@ build_kafka() {
   log "$(find "$ctx/libs" -name '*.jar' | wc -l) jars, $(du -sh "$ctx/libs" | cut -f1); main classes present"
   cp -r "$IMAGES_DIR/kafka/bin" "$ctx/bin"
   chmod 0755 "$ctx"/bin/*.sh
+  # The broker's logging config is the one the harness runs brokers with;
+  # in the image it serves the broker started for the class archive.
   if [ "${ver%%.*}" -ge 4 ]; then
-    cp "$IMAGES_DIR/kafka/config/log4j2.yaml" "$IMAGES_DIR/kafka/config/tools-log4j2.yaml" "$ctx/config/"
+    cp "$REPO_ROOT/cluster/logging/log4j2.yaml" "$IMAGES_DIR/kafka/config/tools-log4j2.yaml" "$ctx/config/"
   else
-    cp "$IMAGES_DIR/kafka/config/log4j.properties" "$IMAGES_DIR/kafka/config/tools-log4j.properties" "$ctx/config/"
+    cp "$REPO_ROOT/cluster/logging/log4j.properties" "$IMAGES_DIR/kafka/config/tools-log4j.properties" "$ctx/config/"
   fi
   cp "$IMAGES_DIR/kafka/Dockerfile" "$ctx/Dockerfile"
   log "docker build -t $tag (FROM $BASE_IMAGE)"
