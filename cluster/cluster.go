@@ -252,8 +252,10 @@ func (c *Cluster) startNode(ctx context.Context, n int) error {
 			{Reader: strings.NewReader(props), ContainerFilePath: propsPath, FileMode: 0o644},
 			{Reader: strings.NewReader(logging), ContainerFilePath: loggingPath, FileMode: 0o644},
 		},
-		// Root on both images: the official one runs as an unprivileged
-		// user that cannot own a freshly created log directory (nor mount).
+		// Root on both images: the official one runs as appuser (uid
+		// 1000), which cannot mount the lossy filesystem. As root, neither
+		// the copied files nor the log directory (on the official image's
+		// volume) need an owner of their own.
 		ConfigModifier: func(cc *container.Config) {
 			cc.User = "0"
 			cc.Hostname = nodeAlias(n)
