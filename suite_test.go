@@ -195,6 +195,22 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 	for _, p := range res.Profiles {
 		Expect(p.Verdict.Counts.Acked).To(BeNumerically(">", 0), "profile %s had no acknowledged message", p.Profile.Name)
 	}
+	expectControllerLogs(ctx, c)
+}
+
+// expectControllerLogs checks that every broker's log, the one dumpLogs
+// saves for a failed scenario, holds the KRaft controller's and the
+// state-change logger's lines: they say how leadership moved, and an
+// image's own logging config (the official image's) sends them to files
+// that go with the container. Every node is a controller, and the
+// scenario's topics have replicas on every node.
+func expectControllerLogs(ctx context.Context, c *cluster.Cluster) {
+	for n := 1; n <= cluster.Nodes; n++ {
+		logs, err := c.Logs(ctx, n)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(logs).To(ContainSubstring("(org.apache.kafka.controller."), "node %d's log has no line of the KRaft controller", n)
+		Expect(logs).To(ContainSubstring("(state.change.logger)"), "node %d's log has no line of the state-change logger", n)
+	}
 }
 
 // lossyFSBinary builds the lossy filesystem once per suite, statically, so

@@ -27,8 +27,10 @@ import (
 const Nodes = 3
 
 const (
-	logDir    = "/var/lib/kafka/data"
-	propsPath = "/etc/kafka-chaos/server.properties"
+	logDir = "/var/lib/kafka/data"
+	// configDir holds the files the harness copies into every node.
+	configDir = "/etc/kafka-chaos"
+	propsPath = configDir + "/server.properties"
 )
 
 // DefaultJVMOpts keep the brokers' JIT at its first tier (C1). A broker
@@ -236,22 +238,24 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 func (c *Cluster) startNode(ctx context.Context, n int) error {
 	nw := c.networks[n-1].Name
 	props := nodeProperties(n, Nodes, c.host, c.mesh.clientHostPort[n], c.info.Settings)
+	logging, loggingPath, log4jOpts := brokerLogging(c.cfg.KafkaVersion)
 	req := testcontainers.ContainerRequest{
 		Image:          c.cfg.Images.Kafka,
 		Name:           fmt.Sprintf("kafka-chaos-%s-kafka-%d", c.cfg.RunID, n),
 		Entrypoint:     []string{"/bin/sh", "-c"},
 		Cmd:            []string{c.launchScript()},
-		Env:            map[string]string{"KAFKA_HEAP_OPTS": c.cfg.HeapOpts, "KAFKA_OPTS": c.cfg.JVMOpts},
+		Env:            nodeEnv(c.cfg, log4jOpts),
 		Labels:         labels(c.cfg.RunID),
 		Networks:       []string{nw},
 		NetworkAliases: map[string][]string{nw: {nodeAlias(n), nodeRealAlias(n)}},
-		Files: []testcontainers.ContainerFile{{
-			Reader:            strings.NewReader(props),
-			ContainerFilePath: propsPath,
-			FileMode:          0o644,
-		}},
-		// Root on both images: the official one runs as an unprivileged
-		// user that cannot own a freshly created log directory (nor mount).
+		Files: []testcontainers.ContainerFile{
+			{Reader: strings.NewReader(props), ContainerFilePath: propsPath, FileMode: 0o644},
+			{Reader: strings.NewReader(logging), ContainerFilePath: loggingPath, FileMode: 0o644},
+		},
+		// Root on both images: the official one runs as appuser (uid
+		// 1000), which cannot mount the lossy filesystem. As root, neither
+		// the copied files nor the log directory (on the official image's
+		// volume) need an owner of their own.
 		ConfigModifier: func(cc *container.Config) {
 			cc.User = "0"
 			cc.Hostname = nodeAlias(n)

@@ -1,12 +1,61 @@
 package cluster
 
-import "fmt"
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/IBM/sarama"
+)
 
 const (
 	lossyBin     = "/opt/kafka-chaos/lossyfs"
 	lossySocket  = "/run/lossyfs.sock"
 	lossyBacking = "/var/lib/kafka/durable"
 )
+
+// The brokers' logging configs, one per logging library: Kafka 4 logs
+// through log4j2, 3.x through reload4j. Every logger goes to stdout, so
+// the container's log holds the controller, state-change and request
+// loggers that an image's own config (the official one's) sends to files.
+var (
+	//go:embed logging/log4j2.yaml
+	log4j2Config string
+	//go:embed logging/log4j.properties
+	log4jConfig string
+)
+
+// nodeEnv is the environment of every node's Kafka scripts, the same on
+// both image kinds. Besides heap, JVM options and logging config:
+//   - KAFKA_JMX_OPTS blank: upstream's kafka-run-class.sh turns a JMX agent
+//     on when the variable is empty, which nothing here reads and which
+//     costs every JVM it starts (broker and storage format) half a second
+//     (java -version: 50 ms, 590 ms with upstream's JMX options);
+//   - KAFKA_GC_LOG_OPTS: GC events go to stdout, into the container's log
+//     beside the broker's (a long pause looks like a fault), not to a file
+//     that goes with the container; set, it also spares upstream's script
+//     the `java -version` it runs to choose GC log options.
+func nodeEnv(cfg Config, log4jOpts string) map[string]string {
+	return map[string]string{
+		"KAFKA_HEAP_OPTS":   cfg.HeapOpts,
+		"KAFKA_OPTS":        cfg.JVMOpts,
+		"KAFKA_LOG4J_OPTS":  log4jOpts,
+		"KAFKA_JMX_OPTS":    " ",
+		"KAFKA_GC_LOG_OPTS": "-Xlog:gc:stdout:time,tags",
+	}
+}
+
+// brokerLogging returns the logging config of a Kafka version's brokers,
+// the path it is copied to in every node, and the KAFKA_LOG4J_OPTS that
+// name it. Both images' kafka-run-class.sh honour the variable, so the
+// image's own config is never read.
+func brokerLogging(kafkaVersion string) (config, path, opts string) {
+	if v, err := sarama.ParseKafkaVersion(kafkaVersion); err == nil && !v.IsAtLeast(sarama.V4_0_0_0) {
+		path = configDir + "/log4j.properties"
+		return log4jConfig, path, "-Dlog4j.configuration=file:" + path
+	}
+	path = configDir + "/log4j2.yaml"
+	return log4j2Config, path, "-Dlog4j2.configurationFile=" + path
+}
 
 // launchScript is the command of every node, the same on the official and
 // the offline image. Storage is formatted only on first start: a restart

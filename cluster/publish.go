@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"time"
 
 	"github.com/IBM/sarama"
 	"github.com/moby/moby/api/types/network"
@@ -76,7 +77,7 @@ func (c *Cluster) checkAdvertised() error {
 	}
 	var errs []error
 	for _, b := range brokers {
-		cluster, node, err := c.answering(b.Addr())
+		cluster, node, err := c.answeringWithin(b.Addr(), advertisedWait)
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("advertised address %s of node %d: %w", b.Addr(), b.ID(), err))
@@ -88,6 +89,27 @@ func (c *Cluster) checkAdvertised() error {
 		return fmt.Errorf("%w\nevery advertised address must reach its own node: bind published ports to 127.0.0.1 and advertise 127.0.0.1, not a name such as localhost that may resolve to ::1, where Docker can give the same port number to another container (moby/moby#42442)", errors.Join(errs...))
 	}
 	return nil
+}
+
+// advertisedWait bounds how long the address check asks again a broker
+// that does not answer. The controller lists a broker once it unfences it,
+// and the broker opens its client listener only then: milliseconds later
+// (11 ms in a look-alike run), more on a busy machine, so the first
+// connection may find nothing listening and its proxy closes it.
+const advertisedWait = 10 * time.Second
+
+// answeringWithin is answering, asked again until the broker answers or
+// the wait is over. A broker that answers as the wrong node is not asked
+// again: that is the check's finding, not a broker still starting.
+func (c *Cluster) answeringWithin(addr string, wait time.Duration) (cluster string, node int32, err error) {
+	deadline := time.Now().Add(wait)
+	for {
+		cluster, node, err = c.answering(addr)
+		if err == nil || !time.Now().Before(deadline) {
+			return cluster, node, err
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // answering returns the cluster and node of the broker at addr. A broker

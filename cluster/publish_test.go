@@ -2,10 +2,12 @@ package cluster
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
 	"reflect"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/IBM/sarama"
 	"github.com/moby/moby/api/types/network"
@@ -45,7 +47,11 @@ func TestPublishedBindsEveryPortToOneAddress(t *testing.T) {
 // Kafka describes only its own broker resource and refuses the others.
 func fakeBroker(t *testing.T, clusterID string, self int) *sarama.MockBroker {
 	t.Helper()
-	mb := sarama.NewMockBroker(t, int32(self))
+	return answerAs(t, sarama.NewMockBroker(t, int32(self)), clusterID, self)
+}
+
+// answerAs makes mb answer one connection as node self of clusterID.
+func answerAs(t *testing.T, mb *sarama.MockBroker, clusterID string, self int) *sarama.MockBroker {
 	t.Cleanup(mb.Close)
 	res := &sarama.DescribeConfigsResponse{}
 	for n := 1; n <= Nodes; n++ {
@@ -72,5 +78,33 @@ func TestAnsweringNamesTheNodeThatDescribesItself(t *testing.T) {
 	}
 	if _, _, err := c.answering(fakeBroker(t, "other", Nodes+1).Addr()); err == nil {
 		t.Error("a broker that is none of the nodes was taken for one")
+	}
+}
+
+// A broker is listed before its client listener accepts connections: the
+// address check asks again until it answers, and gives up after the wait.
+func TestAnsweringWithinWaitsForABrokerStillStarting(t *testing.T) {
+	c := &Cluster{saramaVer: sarama.V4_0_0_0}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	if _, _, err := c.answeringWithin(addr, 300*time.Millisecond); err == nil {
+		t.Fatalf("an address nothing listens on answered")
+	}
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Errorf("listen on %s again: %v", addr, err)
+			return
+		}
+		answerAs(t, sarama.NewMockBrokerListener(t, 1, l), "this", 1)
+	}()
+	cluster, node, err := c.answeringWithin(addr, 10*time.Second)
+	if err != nil || cluster != "this" || node != 1 {
+		t.Errorf("answeringWithin = %q, %d, %v; want \"this\", 1", cluster, node, err)
 	}
 }

@@ -8,7 +8,8 @@
 #                                     openjdk-17-jre-headless, `docker import`ed
 #   kafka-chaos/kafka:<version>       one per Kafka version: jars from Maven
 #                                     (org.apache.kafka:kafka_2.13 + runtime deps +
-#                                     logging binding) and images/kafka/{bin,config}
+#                                     logging binding), images/kafka/{bin,config} and
+#                                     the brokers' logging config (cluster/logging)
 #   kafka-chaos/toxiproxy:<version>   static toxiproxy server built with `go install`,
 #                                     FROM scratch (images/toxiproxy/Dockerfile)
 #
@@ -41,6 +42,8 @@ FORCE=${FORCE:-0}
 # Bumped whenever images/kafka or build_kafka change what a Kafka image
 # holds: an existing image with another recipe label is rebuilt.
 # 2: class-data-sharing archive of the broker.
+# The brokers' logging config does not count: the harness copies its own
+# into every broker, whatever the image holds.
 KAFKA_RECIPE=2
 SKIP_TOXIPROXY=${SKIP_TOXIPROXY:-0}
 BASE_IMAGE=kafka-chaos/debian-jre:bookworm
@@ -54,51 +57,9 @@ export DOCKER_BUILDKIT=${DOCKER_BUILDKIT:-0}
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 IMAGES_DIR=$REPO_ROOT/images
 
-log() { echo "[images-offline] $*"; }
-die() { echo "[images-offline] ERROR: $*" >&2; exit 1; }
-
-TMP_DIRS=()
-cleanup() {
-  local d
-  for d in "${TMP_DIRS[@]}"; do
-    [ -n "$d" ] && [ -d "$d" ] && rm -rf --one-file-system "$d"
-  done
-  return 0
-}
-trap cleanup EXIT
-# new_tmp NAME: make a temp dir (removed on exit) and put its path in $TMP.
-# (Not a command substitution: the dir must be recorded in this shell.)
-new_tmp() {
-  TMP=$(mktemp -d "${TMPDIR:-/tmp}/kafka-chaos-$1.XXXXXX")
-  TMP_DIRS+=("$TMP")
-}
-
-TIMINGS=()
-# timed LABEL CMD...: run CMD, print and record how long it took.
-timed() {
-  local label=$1 start end rc=0
-  shift
-  start=$(date +%s.%N)
-  "$@" || rc=$?
-  end=$(date +%s.%N)
-  local secs
-  secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-  TIMINGS+=("$(printf '%-40s %7ss' "$label" "$secs")")
-  log "step '$label' took ${secs}s"
-  return "$rc"
-}
-
-# go_arch MACHINE: uname -m's name of an architecture in Go's (and Debian's) terms.
-go_arch() {
-  case $1 in
-    x86_64) echo amd64 ;;
-    aarch64) echo arm64 ;;
-    *) echo "$1" ;;
-  esac
-}
-
-image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
-image_size() { docker image inspect --format '{{.Size}}' "$1" | awk '{ printf "%.0f MB", $1 / 1000000 }'; }
+LOG_TAG=images-offline
+# shellcheck source=scripts/images-lib.sh
+. "$REPO_ROOT/scripts/images-lib.sh"
 
 OLD_IDS=() # images replaced under FORCE=1, removed at the end when unused
 need_image() { # need_image TAG [RECIPE]: 0 when TAG must be built
@@ -276,10 +237,12 @@ build_kafka() {
   log "$(find "$ctx/libs" -name '*.jar' | wc -l) jars, $(du -sh "$ctx/libs" | cut -f1); main classes present"
   cp -r "$IMAGES_DIR/kafka/bin" "$ctx/bin"
   chmod 0755 "$ctx"/bin/*.sh
+  # The broker's logging config is the one the harness runs brokers with;
+  # in the image it serves the broker started for the class archive.
   if [ "${ver%%.*}" -ge 4 ]; then
-    cp "$IMAGES_DIR/kafka/config/log4j2.yaml" "$IMAGES_DIR/kafka/config/tools-log4j2.yaml" "$ctx/config/"
+    cp "$REPO_ROOT/cluster/logging/log4j2.yaml" "$IMAGES_DIR/kafka/config/tools-log4j2.yaml" "$ctx/config/"
   else
-    cp "$IMAGES_DIR/kafka/config/log4j.properties" "$IMAGES_DIR/kafka/config/tools-log4j.properties" "$ctx/config/"
+    cp "$REPO_ROOT/cluster/logging/log4j.properties" "$IMAGES_DIR/kafka/config/tools-log4j.properties" "$ctx/config/"
   fi
   cp "$IMAGES_DIR/kafka/Dockerfile" "$ctx/Dockerfile"
   log "docker build -t $tag (FROM $BASE_IMAGE)"
@@ -326,13 +289,9 @@ main() {
   for v in "${versions[@]}"; do
     [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "bad Kafka version '$v' (want X.Y.Z)"
   done
-  docker info >/dev/null 2>&1 || die "docker is not answering; run scripts/docker-up.sh first"
   # The rootfs (debootstrap) and toxiproxy (go install) are built for this
-  # machine, so they only run on an engine of the same architecture.
-  local engine host
-  engine=$(go_arch "$(docker info --format '{{.Architecture}}')")
-  host=$(go_arch "$(uname -m)")
-  [ "$engine" = "$host" ] || die "the Docker engine runs on $engine, this machine on $host: images built here would not run there; use the official images (unset KAFKA_CHAOS_OFFLINE)"
+  # machine.
+  require_local_engine "use the official images (unset KAFKA_CHAOS_OFFLINE)"
   command -v mvn >/dev/null 2>&1 || die "mvn is needed to resolve the Kafka jars"
   command -v unzip >/dev/null 2>&1 || die "unzip is needed to check the Kafka jars"
 
@@ -354,10 +313,7 @@ main() {
     docker image rm "${OLD_IDS[i]}" >/dev/null 2>&1 || log "  (still in use; kept)"
   done
 
-  if [ ${#TIMINGS[@]} -gt 0 ]; then
-    log "timings:"
-    printf '  %s\n' "${TIMINGS[@]}"
-  fi
+  print_timings
   log "images:"
   docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | awk '/^kafka-chaos\// { printf "  %-40s %s\n", $1, $2 }' 
 }

@@ -1,5 +1,6 @@
 // Command kafka-chaos holds the harness's helpers that run outside the
-// suite: removing leftover containers and networks.
+// suite: removing leftover containers and networks, naming the images,
+// starting a cluster by hand, verifying and rendering runs.
 package main
 
 import (
@@ -20,6 +21,10 @@ commands:
                  Ctrl-C (or after -hold)
   sweep [-all]   remove containers and networks left by harness runs whose
                  process is gone; with -all, every harness resource
+  images [version ...]
+                 print the Kafka image of each version (default: the one
+                 to run), then the toxiproxy image, as the environment
+                 selects them
   verify <dir>   recompute every verdict from the histories stored in
                  <dir>, without a cluster; exit 1 when any differs from
                  <dir>/results.json
@@ -38,6 +43,8 @@ func main() {
 		err = sweep(ctx, os.Args[2:])
 	case "report", "compare", "merge":
 		err = reportCommands[os.Args[1]](os.Args[2:])
+	case "images":
+		err = imagesCmd(os.Args[2:], os.Stdout)
 	case "verify":
 		err = verifyCmd(os.Args[2:], os.Stdout)
 	case "up":
