@@ -71,8 +71,8 @@ var Compressions = []Compression{"none", "gzip", "snappy", "lz4", "zstd"}
 
 // Batching is how the producer gathers messages into requests, in
 // sarama's terms. Zero values keep sarama's defaults: a request leaves as
-// soon as the previous one to its broker returned, carrying whatever
-// accumulated meanwhile, at most 1 MiB per partition.
+// soon as its broker has a free request slot (MaxOpenRequests), carrying
+// whatever accumulated meanwhile, at most 1 MiB per partition.
 type Batching struct {
 	// Linger is Producer.Flush.Frequency: how long a batch waits for more
 	// messages.
