@@ -178,6 +178,14 @@ func (c *Cluster) CreateTopic(ctx context.Context, spec TopicSpec) error {
 	return c.ensurePreferredLeaders(ctx, spec, 30*time.Second)
 }
 
+// DeleteTopic deletes a topic; Kafka removes its logs in the background.
+func (c *Cluster) DeleteTopic(name string) error {
+	if err := c.admin.DeleteTopic(name); err != nil {
+		return fmt.Errorf("delete topic %s: %w", name, err)
+	}
+	return nil
+}
+
 // ensurePreferredLeaders moves leadership to each partition's first replica
 // where the controller chose another (it does when that node was not yet
 // ready to lead, e.g. just after the cluster started): a scenario's "leader"

@@ -78,6 +78,12 @@ func internalPort(n int) int   { return 9000 + n*100 + 92 }
 func controllerPort(n int) int { return 9000 + n*100 + 93 }
 func clientPort(n int) int     { return 9000 + n*100 + 94 }
 
+// InternalAddress is node n's INTERNAL listener as the nodes dial it: from
+// inside node m's container it reaches node n through toxiproxy's m→n
+// replication proxy, the path m's follower fetches take, and node m
+// itself directly.
+func InternalAddress(n int) string { return fmt.Sprintf("%s:%d", nodeAlias(n), internalPort(n)) }
+
 // Host names on the per-node networks. kafka-n is what every node dials
 // (on net-i, i≠n, it is toxiproxy); kafka-n-real is node n itself, the
 // proxies' upstream.

@@ -108,14 +108,19 @@ func ParseValue(v []byte) (id string, seq int64, err error) {
 	return s, seq, nil
 }
 
+// Keys is how many distinct keys a producer's messages cycle through: the
+// hash partitioner spreads them over the partitions.
+const Keys = 16
+
 func (pr *Producer) message(seq int64) *sarama.ProducerMessage {
 	id := MessageID(pr.p.Profile.Name, seq)
 	value := id + "|" + pr.padding
-	pr.ledger.Attempt(ledger.Entry{ID: id, Seq: seq, Key: fmt.Sprintf("k%02d", seq%16), SentAt: time.Since(pr.p.Base)})
+	key := fmt.Sprintf("k%02d", seq%Keys)
+	pr.ledger.Attempt(ledger.Entry{ID: id, Seq: seq, Key: key, SentAt: time.Since(pr.p.Base)})
 	pr.sent.Add(1)
 	return &sarama.ProducerMessage{
 		Topic:    pr.p.Topic,
-		Key:      sarama.StringEncoder(fmt.Sprintf("k%02d", seq%16)),
+		Key:      sarama.StringEncoder(key),
 		Value:    sarama.StringEncoder(value[:pr.p.Size]),
 		Metadata: id,
 	}
