@@ -47,3 +47,18 @@ func TestOpenLoopKeepsSchedule(t *testing.T) {
 		t.Errorf("last message left at %v, after %v: the late ones did not catch up", last, bound)
 	}
 }
+
+// TestDurationCountsFromTheStart: production ends Duration after pacing
+// began, not after the producer was created.
+func TestDurationCountsFromTheStart(t *testing.T) {
+	pr := &Producer{p: Params{Rate: 1000, Base: time.Now().Add(-time.Hour), OpenLoop: true, Duration: 50 * time.Millisecond}}
+	var last time.Duration
+	pr.pace(context.Background(), func(seq int64) bool {
+		last = time.Since(pr.p.Base) - pr.Intended(0)
+		return true
+	})
+	// The message due at the deadline may still leave.
+	if last < 40*time.Millisecond || last > 60*time.Millisecond {
+		t.Errorf("last message %v after the start, want about the 50ms Duration", last)
+	}
+}

@@ -35,8 +35,11 @@ type Params struct {
 	// time instead of hiding it (coordinated omission). Without it, a
 	// slow send delays the next ones for good (pace).
 	OpenLoop bool
-	// Count, when above 0, ends production after that many messages.
-	Count int64
+	// Count, when above 0, ends production after that many messages, and
+	// Duration that long after production started, however long the
+	// client took to connect before.
+	Count    int64
+	Duration time.Duration
 }
 
 // Progress is a live count of a producer's outcomes.
@@ -168,12 +171,17 @@ func (pr *Producer) offset(seq int64) time.Duration {
 }
 
 // pace calls send once per message at the target rate until ctx is done,
-// send refuses, or Count messages went. Unless OpenLoop, a slow send
-// delays the next ones instead of bursting to catch up, as a real
+// send refuses, or Count or Duration is reached. Unless OpenLoop, a slow
+// send delays the next ones instead of bursting to catch up, as a real
 // application blocked on a slow producer would.
 func (pr *Producer) pace(ctx context.Context, send func(seq int64) bool) {
 	begin := time.Now()
 	pr.start.Store(int64(begin.Sub(pr.p.Base)))
+	if pr.p.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, begin.Add(pr.p.Duration))
+		defer cancel()
+	}
 	if pr.p.Count > 0 {
 		next := send
 		send = func(seq int64) bool { return seq < pr.p.Count && next(seq) }
