@@ -58,14 +58,13 @@ type Latency struct {
 	P999Ms float64 `json:"p99_9_ms"`
 	MaxMs  float64 `json:"max_ms"`
 	// Messages were due within the stretch; Acked of them were
-	// acknowledged, and only those have a latency. Fewer means the
-	// profile did not sustain the load.
+	// acknowledged, and only those have a latency.
 	Messages int `json:"messages"`
 	Acked    int `json:"acked"`
 }
 
-// Sustained reports whether every message due was acknowledged.
-func (l Latency) Sustained() bool { return l.Messages > 0 && l.Acked == l.Messages }
+// Complete reports whether every message due was acknowledged.
+func (l Latency) Complete() bool { return l.Messages > 0 && l.Acked == l.Messages }
 
 // MeasureLatency measures the messages with sequence numbers in
 // [first, end), intended(seq) being when each was due.

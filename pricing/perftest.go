@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/IBM/sarama"
+
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -61,8 +63,12 @@ func JavaProps(p workload.Profile) map[string]string {
 		"request.timeout.ms":   strconv.FormatInt(p.AckTimeout.Milliseconds(), 10),
 		"linger.ms":            strconv.FormatInt(p.Batching.Linger.Milliseconds(), 10),
 		"batch.size":           strconv.Itoa(batch),
-		"compression.type":     compression,
-		"client.id":            "kafka-chaos-perf-test-" + p.Name,
+		// sarama puts every partition's batch for a broker in one
+		// request of up to its MaxRequestSize; Java's 1 MiB default
+		// would split them over several round trips.
+		"max.request.size": strconv.Itoa(int(sarama.MaxRequestSize)),
+		"compression.type": compression,
+		"client.id":        "kafka-chaos-perf-test-" + p.Name,
 	}
 }
 
@@ -92,9 +98,12 @@ type PerfTestSummary struct {
 	P95Ms            float64 `json:"p95_ms"`
 	P99Ms            float64 `json:"p99_ms"`
 	P999Ms           float64 `json:"p99_9_ms"`
-	// SteadyState: the figures leave the warm-up records out.
+	// SteadyState: the figures leave the warm-up records out. Line is
+	// the summary they come from, Total the whole run's when that is
+	// another.
 	SteadyState bool   `json:"steady_state"`
 	Line        string `json:"line"`
+	Total       string `json:"total,omitempty"`
 }
 
 // summaryLine matches ProducerPerformance's printTotal, e.g.
@@ -108,6 +117,7 @@ var summaryLine = regexp.MustCompile(`^(\d+)( steady state)? records sent, ([\d.
 // the steady-state line when there is one, else the last total.
 func ParsePerfTest(out string) (PerfTestSummary, error) {
 	var found *PerfTestSummary
+	total := ""
 	for line := range strings.Lines(out) {
 		line = strings.TrimSpace(line)
 		m := summaryLine.FindStringSubmatch(line)
@@ -124,12 +134,18 @@ func ParsePerfTest(out string) (PerfTestSummary, error) {
 		if s.Records, err = strconv.ParseInt(m[1], 10, 64); err != nil {
 			return PerfTestSummary{}, fmt.Errorf("perf-test summary %q: %w", line, err)
 		}
+		if !s.SteadyState {
+			total = line
+		}
 		if found == nil || s.SteadyState || !found.SteadyState {
 			found = &s
 		}
 	}
 	if found == nil {
 		return PerfTestSummary{}, fmt.Errorf("no summary line (\"N records sent, X records/sec ...\") in perf-test output: %s", tail(out, 600))
+	}
+	if found.SteadyState {
+		found.Total = total
 	}
 	return *found, nil
 }

@@ -16,7 +16,7 @@ func TestJavaProps(t *testing.T) {
 	for k, want := range map[string]string{
 		"acks": "all", "enable.idempotence": "true", "max.in.flight.requests.per.connection": "1",
 		"retries": "10", "retry.backoff.ms": "250", "retry.backoff.max.ms": "250", "request.timeout.ms": "10000",
-		"linger.ms": "0", "batch.size": "1048576", "compression.type": "none",
+		"linger.ms": "0", "batch.size": "1048576", "max.request.size": "104857600", "compression.type": "none",
 	} {
 		if got[k] != want {
 			t.Errorf("%s = %q, want %q", k, got[k], want)
@@ -53,7 +53,10 @@ func TestParsePerfTest(t *testing.T) {
 		Records: 160000, RecordsPerSecond: 44543.429844, MBPerSecond: 10.87, AvgLatencyMs: 12.23, MaxLatencyMs: 95,
 		P50Ms: 10, P95Ms: 27, P99Ms: 41, P999Ms: 77, SteadyState: true,
 	}
-	got.Line = ""
+	if !strings.HasPrefix(got.Line, "160000 steady state records sent") || !strings.HasPrefix(got.Total, "200000 records sent") {
+		t.Errorf("summary line %q, total %q", got.Line, got.Total)
+	}
+	got.Line, got.Total = "", ""
 	if got != want {
 		t.Errorf("summary\n %+v\nwant\n %+v", got, want)
 	}

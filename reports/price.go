@@ -38,8 +38,9 @@ type ProfilePrice struct {
 	P99Ms          pricing.Range `json:"p99_ms"`
 	P999Ms         pricing.Range `json:"p99_9_ms"`
 	MaxMs          pricing.Range `json:"max_ms"`
-	// Sustained: every repetition acknowledged every message due at the
-	// fixed load; otherwise its latency is that of a growing queue.
+	// Sustained: every repetition sustained the fixed load
+	// (PriceRun.Sustained); otherwise its latency is that of a growing
+	// queue.
 	Sustained bool `json:"sustained"`
 }
 
@@ -52,6 +53,14 @@ type PriceRun struct {
 	Fixed       pricing.Latency    `json:"fixed_load"`
 	Unthrottled pricing.Throughput `json:"unthrottled"`
 	Error       string             `json:"error,omitempty"`
+}
+
+// Sustained reports whether the repetition kept up with the offered
+// load: every message due acknowledged, and more than that rate
+// unthrottled. Messages are sent until all due ones went, so one that
+// falls behind still gets them all acknowledged, late.
+func (r PriceRun) Sustained(offered int) bool {
+	return r.Error == "" && r.Fixed.Complete() && r.Unthrottled.AckedPerSecond > float64(offered)
 }
 
 // Calibration is one profile's throughput next to what Kafka's own
@@ -102,8 +111,9 @@ func (c *Calibration) Summarize() {
 // than about the configuration.
 const CalibrationTarget = 0.85
 
-// NewProfilePrice summarises a profile's repetitions.
-func NewProfilePrice(p workload.Profile, clientConfig map[string]string, runs []PriceRun) ProfilePrice {
+// NewProfilePrice summarises a profile's repetitions at the offered fixed
+// load.
+func NewProfilePrice(p workload.Profile, clientConfig map[string]string, runs []PriceRun, offered int) ProfilePrice {
 	pp := ProfilePrice{Profile: p, ClientConfig: clientConfig, Runs: runs, Sustained: len(runs) > 0}
 	var acked, mb, p50, p99, p999, maxMs []float64
 	for _, r := range runs {
@@ -114,7 +124,7 @@ func NewProfilePrice(p workload.Profile, clientConfig map[string]string, runs []
 		acked = append(acked, r.Unthrottled.AckedPerSecond)
 		mb = append(mb, r.Unthrottled.MBPerSecond)
 		p50, p99, p999, maxMs = append(p50, r.Fixed.P50Ms), append(p99, r.Fixed.P99Ms), append(p999, r.Fixed.P999Ms), append(maxMs, r.Fixed.MaxMs)
-		pp.Sustained = pp.Sustained && r.Fixed.Sustained()
+		pp.Sustained = pp.Sustained && r.Sustained(offered)
 	}
 	pp.AckedPerSecond, pp.MBPerSecond = pricing.Summarize(acked), pricing.Summarize(mb)
 	pp.P50Ms, pp.P99Ms, pp.P999Ms, pp.MaxMs = pricing.Summarize(p50), pricing.Summarize(p99), pricing.Summarize(p999), pricing.Summarize(maxMs)

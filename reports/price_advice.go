@@ -70,7 +70,7 @@ func (r Recommendation) aloneCost(s, f *ProfileSummary) (string, bool) {
 	sl, fl := sp.P99Ms, fp.P99Ms
 	switch {
 	case !sp.Sustained || !fp.Sustained:
-		fmt.Fprintf(&b, "; at %s msg/s %s did not acknowledge every message in time, so no p99 compares", rate, behind(sp, fp))
+		fmt.Fprintf(&b, "; %s did not sustain %s msg/s, so no p99 compares", behind(sp, fp), rate)
 	case sl.Overlaps(fl):
 		fmt.Fprintf(&b, "; their p99 at %s msg/s is the same within noise (%s and %s ms)", rate, spread(sl, millis), spread(fl, millis))
 	default:

@@ -20,7 +20,7 @@ func priced(name string, acked, p99 []float64) ProfilePrice {
 			Fixed:       pricing.Latency{P50Ms: p99[i] / 2, P99Ms: p99[i], P999Ms: p99[i] * 2, MaxMs: p99[i] * 3, Messages: 3000, Acked: 3000},
 		})
 	}
-	return NewProfilePrice(workload.Profile{Name: name}, nil, runs)
+	return NewProfilePrice(workload.Profile{Name: name}, nil, runs, pricing.DefaultMethod().FixedRate)
 }
 
 func prices(pp ...ProfilePrice) *Prices {
@@ -29,17 +29,22 @@ func prices(pp ...ProfilePrice) *Prices {
 }
 
 func TestNewProfilePrice(t *testing.T) {
-	pp := priced("p", []float64{100, 300, 200}, []float64{5, 4, 6})
-	if pp.AckedPerSecond != (pricing.Range{Median: 200, Min: 100, Max: 300}) || pp.P99Ms != (pricing.Range{Median: 5, Min: 4, Max: 6}) || !pp.Sustained {
+	pp := priced("p", []float64{1100, 3000, 2000}, []float64{5, 4, 6})
+	if pp.AckedPerSecond != (pricing.Range{Median: 2000, Min: 1100, Max: 3000}) || pp.P99Ms != (pricing.Range{Median: 5, Min: 4, Max: 6}) || !pp.Sustained {
 		t.Errorf("price %+v", pp)
 	}
 	pp.Runs = append(pp.Runs, PriceRun{Repetition: 4, Error: "create topic: timeout"})
-	again := NewProfilePrice(pp.Profile, nil, pp.Runs)
+	again := NewProfilePrice(pp.Profile, nil, pp.Runs, 1000)
 	if again.Measured() != 3 || again.AckedPerSecond != pp.AckedPerSecond || again.Sustained {
 		t.Errorf("a failed repetition: measured %d, %+v, sustained %v; want it left out of the figures and not sustained",
 			again.Measured(), again.AckedPerSecond, again.Sustained)
 	}
-	if (&Prices{Profiles: []ProfilePrice{NewProfilePrice(workload.Profile{Name: "x"}, nil, []PriceRun{{Error: "e"}})}}).Profile("x") != nil {
+	// Every message acknowledged, yet slower unthrottled than the load
+	// offered: it fell behind, and caught up only once the load ended.
+	if slow := NewProfilePrice(pp.Profile, nil, pp.Runs[:3], 1500); slow.Sustained {
+		t.Error("a profile whose unthrottled rate is below the fixed load sustained it")
+	}
+	if (&Prices{Profiles: []ProfilePrice{NewProfilePrice(workload.Profile{Name: "x"}, nil, []PriceRun{{Error: "e"}}, 1000)}}).Profile("x") != nil {
 		t.Error("a profile with no repetition measured has a price")
 	}
 }
@@ -78,7 +83,7 @@ func TestRecommendPricesAlone(t *testing.T) {
 	// Per round: 1-20/30 = 33 %, 1-15/24 = 38 %, 1-21/29 = 28 %; p99 +4, +4, +5.
 	wantSentences(t, rec,
 		"Cheapest zero-loss producer profile: safe-idempotent, 20,000 acked/s alone (15,000–21,000 over 3 repetitions; brokers' JVM options: -XX:TieredStopAtLevel=1)",
-		"Cost of safety: safe-idempotent costs 33 % (28–38 %) of acks1-async's throughput (20,000 (15,000–21,000) against 29,000 (24,000–30,000) acked/s alone) and adds 4.0 ms (4.0–5.0) at p99 at 2,000 msg/s (7.0 against 3.0 ms).",
+		"Cost of safety: safe-idempotent costs 33 % (28–38 %) of acks1-async's throughput (20,000 (15,000–21,000) against 29,000 (24,000–30,000) acked/s alone) and adds 4.0 ms (4.0–5.0) at p99 at 1,000 msg/s (7.0 against 3.0 ms).",
 		"unpriced-safe lost nothing in 1 of the 1 fault scenarios that ran producer profiles, but the run did not price it alone: its cost was not measured.",
 	)
 }
@@ -90,19 +95,25 @@ func TestRecommendWithinNoise(t *testing.T) {
 		priced("safe-idempotent", []float64{20000, 18000, 22000}, []float64{4, 3, 5}),
 	)))
 	wantSentences(t, rec,
-		"Cost of safety within noise: safe-idempotent and acks1-async deliver the same throughput (20,000 (18,000–22,000) and 21,000 (19,000–25,000) acked/s alone: the ranges overlap); their p99 at 2,000 msg/s is the same within noise (4.0 (3.0–5.0) and 3.0 (2.0–4.0) ms).",
+		"Cost of safety within noise: safe-idempotent and acks1-async deliver the same throughput (20,000 (18,000–22,000) and 21,000 (19,000–25,000) acked/s alone: the ranges overlap); their p99 at 1,000 msg/s is the same within noise (4.0 (3.0–5.0) and 3.0 (2.0–4.0) ms).",
 	)
 	// Throughput apart, latency within noise, and the other way round.
 	rec = Recommend(pricedRun(prices(
 		priced("acks1-async", []float64{30000, 29000, 31000}, []float64{3, 2, 4}),
 		priced("safe-idempotent", []float64{20000, 19000, 21000}, []float64{2, 1, 3}),
 	)))
-	wantSentences(t, rec, "of acks1-async's throughput (20,000 (19,000–21,000) against 30,000 (29,000–31,000) acked/s alone); their p99 at 2,000 msg/s is the same within noise")
+	wantSentences(t, rec, "of acks1-async's throughput (20,000 (19,000–21,000) against 30,000 (29,000–31,000) acked/s alone); their p99 at 1,000 msg/s is the same within noise")
 	rec = Recommend(pricedRun(prices(
 		priced("acks1-async", []float64{21000, 19000, 25000}, []float64{8, 9, 10}),
 		priced("safe-idempotent", []float64{20000, 18000, 22000}, []float64{3, 2, 4}),
 	)))
-	wantSentences(t, rec, "acked/s alone: the ranges overlap); safe-idempotent takes 6.0 ms (5.0–7.0) less at p99 at 2,000 msg/s (3.0 against 9.0 ms).")
+	wantSentences(t, rec, "acked/s alone: the ranges overlap); safe-idempotent takes 6.0 ms (5.0–7.0) less at p99 at 1,000 msg/s (3.0 against 9.0 ms).")
+	// Slower unthrottled than the fixed load: its latency is a queue's.
+	rec = Recommend(pricedRun(prices(
+		priced("acks1-async", []float64{30000, 29000, 31000}, []float64{3, 2, 4}),
+		priced("safe-idempotent", []float64{900, 800, 950}, []float64{300, 250, 400}),
+	)))
+	wantSentences(t, rec, "acked/s alone); safe-idempotent did not sustain 1,000 msg/s, so no p99 compares.")
 }
 
 func TestGrouped(t *testing.T) {
@@ -141,7 +152,7 @@ func TestRenderPrices(t *testing.T) {
 	for file, text := range map[string]string{"report.md": md, "report.html": page} {
 		wantIn(t, file, text, "What safety costs (isolated, repeated)", "3 repetitions in interleaved order", "cost against acks1-async",
 			"40,000 (36,000–42,000) records/s", "29,000 (24,000–30,000) acked/s", "69 % (67–75 %)", "below the 85 % target",
-			"records of 256 bytes, a fifth of them warm-up, 16 keys, --throughput -1, acks=1", "murmur2 against FNV-1a",
+			"records of 256 bytes, two fifths of them warm-up, 16 keys, --throughput -1, acks=1", "murmur2 against FNV-1a",
 			"2.0 / 9.0 / 20 / 31", "kafka-producer-perf-test: exit code 1")
 	}
 	wantIn(t, "report.md", md,

@@ -135,7 +135,7 @@ func newCalibrationRow(c Calibration) calibrationRow {
 		for _, k := range slices.Sorted(maps.Keys(pt.Props)) {
 			props = append(props, k+"="+pt.Props[k])
 		}
-		row.Props = fmt.Sprintf("records of %d bytes, a fifth of them warm-up, %d keys, --throughput -1, %s", pt.RecordSize, pt.Keys, strings.Join(props, " "))
+		row.Props = fmt.Sprintf("records of %d bytes, two fifths of them warm-up, %d keys, --throughput -1, %s", pt.RecordSize, pt.Keys, strings.Join(props, " "))
 	}
 	target := percent(100 * CalibrationTarget)
 	switch {

@@ -144,7 +144,7 @@ func Price(ctx context.Context, p PriceParams) (*reports.Prices, error) {
 		}
 	}
 	for _, prof := range p.Profiles {
-		out.Profiles = append(out.Profiles, reports.NewProfilePrice(prof, configs[prof.Name], runs[prof.Name]))
+		out.Profiles = append(out.Profiles, reports.NewProfilePrice(prof, configs[prof.Name], runs[prof.Name], pc.m.FixedRate))
 	}
 	for _, cal := range cals {
 		cal.Summarize()
@@ -257,7 +257,7 @@ func (pc *pricer) calibrate(ctx context.Context, run *reports.CalibrationRun, pr
 	records := max(10_000, int(run.HarnessAckedPerSecond*pc.m.CalibrationSeconds))
 	run.PerfTest = pricing.PerfTest{
 		Bootstrap: cluster.InternalAddress(node), Topic: topic,
-		Records: records, WarmupRecords: records / 5, RecordSize: pc.m.MessageBytes, Keys: workload.Keys,
+		Records: records, WarmupRecords: records * 2 / 5, RecordSize: pc.m.MessageBytes, Keys: workload.Keys,
 		Props: pricing.JavaProps(prof),
 	}
 	// Bounded by ten times the harness's pace, and a JVM start.
@@ -275,8 +275,8 @@ func (pc *pricer) calibrate(ctx context.Context, run *reports.CalibrationRun, pr
 	if s.RecordsPerSecond > 0 {
 		run.Ratio = run.HarnessAckedPerSecond / s.RecordsPerSecond
 	}
-	pc.logf("calibration %s #%d: perf-test %.0f records/s (%.2f MB/s), p99 %.0f ms; harness %.0f acked/s: %.0f %%",
-		prof.Name, run.Repetition, s.RecordsPerSecond, s.MBPerSecond, s.P99Ms, run.HarnessAckedPerSecond, 100*run.Ratio)
+	pc.logf("calibration %s #%d: perf-test %.0f records/s (%.2f MB/s), p99 %.0f ms; harness %.0f acked/s: %.0f %%; perf-test said %q after %q",
+		prof.Name, run.Repetition, s.RecordsPerSecond, s.MBPerSecond, s.P99Ms, run.HarnessAckedPerSecond, 100*run.Ratio, s.Line, s.Total)
 	return nil
 }
 
