@@ -13,7 +13,10 @@ func (r Recommendation) Sentences() []string {
 	out := r.producerSentences()
 	out = append(out, r.consumerSentences()...)
 	out = append(out, r.appSentences()...)
-	if len(out) == 0 {
+	switch {
+	case len(out) == 0 && r.Prices != nil:
+		return []string{"No scenario ran: the prices below say what each configuration costs, not what it loses."}
+	case len(out) == 0:
 		return []string{"No profile ran: nothing to recommend."}
 	}
 	return out

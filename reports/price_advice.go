@@ -39,7 +39,7 @@ func (r Recommendation) alonePrice(p *ProfileSummary) (string, bool) {
 		return "", false
 	}
 	a := pp.AckedPerSecond
-	return fmt.Sprintf("%s acked/s alone (%s–%s over %d repetitions; brokers' JVM options: %s)",
+	return fmt.Sprintf("%s acked/s alone, %s–%s over %d repetitions, brokers' JVM options %s",
 		grouped(a.Median), grouped(a.Min), grouped(a.Max), pp.Measured(), r.Prices.Cluster.JVMOpts), true
 }
 

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,7 +83,7 @@ func TestRecommendPricesAlone(t *testing.T) {
 	}
 	// Per round: 1-20/30 = 33 %, 1-15/24 = 38 %, 1-21/29 = 28 %; p99 +4, +4, +5.
 	wantSentences(t, rec,
-		"Cheapest zero-loss producer profile: safe-idempotent, 20,000 acked/s alone (15,000–21,000 over 3 repetitions; brokers' JVM options: -XX:TieredStopAtLevel=1)",
+		"Cheapest zero-loss producer profile: safe-idempotent, 20,000 acked/s alone, 15,000–21,000 over 3 repetitions, brokers' JVM options -XX:TieredStopAtLevel=1, with zero",
 		"Cost of safety: safe-idempotent costs 33 % (28–38 %) of acks1-async's throughput (20,000 (15,000–21,000) against 29,000 (24,000–30,000) acked/s alone) and adds 4.0 ms (4.0–5.0) at p99 at 1,000 msg/s (7.0 against 3.0 ms).",
 		"unpriced-safe lost nothing in 1 of the 1 fault scenarios that ran producer profiles, but the run did not price it alone: its cost was not measured.",
 	)
@@ -114,6 +115,16 @@ func TestRecommendWithinNoise(t *testing.T) {
 		priced("safe-idempotent", []float64{900, 800, 950}, []float64{300, 250, 400}),
 	)))
 	wantSentences(t, rec, "acked/s alone); safe-idempotent did not sustain 1,000 msg/s, so no p99 compares.")
+}
+
+// TestPricesWithoutScenarios: a run that only priced (make price) says so
+// instead of recommending.
+func TestPricesWithoutScenarios(t *testing.T) {
+	r := run("price-only", 1)
+	r.Prices = prices(priced("acks1-async", []float64{30000, 24000, 29000}, []float64{3, 2, 4}))
+	if got := Recommend(r).Sentences(); !slices.Equal(got, []string{"No scenario ran: the prices below say what each configuration costs, not what it loses."}) {
+		t.Errorf("sentences %q", got)
+	}
 }
 
 func TestGrouped(t *testing.T) {
