@@ -32,7 +32,7 @@ ifneq ($(shell pgrep -x dockerd),)
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 endif
 
-.PHONY: all test unit cross smoke chaos report bench bench-cluster time-start images-offline docker-up clean lint
+.PHONY: all test unit cross smoke chaos price report bench bench-cluster time-start images-offline docker-up clean lint
 all: lint test
 
 ## test: unit tests, then the smoke scenarios against a real cluster
@@ -59,6 +59,10 @@ smoke:
 ## chaos: the default matrix (every scenario, or those matching LABELS)
 chaos:
 	$(GO) test -v -count=1 -timeout 120m . $(GINKGO_FLAGS) $(if $(LABELS),-ginkgo.label-filter='$(LABELS)')
+
+## price: price producer profiles alone on a healthy cluster (PROFILES=a,b; default every profile of scenarios/profiles), then calibrate against kafka-producer-perf-test
+price:
+	KAFKA_CHAOS_PRICE_PROFILES=$(or $(PROFILES),all) $(GO) test -v -count=1 -timeout 60m . $(GINKGO_FLAGS) -ginkgo.label-filter='price'
 
 ## report: render report.md, report.html and junit.xml from a run's results.json (RUN=<run-dir>, default the latest)
 report:

@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/pricing"
 	"github.com/kafka-chaos/kafka-chaos/reports"
 	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/scenarios"
@@ -98,6 +99,11 @@ func repeats() int {
 // each configuration starts one cluster for all its scenarios (Pool); a
 // failed scenario does not stop the next.
 var _ = Describe("scenarios", Ordered, ContinueOnFailure, func() {
+	// First, on a fresh default cluster: the prices the recommendation
+	// ranks the scenarios' profiles by.
+	It("price", Label("price", "nightly"), func(ctx SpecContext) {
+		runPrice(ctx)
+	}, NodeTimeout(20*time.Minute))
 	n := repeats()
 	// The files, then the scenarios only Go can describe (applications run
 	// as worker processes).
@@ -144,8 +150,79 @@ var _ = AfterSuite(func() {
 	GinkgoWriter.Printf("repetitions (%s):\n%s", path, table)
 })
 
+// logf prints a progress line of the run.
+func logf(format string, args ...any) { GinkgoWriter.Printf(format+"\n", args...) }
+
+// envPriceProfiles selects the profiles the price entry measures (make
+// price PROFILES=...): comma-separated names from scenarios/profiles, or
+// "all"; unset, the producer profiles the scenario files compare.
+const envPriceProfiles = "KAFKA_CHAOS_PRICE_PROFILES"
+
+// calibrated is the profile kafka-producer-perf-test runs with:
+// acks1-async, whose settings the Java client copies most closely (no
+// idempotence, 5 requests in flight). One, to keep the matrix's pricing
+// within its 3 minutes.
+var calibrated = []string{"acks1-async"}
+
+func priceProfiles() ([]workload.Profile, error) {
+	switch list := os.Getenv(envPriceProfiles); list {
+	case "all":
+		return scenarios.Profiles("scenarios")
+	case "":
+		var out []workload.Profile
+		seen := map[string]bool{}
+		for _, s := range scenarioFiles {
+			for _, p := range s.Profiles {
+				if !seen[p.Name] {
+					seen[p.Name] = true
+					out = append(out, p)
+				}
+			}
+		}
+		return out, nil
+	default:
+		return scenarios.Profiles("scenarios", scenarios.ProfileNames(list)...)
+	}
+}
+
+// runPrice prices the producer profiles alone on the default cluster and
+// stores the prices with the run's results.
+func runPrice(ctx context.Context) {
+	profiles, err := priceProfiles()
+	Expect(err).NotTo(HaveOccurred(), "profiles to price")
+	c, reused, err := pool.Get(ctx, cluster.Config{Logf: logf})
+	Expect(err).NotTo(HaveOccurred(), "start cluster")
+	if reused {
+		logf("reusing cluster %s (healthy, same configuration)", c.RunID())
+	}
+	method := pricing.DefaultMethod()
+	prices, priceErr := runner.Price(ctx, runner.PriceParams{
+		Cluster: c, Profiles: profiles, Calibrate: calibrated, Method: method, Seed: result.Seed, Logf: logf,
+	})
+	pool.Release(priceErr == nil)
+	result.Prices = prices
+	path, err := reports.Write(runsRoot, result)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(reports.Render(filepath.Dir(path), result)).To(Succeed(), "render report")
+	logf("results: %s, report: %s", path, filepath.Join(filepath.Dir(path), "report.html"))
+	if priceErr != nil {
+		dumpLogs(ctx, c, "price")
+	}
+	Expect(priceErr).NotTo(HaveOccurred(), "pricing")
+	for _, pp := range prices.Profiles {
+		Expect(pp.Measured()).To(Equal(method.Repetitions), "repetitions of %s", pp.Profile.Name)
+		Expect(pp.AckedPerSecond.Min).To(BeNumerically(">", 0), "%s acknowledged nothing unthrottled", pp.Profile.Name)
+	}
+	Expect(prices.Calibration).NotTo(BeEmpty(), "kafka-producer-perf-test calibration")
+	for _, cal := range prices.Calibration {
+		Expect(cal.Runs).To(HaveLen(method.Repetitions), "perf-test runs calibrating %s, one per round", cal.Profile)
+		for _, r := range cal.Runs {
+			Expect(r.Summary.RecordsPerSecond).To(BeNumerically(">", 0), "perf-test calibrating %s #%d: %s", cal.Profile, r.Repetition, r.Error)
+		}
+	}
+}
+
 func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
-	logf := func(format string, args ...any) { GinkgoWriter.Printf(format+"\n", args...) }
 	cfg := cluster.Config{KafkaVersion: s.Cluster.KafkaVersion, Settings: s.Cluster.Settings, Logf: logf}
 	if s.Cluster.LossyFS {
 		cfg.LossyFS = lossyFSBinary()

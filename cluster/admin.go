@@ -178,6 +178,30 @@ func (c *Cluster) CreateTopic(ctx context.Context, spec TopicSpec) error {
 	return c.ensurePreferredLeaders(ctx, spec, 30*time.Second)
 }
 
+// HighWatermarks returns the high watermark of each of the topic's
+// partitions, in partition order.
+func (c *Cluster) HighWatermarks(topic string) ([]int64, error) {
+	parts, err := c.kclient.Partitions(topic)
+	if err != nil {
+		return nil, fmt.Errorf("partitions of %s: %w", topic, err)
+	}
+	out := make([]int64, len(parts))
+	for i, p := range parts {
+		if out[i], err = c.kclient.GetOffset(topic, p, sarama.OffsetNewest); err != nil {
+			return nil, fmt.Errorf("high watermark of %s-%d: %w", topic, p, err)
+		}
+	}
+	return out, nil
+}
+
+// DeleteTopic deletes a topic; Kafka removes its logs in the background.
+func (c *Cluster) DeleteTopic(name string) error {
+	if err := c.admin.DeleteTopic(name); err != nil {
+		return fmt.Errorf("delete topic %s: %w", name, err)
+	}
+	return nil
+}
+
 // ensurePreferredLeaders moves leadership to each partition's first replica
 // where the controller chose another (it does when that node was not yet
 // ready to lead, e.g. just after the cluster started): a scenario's "leader"

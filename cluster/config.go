@@ -117,6 +117,12 @@ func clientPort(n int) int     { return 9000 + n*100 + 94 }
 // toxiproxyAPIPort is the port of toxiproxy's HTTP API.
 const toxiproxyAPIPort = 8474
 
+// InternalAddress is node n's INTERNAL listener as the nodes dial it: from
+// inside node m's container it reaches node n through toxiproxy's m→n
+// replication proxy, the path m's follower fetches take, and node m
+// itself directly.
+func InternalAddress(n int) string { return fmt.Sprintf("%s:%d", nodeAlias(n), internalPort(n)) }
+
 // Host names on the per-node networks. kafka-n is what every node dials
 // (on net-i, i≠n, it is toxiproxy); kafka-n-real is node n itself, the
 // proxies' upstream.

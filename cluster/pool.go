@@ -96,8 +96,8 @@ func (c *Cluster) deleteTopics() error {
 		if strings.HasPrefix(name, "__") {
 			continue
 		}
-		if err := c.admin.DeleteTopic(name); err != nil {
-			return fmt.Errorf("delete topic %s: %w", name, err)
+		if err := c.DeleteTopic(name); err != nil {
+			return err
 		}
 	}
 	return nil

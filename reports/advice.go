@@ -13,7 +13,10 @@ func (r Recommendation) Sentences() []string {
 	out := r.producerSentences()
 	out = append(out, r.consumerSentences()...)
 	out = append(out, r.appSentences()...)
-	if len(out) == 0 {
+	switch {
+	case len(out) == 0 && r.Prices != nil:
+		return []string{"No scenario ran: the prices below say what each configuration costs, not what it loses."}
+	case len(out) == 0:
 		return []string{"No profile ran: nothing to recommend."}
 	}
 	return out
@@ -24,6 +27,9 @@ func (r Recommendation) producerSentences() []string {
 		return nil
 	}
 	out := []string{"No producer profile ran in a valid baseline scenario: none has a measured cost."}
+	if r.Prices != nil {
+		out = []string{"No producer profile of the scenarios was priced alone: none has a measured cost."}
+	}
 	if f := r.Fastest; f != nil {
 		out = []string{fmt.Sprintf("Fastest producer profile: %s, %s; %s.", f.Name, r.price(f), f.losses())}
 	}
@@ -41,8 +47,11 @@ func (r Recommendation) producerSentences() []string {
 		p := &r.Profiles[i]
 		switch {
 		case p.ZeroLoss() && !p.Priced:
-			out = append(out, fmt.Sprintf("%s lost nothing in %s, but no valid baseline scenario ran it: its cost was not measured.",
-				p.Name, r.coverage(p)))
+			why := "no valid baseline scenario ran it"
+			if r.Prices != nil {
+				why = "the run did not price it alone"
+			}
+			out = append(out, fmt.Sprintf("%s lost nothing in %s, but %s: its cost was not measured.", p.Name, r.coverage(p), why))
 		case p.commonlySafe() && len(p.Losses) > 0:
 			out = append(out, fmt.Sprintf("%s (acks=all, min.insync.replicas=%d, no unclean leader election) is commonly called safe, yet %s.",
 				p.Name, p.Profile.MinInsyncReplicas, p.losses()))
@@ -73,6 +82,9 @@ func (r Recommendation) cost(s, f *ProfileSummary) string {
 	if s == f {
 		return "Safety costs nothing here: the cheapest zero-loss profile is also the fastest."
 	}
+	if out, ok := r.aloneCost(s, f); ok {
+		return out
+	}
 	out := fmt.Sprintf("Cost of safety: %s delivers %.1f %% less throughput than the fastest, %s (%.1f against %.1f acked/s)",
 		s.Name, r.CostPercent, f.Name, s.Throughput, f.Throughput)
 	if s.Baseline != f.Baseline {
@@ -83,6 +95,9 @@ func (r Recommendation) cost(s, f *ProfileSummary) string {
 
 // price says what a producer profile delivers and how it was measured.
 func (r Recommendation) price(p *ProfileSummary) string {
+	if out, ok := r.alonePrice(p); ok {
+		return out
+	}
 	switch {
 	case r.ByBaseline && p.BaselineJVM != "":
 		return fmt.Sprintf("%.1f acked/s unthrottled in %s (brokers' JVM options: %s)", p.Throughput, p.Baseline, p.BaselineJVM)

@@ -32,11 +32,20 @@ func Merge(runID string, shards ...*Run) (*Run, error) {
 	}
 	out := &Run{SchemaVersion: SchemaVersion, RunID: runID, Seed: first.Seed, StartedAt: first.StartedAt}
 	from := map[string]string{}
+	pricedBy := ""
 	for _, sh := range shards {
 		if sh.SchemaVersion != SchemaVersion {
 			return nil, fmt.Errorf("merge run %s: schema_version %d, this build writes %d", sh.RunID, sh.SchemaVersion, SchemaVersion)
 		}
 		src := Source{RunID: sh.RunID, Seed: sh.Seed, StartedAt: sh.StartedAt}
+		if sh.Prices != nil {
+			// Two pricings measured on different machines would not
+			// compare; which one to keep is not for the merge to guess.
+			if pricedBy != "" {
+				return nil, fmt.Errorf("merge runs: both %s and %s priced the profiles", pricedBy, sh.RunID)
+			}
+			pricedBy, out.Prices = sh.RunID, sh.Prices
+		}
 		// A shard that is itself a merge passes its own sources on, so
 		// merging merges loses no provenance.
 		out.MergedFrom = append(out.MergedFrom, sh.MergedFrom...)

@@ -123,6 +123,9 @@ type Recommendation struct {
 	CostPercent float64
 	Consumers   []ConsumerSummary
 	Apps        []AppSummary
+	// Prices is the run's isolated pricing, when it has one: it then
+	// prices every producer profile (priceAlone).
+	Prices *Prices
 }
 
 // Recommend summarises every profile, prices the producer profiles and
@@ -139,6 +142,7 @@ func Recommend(r *Run) Recommendation {
 	for i := range rec.Profiles {
 		rec.Profiles[i].price(rec.ByBaseline)
 	}
+	rec.priceAlone(r.Prices)
 	rec.pick()
 	return rec
 }

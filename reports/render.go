@@ -39,6 +39,8 @@ type view struct {
 	Timeouts  []Timeout
 	Time      TimeTable
 	Counts    map[string]int
+	// Prices is the isolated pricing section, nil without one.
+	Prices *priceView
 }
 
 type scenarioView struct {
@@ -105,6 +107,7 @@ func newView(r *Run) (*view, map[string][]byte, error) {
 	v := &view{
 		Run: r, Matrix: BuildMatrix(r), Rec: Recommend(r), Clusters: ClusterGroups(r),
 		Profiles: ProfileConfigs(r), Timeouts: Timeouts(r), Time: Timings(r), Counts: map[string]int{},
+		Prices: newPriceView(r.Prices),
 	}
 	v.Advice = v.Rec.Sentences()
 	colours := map[string]int{}

@@ -25,6 +25,9 @@ type Run struct {
 	Seed          int64      `json:"seed"`
 	StartedAt     time.Time  `json:"started_at"`
 	Scenarios     []Scenario `json:"scenarios"`
+	// Prices is the isolated pricing of the producer profiles, when the
+	// run measured one (price.go).
+	Prices *Prices `json:"prices,omitempty"`
 	// MergedFrom lists the shards a merged run was built from (kafka-chaos
 	// merge); empty for a run that executed its scenarios itself.
 	MergedFrom []Source `json:"merged_from,omitempty"`

@@ -63,24 +63,30 @@ type consumerGroup struct {
 	profile workload.Profile
 }
 
-// createPinned creates a topic whose every partition has the same replicas,
-// leader first, and adds it to the scenario's topics.
+// createPinned creates a pinned topic (pinTopic) and adds it to the
+// scenario's topics.
 func (r *run) createPinned(ctx context.Context, topic string, leader int, prof workload.Profile) error {
+	if err := pinTopic(ctx, r.p.Cluster, topic, leader, r.s.Partitions, prof); err != nil {
+		return err
+	}
+	r.topics = append(r.topics, topic)
+	return nil
+}
+
+// pinTopic creates a topic with the profile's topic settings whose every
+// partition has the same replicas, leader first.
+func pinTopic(ctx context.Context, c *cluster.Cluster, topic string, leader, partitions int, prof workload.Profile) error {
 	replicas := []int32{int32(leader)}
 	for n := 1; n <= cluster.Nodes; n++ {
 		if n != leader {
 			replicas = append(replicas, int32(n))
 		}
 	}
-	assign := make([][]int32, r.s.Partitions)
+	assign := make([][]int32, partitions)
 	for i := range assign {
 		assign[i] = replicas[:prof.ReplicationFactor]
 	}
-	if err := r.p.Cluster.CreateTopic(ctx, cluster.TopicSpec{Name: topic, Replicas: assign, Configs: prof.TopicConfigs()}); err != nil {
-		return err
-	}
-	r.topics = append(r.topics, topic)
-	return nil
+	return c.CreateTopic(ctx, cluster.TopicSpec{Name: topic, Replicas: assign, Configs: prof.TopicConfigs()})
 }
 
 // setupClients creates the client topics, builds the worker binary and

@@ -86,7 +86,7 @@ func Run(ctx context.Context, p Params) (reports.Scenario, error) {
 
 func (r *run) execute(ctx context.Context) error {
 	r.phase(reports.PhaseSetup, "topics and clients")
-	leader := 1 + rand.New(rand.NewPCG(uint64(r.p.Seed), 0)).IntN(cluster.Nodes)
+	leader := pinnedLeader(r.p.Seed)
 	if err := r.createTopics(ctx, leader); err != nil {
 		return err
 	}
@@ -249,6 +249,12 @@ func (r *run) sample(ctx context.Context, every time.Duration) []reports.Sample 
 		case <-t.C:
 		}
 	}
+}
+
+// pinnedLeader is the node that leads every topic of a run, chosen from
+// the seed.
+func pinnedLeader(seed int64) int {
+	return 1 + rand.New(rand.NewPCG(uint64(seed), 0)).IntN(cluster.Nodes)
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -77,6 +77,12 @@ var validationCases = []struct {
 	{"mode", profileYAML(stdTopic, "mode: fast"), false, 7, "producer.mode", `"fast" is not one of async, sync`},
 	{"concurrency on async", profileYAML(stdTopic, "mode: async\nconcurrency: 8"), false, 8, "producer.concurrency", "8 senders only apply to mode: sync (this profile is async, whose sends never wait): remove concurrency, or set mode: sync"},
 	{"concurrency too high", profileYAML(stdTopic, "mode: sync\nconcurrency: 1000"), false, 8, "producer.concurrency", "1000 is not between 1 and 256"},
+	{"compression", profileYAML(stdTopic, "compression: lz5"), false, 7, "producer.compression", `"lz5" is not one of none, gzip, snappy, lz4, zstd (did you mean "lz4"?)`},
+	{"flush bytes without linger", profileYAML(stdTopic, "flush_bytes: 16384"), false, 7, "producer.flush_bytes", "16384 without linger: sarama then holds a partial batch until that much waits, however long it takes; set linger too, e.g. linger: 5ms"},
+	{"flush messages without linger", profileYAML(stdTopic, "acks: all\nflush_messages: 100"), false, 8, "producer.flush_messages", "100 without linger"},
+	{"flush bytes too large", profileYAML(stdTopic, "linger: 5ms\nflush_bytes: 104857600"), false, 8, "producer.flush_bytes", "104857600 is not below 104857600, sarama's largest request"},
+	{"max message bytes zero", profileYAML(stdTopic, "max_message_bytes: 0"), false, 7, "producer.max_message_bytes", "0 would refuse every message: leave it out for sarama's 1048576"},
+	{"negative linger", profileYAML(stdTopic, "linger: -5ms"), false, 7, "producer.linger", "-5ms is negative"},
 	{"no value", profileYAML(stdTopic, "acks:"), false, 7, "producer.acks", "has no value: write one, or remove the field to take the default"},
 	{"not a number", profileYAML(stdTopic, "retry_max: many"), false, 7, "producer.retry_max", `"many" is not a whole number`},
 	{"field given twice", profileYAML(stdTopic, "acks: all\nacks: 1"), false, 8, "producer.acks", "given twice (also at line 7): keep one"},
@@ -125,6 +131,16 @@ func TestAcksAllWithoutIdempotence(t *testing.T) {
 	if err := loadOne(t, false, profileYAML(stdTopic, "acks: all\nidempotent: false")); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestMessageAboveBatchCap: a scenario whose messages cannot fit in a
+// profile's batches is refused where its message size is written.
+func TestMessageAboveBatchCap(t *testing.T) {
+	profiles := []source{{"scenarios/profiles/mine.yaml", []byte(profileYAML(stdTopic, "max_message_bytes: 1024"))}}
+	scenario := scenarioYAML(killFaultYAML, "[mine]", "{mine: [no-acked-loss]}", "workload: {message_bytes: 1000}")
+	_, _, err := load(profiles, []source{{"scenarios/mine.yaml", []byte(scenario)}})
+	assertErrorContains(t, err, "scenarios/mine.yaml:7: ", `field "workload.message_bytes"`,
+		"1000 bytes do not fit in profile mine's batches (max_message_bytes 1024, of which a record's header takes up to 64)")
 }
 
 // TestEveryProblemAtOnce: one file, three problems, three errors in line

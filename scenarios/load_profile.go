@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/IBM/sarama"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
@@ -38,6 +39,11 @@ type producerSpec struct {
 	MaxOpenRequests int           `yaml:"max_open_requests"`
 	AckTimeout      time.Duration `yaml:"ack_timeout"`
 	Concurrency     int           `yaml:"concurrency"`
+	Compression     string        `yaml:"compression"`
+	Linger          time.Duration `yaml:"linger"`
+	FlushBytes      int           `yaml:"flush_bytes"`
+	FlushMessages   int           `yaml:"flush_messages"`
+	MaxMessageBytes int           `yaml:"max_message_bytes"`
 }
 
 // defaultProfile holds what a field left out means: what the cluster and
@@ -64,12 +70,24 @@ func (s profileSpec) profile() workload.Profile {
 		Mode: s.Producer.Mode, Concurrency: s.Producer.Concurrency, Acks: s.Producer.Acks, Idempotent: s.Producer.Idempotent,
 		RetryMax: s.Producer.RetryMax, RetryBackoff: s.Producer.RetryBackoff,
 		MaxOpenRequests: s.Producer.MaxOpenRequests, AckTimeout: s.Producer.AckTimeout,
+		Compression: workload.Compression(s.Producer.Compression),
+		Batching: workload.Batching{
+			Linger: s.Producer.Linger, FlushBytes: s.Producer.FlushBytes, FlushMessages: s.Producer.FlushMessages,
+			MaxMessageBytes: s.Producer.MaxMessageBytes,
+		},
 	}
 }
 
 var (
-	modes   = []string{string(workload.Async), string(workload.Sync)}
-	ackings = []string{string(workload.Acks0), string(workload.Acks1), string(workload.AcksAll)}
+	modes        = []string{string(workload.Async), string(workload.Sync)}
+	ackings      = []string{string(workload.Acks0), string(workload.Acks1), string(workload.AcksAll)}
+	compressions = func() []string {
+		out := make([]string, len(workload.Compressions))
+		for i, c := range workload.Compressions {
+			out[i] = string(c)
+		}
+		return out
+	}()
 )
 
 // maxConcurrency bounds synchronous senders: more goroutines than that
@@ -95,6 +113,31 @@ func (d *decoder) profileFile(data []byte) []parsedProfile {
 		out = append(out, parsedProfile{p, n.Line})
 	}
 	return out
+}
+
+// checkBatching reports batching settings sarama would ignore, or that
+// would hold messages back for ever.
+func (d *decoder) checkBatching(b workload.Batching, at map[string]*yaml.Node, entry *yaml.Node) {
+	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
+	// sarama flushes a partial batch only on the timer: without one, the
+	// last messages of a quiet producer wait until more arrive.
+	for _, f := range []struct {
+		field string
+		n     int
+	}{{"producer.flush_bytes", b.FlushBytes}, {"producer.flush_messages", b.FlushMessages}} {
+		if f.n > 0 && b.Linger == 0 {
+			fail(f.field, "%d without linger: sarama then holds a partial batch until that much waits, however long it takes; set linger too, e.g. linger: 5ms", f.n)
+		}
+	}
+	if b.FlushBytes >= int(sarama.MaxRequestSize) {
+		fail("producer.flush_bytes", "%d is not below %d, sarama's largest request, which ignores it then: lower it", b.FlushBytes, sarama.MaxRequestSize)
+	}
+	switch {
+	case at["producer.max_message_bytes"] != nil && b.MaxMessageBytes == 0:
+		fail("producer.max_message_bytes", "0 would refuse every message: leave it out for sarama's %d", sarama.NewConfig().Producer.MaxMessageBytes)
+	case b.MaxMessageBytes >= int(sarama.MaxRequestSize):
+		fail("producer.max_message_bytes", "%d is not below %d, sarama's largest request, which ignores it then: lower it", b.MaxMessageBytes, sarama.MaxRequestSize)
+	}
 }
 
 // checkProfile reports settings that sarama or Kafka would refuse, or that
@@ -145,6 +188,10 @@ func (d *decoder) checkProfile(p workload.Profile, at map[string]*yaml.Node, ent
 	if p.AckTimeout == 0 {
 		fail("producer.ack_timeout", "0s would make the broker give up on every write at once: use e.g. 10s")
 	}
+	if c := string(p.Compression); c != "" && !slices.Contains(compressions, c) {
+		fail("producer.compression", "%s", oneOf(c, compressions))
+	}
+	d.checkBatching(p.Batching, at, entry)
 	// workload.Validate is the package's own rule book: whatever it adds
 	// later is enforced here too, even before this file learns to say it
 	// better.

@@ -190,6 +190,10 @@ func (d *decoder) expect(n *yaml.Node, profiles []string) map[string]verify.Expe
 	return out
 }
 
+// recordOverhead bounds what a record adds to its value in a batch: its
+// varint lengths, offset and timestamp deltas, and the harness's key.
+const recordOverhead = 64
+
 // checkWorkload reports a load that cannot run or cannot prove anything.
 func (d *decoder) checkWorkload(s runner.Scenario, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
@@ -207,6 +211,13 @@ func (d *decoder) checkWorkload(s runner.Scenario, at map[string]*yaml.Node, ent
 	}
 	if s.Size < need {
 		fail("workload.message_bytes", "%d bytes cannot hold each message's id (<profile>-<sequence>|): use %d or more", s.Size, need)
+	}
+	// sarama refuses a message whose record, header included, exceeds the
+	// batch cap: every send would fail.
+	for _, p := range s.Profiles {
+		if limit := p.Batching.MaxMessageBytes; limit > 0 && s.Size+recordOverhead > limit {
+			fail("workload.message_bytes", "%d bytes do not fit in profile %s's batches (max_message_bytes %d, of which a record's header takes up to %d): lower message_bytes, or raise the profile's max_message_bytes", s.Size, p.Name, limit, recordOverhead)
+		}
 	}
 	if s.Hold == 0 {
 		fail("workload.hold", "0s would heal the fault as soon as it is injected: use e.g. 10s")

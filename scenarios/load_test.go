@@ -71,7 +71,8 @@ func TestProfileFields(t *testing.T) {
   - name: every-field
     description: "all set"
     topic: {replication_factor: 2, min_insync_replicas: 2, unclean_leader_election: true, flush_messages: 1, flush_ms: 500}
-    producer: {mode: sync, acks: 0, retry_max: 7, retry_backoff: 1.5s, max_open_requests: 2, ack_timeout: 30s}
+    producer: {mode: sync, acks: 0, retry_max: 7, retry_backoff: 1.5s, max_open_requests: 2, ack_timeout: 30s,
+      compression: zstd, linger: 20ms, flush_bytes: 65536, flush_messages: 500, max_message_bytes: 2097152}
   - name: defaults
 `
 	got, err := loadProfiles([]source{{"profiles/mine.yaml", []byte(data)}})
@@ -83,7 +84,8 @@ func TestProfileFields(t *testing.T) {
 			Name: "every-field", Description: "all set",
 			ReplicationFactor: 2, MinInsyncReplicas: 2, UncleanElection: true, FlushMessages: 1, FlushMs: 500,
 			Mode: workload.Sync, Acks: workload.Acks0, RetryMax: 7, RetryBackoff: 1500 * time.Millisecond,
-			MaxOpenRequests: 2, AckTimeout: 30 * time.Second,
+			MaxOpenRequests: 2, AckTimeout: 30 * time.Second, Compression: "zstd",
+			Batching: workload.Batching{Linger: 20 * time.Millisecond, FlushBytes: 65536, FlushMessages: 500, MaxMessageBytes: 2 << 20},
 		},
 		{
 			Name: "defaults", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: workload.Async, Acks: workload.Acks1,

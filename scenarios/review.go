@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -47,4 +48,31 @@ func ProfileNames(list string) []string {
 		}
 	}
 	return out
+}
+
+// Profiles returns the named profiles of dir/profiles/*.yaml, in the order
+// given; with no name, every one of them, by name. They are all producer
+// profiles: consumer groups and producer applications are defined in Go.
+func Profiles(dir string, names ...string) ([]workload.Profile, error) {
+	files, err := readDir(filepath.Join(dir, "profiles"))
+	if err != nil {
+		return nil, err
+	}
+	library, err := loadProfiles(files)
+	if err != nil {
+		return nil, err
+	}
+	known := sortedKeys(library)
+	if len(names) == 0 {
+		names = known
+	}
+	out := make([]workload.Profile, 0, len(names))
+	for _, name := range names {
+		p, ok := library[name]
+		if !ok {
+			return nil, fmt.Errorf("profile %s: write it in %s/profiles/*.yaml", oneOf(name, known), dir)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

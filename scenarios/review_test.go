@@ -49,3 +49,26 @@ func TestWithProfiles(t *testing.T) {
 		t.Errorf("unknown profile: error %v, want the closest name and where profiles are written", err)
 	}
 }
+
+// TestProfiles: the library by name, or the profiles asked for in the
+// order asked, and a typo named with its fix.
+func TestProfiles(t *testing.T) {
+	all, err := Profiles(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range all {
+		names = append(names, p.Name)
+	}
+	if !slices.IsSorted(names) || !slices.Contains(names, "java-defaults") || !slices.Contains(names, "safe-tuned") || len(names) < 10 {
+		t.Errorf("library %v: want every profile file's profiles, by name", names)
+	}
+	some, err := Profiles(".", "safe-tuned", "acks1-async")
+	if err != nil || len(some) != 2 || some[0].Name != "safe-tuned" || some[1].Name != "acks1-async" {
+		t.Errorf("Profiles(safe-tuned, acks1-async) = %v, %v", some, err)
+	}
+	if _, err := Profiles(".", "acks1-asnyc"); err == nil || !strings.Contains(err.Error(), `(did you mean "acks1-async"?)`) {
+		t.Errorf("unknown profile: %v", err)
+	}
+}

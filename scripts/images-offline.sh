@@ -42,9 +42,10 @@ FORCE=${FORCE:-0}
 # Bumped whenever images/kafka or build_kafka change what a Kafka image
 # holds: an existing image with another recipe label is rebuilt.
 # 2: class-data-sharing archive of the broker.
+# 3: kafka-producer-perf-test.sh, for the price calibration.
 # The brokers' logging config does not count: the harness copies its own
 # into every broker, whatever the image holds.
-KAFKA_RECIPE=2
+KAFKA_RECIPE=3
 SKIP_TOXIPROXY=${SKIP_TOXIPROXY:-0}
 BASE_IMAGE=kafka-chaos/debian-jre:bookworm
 DEBIAN_SUITE=bookworm
@@ -186,7 +187,7 @@ write_pom() { # write_pom DIR VERSION
   <packaging>pom</packaging>
   <dependencies>
     <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$ver</version></dependency>
-    <!-- kafka-topics.sh / kafka-metadata-quorum.sh; Connect is not needed for them -->
+    <!-- kafka-topics.sh / kafka-metadata-quorum.sh / kafka-producer-perf-test.sh; Connect is not needed for them -->
     <dependency>
       <groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$ver</version>
       <exclusions><exclusion><groupId>org.apache.kafka</groupId><artifactId>connect-runtime</artifactId></exclusion></exclusions>
@@ -231,7 +232,7 @@ build_kafka() {
     || die "Maven could not resolve org.apache.kafka:kafka_2.13:$ver (log above)"
   rm -rf "$ctx/maven"
   local cls
-  for cls in kafka.Kafka kafka.tools.StorageTool org.apache.kafka.tools.TopicCommand org.apache.kafka.tools.MetadataQuorumCommand; do
+  for cls in kafka.Kafka kafka.tools.StorageTool org.apache.kafka.tools.TopicCommand org.apache.kafka.tools.MetadataQuorumCommand org.apache.kafka.tools.ProducerPerformance; do
     jar_has_class "$ctx/libs" "$cls" || die "main class $cls not found in the Kafka $ver jars"
   done
   log "$(find "$ctx/libs" -name '*.jar' | wc -l) jars, $(du -sh "$ctx/libs" | cut -f1); main classes present"

@@ -28,6 +28,18 @@ type Params struct {
 	Size int
 	// Base is the run's time origin; every ledger time is relative to it.
 	Base time.Time
+	// OpenLoop sends message seq at its intended time (Intended), and
+	// late messages at once until production is back on schedule, as a
+	// load generator measuring latency does: a client stalled by the
+	// cluster then shows its queueing in the latency from the intended
+	// time instead of hiding it (coordinated omission). Without it, a
+	// slow send delays the next ones for good (pace).
+	OpenLoop bool
+	// Count, when above 0, ends production after that many messages, and
+	// Duration that long after production started, however long the
+	// client took to connect before.
+	Count    int64
+	Duration time.Duration
 }
 
 // Progress is a live count of a producer's outcomes.
@@ -48,6 +60,8 @@ type Producer struct {
 	acked   atomic.Int64
 	failed  atomic.Int64
 	unknown atomic.Int64
+	// start is when production began, relative to Params.Base.
+	start   atomic.Int64
 	padding string
 }
 
@@ -97,14 +111,19 @@ func ParseValue(v []byte) (id string, seq int64, err error) {
 	return s, seq, nil
 }
 
+// Keys is how many distinct keys a producer's messages cycle through: the
+// hash partitioner spreads them over the partitions.
+const Keys = 16
+
 func (pr *Producer) message(seq int64) *sarama.ProducerMessage {
 	id := MessageID(pr.p.Profile.Name, seq)
 	value := id + "|" + pr.padding
-	pr.ledger.Attempt(ledger.Entry{ID: id, Seq: seq, Key: fmt.Sprintf("k%02d", seq%16), SentAt: time.Since(pr.p.Base)})
+	key := fmt.Sprintf("k%02d", seq%Keys)
+	pr.ledger.Attempt(ledger.Entry{ID: id, Seq: seq, Key: key, SentAt: time.Since(pr.p.Base)})
 	pr.sent.Add(1)
 	return &sarama.ProducerMessage{
 		Topic:    pr.p.Topic,
-		Key:      sarama.StringEncoder(fmt.Sprintf("k%02d", seq%16)),
+		Key:      sarama.StringEncoder(key),
 		Value:    sarama.StringEncoder(value[:pr.p.Size]),
 		Metadata: id,
 	}
@@ -139,10 +158,38 @@ func (pr *Producer) Run(ctx context.Context) error {
 	return pr.runAsync(ctx)
 }
 
-// pace calls send once per message at the target rate until ctx is done.
-// A slow send delays the next ones instead of bursting to catch up, as a
-// real application blocked on a slow producer would.
+// Intended returns when message seq was due, relative to Params.Base: the
+// start of production plus seq/Rate. Sequence numbers are contiguous, so a
+// message sent late is late by the time it waited, whatever the pacing.
+func (pr *Producer) Intended(seq int64) time.Duration {
+	return time.Duration(pr.start.Load()) + pr.offset(seq)
+}
+
+// offset is how long after the start of production message seq is due.
+func (pr *Producer) offset(seq int64) time.Duration {
+	return time.Duration(seq) * time.Second / time.Duration(pr.p.Rate)
+}
+
+// pace calls send once per message at the target rate until ctx is done,
+// send refuses, or Count or Duration is reached. Unless OpenLoop, a slow
+// send delays the next ones instead of bursting to catch up, as a real
+// application blocked on a slow producer would.
 func (pr *Producer) pace(ctx context.Context, send func(seq int64) bool) {
+	begin := time.Now()
+	pr.start.Store(int64(begin.Sub(pr.p.Base)))
+	if pr.p.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, begin.Add(pr.p.Duration))
+		defer cancel()
+	}
+	if pr.p.Count > 0 {
+		next := send
+		send = func(seq int64) bool { return seq < pr.p.Count && next(seq) }
+	}
+	if pr.p.OpenLoop {
+		pr.schedule(ctx, begin, send)
+		return
+	}
 	const tick = 10 * time.Millisecond
 	perTick := float64(pr.p.Rate) * tick.Seconds()
 	t := time.NewTicker(tick)
@@ -161,6 +208,30 @@ func (pr *Producer) pace(ctx context.Context, send func(seq int64) bool) {
 				return
 			}
 			seq++
+		}
+	}
+}
+
+// schedule is pace's open loop: message seq leaves at its intended time,
+// or at once when that has passed. Each message waits for its own time
+// rather than for a ticker, whose period would add up to a tick to every
+// latency measured from the intended time.
+func (pr *Producer) schedule(ctx context.Context, begin time.Time, send func(seq int64) bool) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for seq := int64(0); ; seq++ {
+		if wait := time.Until(begin.Add(pr.offset(seq))); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.C:
+			}
+		} else if ctx.Err() != nil {
+			return
+		}
+		if !send(seq) {
+			return
 		}
 	}
 }
@@ -331,6 +402,7 @@ func (pr *Producer) ClientConfig() map[string]string {
 		"mode":                   string(pr.p.Profile.Mode),
 		"sync.concurrency":       fmt.Sprint(max(1, pr.p.Profile.Concurrency)),
 		"rate.per.second":        fmt.Sprint(pr.p.Rate),
+		"open.loop":              fmt.Sprint(pr.p.OpenLoop),
 		"message.bytes":          fmt.Sprint(pr.p.Size),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/IBM/sarama"
 
@@ -76,5 +77,38 @@ func TestProfileValidate(t *testing.T) {
 	bad.MinInsyncReplicas = 4
 	if err := bad.Validate(); err == nil {
 		t.Error("min.insync.replicas above the replication factor was accepted")
+	}
+}
+
+// TestApplyBatching: compression and every batching knob land in the
+// client's config as written, and zero keeps sarama's defaults.
+func TestApplyBatching(t *testing.T) {
+	p := SafeIdempotent
+	p.Compression = "lz4"
+	p.Batching = Batching{Linger: 10 * time.Millisecond, FlushBytes: 16384, FlushMessages: 100, MaxMessageBytes: 2 << 20}
+	pr, err := NewProducer(Params{Profile: p, Config: sarama.NewConfig(), Rate: 10, Size: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := pr.ClientConfig()
+	for k, want := range map[string]string{
+		"compression": "lz4", "flush.frequency": "10ms", "flush.bytes": "16384", "flush.messages": "100", "max.message.bytes": "2097152",
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q", k, got[k], want)
+		}
+	}
+	pr, err = NewProducer(Params{Profile: SafeIdempotent, Config: sarama.NewConfig(), Rate: 10, Size: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pr.ClientConfig(); got["compression"] != "none" || got["max.message.bytes"] != "1048576" || got["flush.frequency"] != "0s" {
+		t.Errorf("defaults: compression %s, max.message.bytes %s, flush.frequency %s; want sarama's none, 1048576, 0s",
+			got["compression"], got["max.message.bytes"], got["flush.frequency"])
+	}
+	bad := SafeIdempotent
+	bad.Compression = "brotli"
+	if err := bad.Validate(); err == nil {
+		t.Error("compression brotli was accepted")
 	}
 }

@@ -56,6 +56,35 @@ type Profile struct {
 	// AckTimeout is how long the leader waits for the ISR (request.timeout
 	// on the broker side of a produce request).
 	AckTimeout time.Duration `json:"ack_timeout_ns"`
+	// Compression and Batching shape each request: what a profile pays
+	// per message depends on them as much as on its acks.
+	Compression Compression `json:"compression,omitempty"`
+	Batching    Batching    `json:"batching"`
+}
+
+// Compression is the producer's codec (sarama's Producer.Compression),
+// named as in the Java client's compression.type; empty means none.
+type Compression string
+
+// Compressions are the codecs sarama and Kafka share.
+var Compressions = []Compression{"none", "gzip", "snappy", "lz4", "zstd"}
+
+// Batching is how the producer gathers messages into requests, in
+// sarama's terms. Zero values keep sarama's defaults: a request leaves as
+// soon as its broker has a free request slot (MaxOpenRequests), carrying
+// whatever accumulated meanwhile, at most 1 MiB per partition.
+type Batching struct {
+	// Linger is Producer.Flush.Frequency: how long a batch waits for more
+	// messages.
+	Linger time.Duration `json:"linger_ns,omitempty"`
+	// FlushBytes and FlushMessages are Producer.Flush.Bytes and
+	// Producer.Flush.Messages: a request leaves once this much waits for
+	// one broker (all its partitions together), whatever Linger says.
+	FlushBytes    int `json:"flush_bytes,omitempty"`
+	FlushMessages int `json:"flush_messages,omitempty"`
+	// MaxMessageBytes is Producer.MaxMessageBytes: the cap on one
+	// partition's batch; 0 keeps sarama's 1 MiB.
+	MaxMessageBytes int `json:"max_message_bytes,omitempty"`
 }
 
 // SafeIdempotent is the producer that feeds the consumer scenarios' groups
@@ -86,7 +115,22 @@ func (p Profile) Validate() error {
 	if p.ReplicationFactor < 1 || p.MinInsyncReplicas < 1 || p.MinInsyncReplicas > p.ReplicationFactor {
 		return fmt.Errorf("profile %s: need 1 <= min_insync_replicas (%d) <= replication_factor (%d)", p.Name, p.MinInsyncReplicas, p.ReplicationFactor)
 	}
+	if _, err := p.Compression.codec(); err != nil {
+		return fmt.Errorf("profile %s: %w", p.Name, err)
+	}
 	return nil
+}
+
+// codec maps the compression name to sarama's.
+func (c Compression) codec() (sarama.CompressionCodec, error) {
+	codec := sarama.CompressionNone
+	if c == "" {
+		return codec, nil
+	}
+	if err := codec.UnmarshalText([]byte(c)); err != nil {
+		return codec, fmt.Errorf("compression %q: use one of %v", c, Compressions)
+	}
+	return codec, nil
 }
 
 // TopicConfigs returns the topic-level settings of the profile.
@@ -119,6 +163,14 @@ func (p Profile) apply(cfg *sarama.Config) {
 	cfg.Producer.Retry.Backoff = p.RetryBackoff
 	cfg.Producer.Timeout = p.AckTimeout
 	cfg.Net.MaxOpenRequests = p.MaxOpenRequests
+	// Validate has refused an unknown codec.
+	cfg.Producer.Compression, _ = p.Compression.codec()
+	cfg.Producer.Flush.Frequency = p.Batching.Linger
+	cfg.Producer.Flush.Bytes = p.Batching.FlushBytes
+	cfg.Producer.Flush.Messages = p.Batching.FlushMessages
+	if p.Batching.MaxMessageBytes > 0 {
+		cfg.Producer.MaxMessageBytes = p.Batching.MaxMessageBytes
+	}
 	cfg.Producer.Return.Successes = true
 	cfg.Producer.Return.Errors = true
 	cfg.Producer.Partitioner = sarama.NewHashPartitioner
