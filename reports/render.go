@@ -163,12 +163,7 @@ var funcs = map[string]any{
 		return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 	},
 	// exposure says what a verdict covers: the messages the fault touched.
-	"exposure": func(x *verify.Exposure) string {
-		if x == nil {
-			return "no fault window"
-		}
-		return x.Short()
-	},
+	"exposure": (*verify.Exposure).Short,
 	"emoji": func(c Colour) string {
 		return map[Colour]string{Green: "🟢", Red: "🔴", Amber: "🟠", Grey: "⚪"}[c]
 	},

@@ -58,7 +58,7 @@ func (cs *clientSet) verifyApp(ctx context.Context, a *workload.App) error {
 	}
 	r.res.Profiles = append(r.res.Profiles, res)
 	r.logf("verdict %s: %s processes=%d attempted=%d believed=%d acked=%d failed=%d unknown=%d lost=%d believed-lost=%d undelivered=%d duplicates=%d resends=%d exposure: %s",
-		prof.Name, res.Verdict.Status, res.App.Processes, c.Attempted, c.Believed, c.Acked, c.Failed, c.Unknown, c.Lost, c.BelievedLost, res.App.Undelivered, c.Duplicates, resends, exposureText(res.Verdict.Exposure))
+		prof.Name, res.Verdict.Status, res.App.Processes, c.Attempted, c.Believed, c.Acked, c.Failed, c.Unknown, c.Lost, c.BelievedLost, res.App.Undelivered, c.Duplicates, resends, res.Verdict.Exposure.Short())
 	return nil
 }
 
@@ -121,7 +121,7 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	c, m := cv.Counts, cv.Metrics
 	r.logf("verdict %s: %s required=%d processed=%d dead-lettered=%d never-processed=%d (skipped-after-failure=%d) duplicate-effects=%d retries=%d dlt-sends=%d skips=%d deduped=%d sessions=%d group-errors=%d abandoned=%d exposure: %s",
 		prof.Name, cv.Status, c.Required, c.Processed, c.DeadLettered, c.NeverProcessed, c.SkippedAfterFailure, c.DuplicateEffects,
-		m.Retries, m.DeadLetterSends, m.Skips, m.Deduplicated, m.Sessions, m.GroupErrors, m.AbandonedAtExit, exposureText(cv.Exposure))
+		m.Retries, m.DeadLetterSends, m.Skips, m.Deduplicated, m.Sessions, m.GroupErrors, m.AbandonedAtExit, cv.Exposure.Short())
 	return nil
 }
 

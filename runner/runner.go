@@ -334,17 +334,10 @@ func (r *run) verify(ctx context.Context) error {
 		}
 		c := res.Verdict.Counts
 		r.logf("verdict %s: %s attempted=%d acked=%d failed=%d unknown=%d lost=%d duplicates=%d present-although-failed=%d present-although-unknown=%d exposure: %s",
-			res.Profile.Name, res.Verdict.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown, exposureText(res.Verdict.Exposure))
+			res.Profile.Name, res.Verdict.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown, res.Verdict.Exposure.Short())
 		r.res.Profiles = append(r.res.Profiles, res)
 	}
 	return errors.Join(append(errs, r.clients.verify(ctx))...)
-}
-
-func exposureText(x *verify.Exposure) string {
-	if x == nil {
-		return "no fault window"
-	}
-	return x.Short()
 }
 
 // judge sets the scenario status. A broken guarantee fails the scenario

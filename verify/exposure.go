@@ -50,8 +50,12 @@ type Exposure struct {
 	Min int `json:"min_exposed"`
 }
 
-// Short renders the exposure as a cell or table reads it.
-func (e Exposure) Short() string {
+// Short renders the exposure as a cell or table reads it; a verdict
+// without a fault window has none.
+func (e *Exposure) Short() string {
+	if e == nil {
+		return "no fault window"
+	}
 	s := fmt.Sprintf("%d exposed (%d in flight, %d sent in fault)", e.Exposed, e.InFlight, e.Attempted)
 	if e.Processed > 0 {
 		s += fmt.Sprintf(", %d processed in fault", e.Processed)

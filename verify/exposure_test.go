@@ -40,6 +40,9 @@ func TestProducerExposure(t *testing.T) {
 	if got := x.Short(); !strings.Contains(got, "refused 1 with NOT_ENOUGH_REPLICAS") || !strings.HasPrefix(got, "6 exposed") {
 		t.Errorf("Short() = %q", got)
 	}
+	if got := (*Exposure)(nil).Short(); got != "no fault window" {
+		t.Errorf("Short() of no exposure = %q", got)
+	}
 }
 
 // A judged profile the fault barely touched is unknown however clean its
