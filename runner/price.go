@@ -11,6 +11,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/pricing"
 	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -289,24 +290,11 @@ const quiesceEvery = 250 * time.Millisecond
 // an unthrottled acks=0 or acks=1 run leaves the followers seconds behind,
 // and the next measurement would otherwise wait for their backlog.
 func (pc *pricer) quiesce(ctx context.Context, topic string) error {
-	deadline := time.Now().Add(15 * time.Second)
-	var prev []int64
-	for {
-		cur, err := pc.p.Cluster.HighWatermarks(topic)
-		if err != nil {
-			return err
-		}
-		if slices.Equal(prev, cur) {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("topic %s: high watermarks still moving after 15s", topic)
-		}
-		prev = cur
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(quiesceEvery):
-		}
+	_, settled, err := verify.Settled(ctx, quiesceEvery, 15*time.Second, func() ([]int64, error) {
+		return pc.p.Cluster.HighWatermarks(topic)
+	})
+	if err == nil && !settled {
+		err = fmt.Errorf("topic %s: high watermarks still moving after 15s", topic)
 	}
+	return err
 }

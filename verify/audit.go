@@ -90,12 +90,10 @@ func Audit(ctx context.Context, p AuditParams) (Audited, error) {
 	return Audited{Records: slices.Concat(recs...), Partitions: offsets}, nil
 }
 
-// settle polls every partition's offsets until two polls in a row agree,
-// or Settle has passed, and returns the last poll.
+// settle reads every partition's offsets until two reads agree, or
+// Settle has passed, and returns the last read.
 func settle(ctx context.Context, cl sarama.Client, p AuditParams, parts []int32) ([]PartitionOffsets, error) {
-	deadline := time.Now().Add(p.Settle)
-	var prev []PartitionOffsets
-	for {
+	offsets, _, err := Settled(ctx, settleEvery, p.Settle, func() ([]PartitionOffsets, error) {
 		cur := make([]PartitionOffsets, len(parts))
 		for i, part := range parts {
 			hw, err := cl.GetOffset(p.Topic, part, sarama.OffsetNewest)
@@ -108,16 +106,9 @@ func settle(ctx context.Context, cl sarama.Client, p AuditParams, parts []int32)
 			}
 			cur[i] = PartitionOffsets{Partition: part, LogStart: low, HighWatermark: hw}
 		}
-		if slices.Equal(prev, cur) || !time.Now().Before(deadline) {
-			return cur, nil
-		}
-		prev = cur
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(settleEvery):
-		}
-	}
+		return cur, nil
+	})
+	return offsets, err
 }
 
 func auditPartition(ctx context.Context, consumer sarama.Consumer, p AuditParams, o PartitionOffsets) ([]ledger.Record, error) {
