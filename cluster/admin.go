@@ -181,13 +181,17 @@ func (c *Cluster) CreateTopic(ctx context.Context, spec TopicSpec) error {
 // HighWatermarks returns the high watermark of each of the topic's
 // partitions, in partition order.
 func (c *Cluster) HighWatermarks(topic string) ([]int64, error) {
-	parts, err := c.kclient.Partitions(topic)
+	return highWatermarks(c.kclient, topic)
+}
+
+func highWatermarks(cl sarama.Client, topic string) ([]int64, error) {
+	parts, err := cl.Partitions(topic)
 	if err != nil {
 		return nil, fmt.Errorf("partitions of %s: %w", topic, err)
 	}
 	out := make([]int64, len(parts))
 	for i, p := range parts {
-		if out[i], err = c.kclient.GetOffset(topic, p, sarama.OffsetNewest); err != nil {
+		if out[i], err = cl.GetOffset(topic, p, sarama.OffsetNewest); err != nil {
 			return nil, fmt.Errorf("high watermark of %s-%d: %w", topic, p, err)
 		}
 	}

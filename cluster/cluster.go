@@ -1,7 +1,10 @@
 // Package cluster starts a three-node KRaft Kafka cluster in containers with
 // every client→broker and broker→broker link passing through its own
 // toxiproxy proxy, and offers the node- and link-level primitives faults are
-// built from. It returns errors and never fails a test itself.
+// built from, with the reads of Kafka's state that show their effect: it is
+// the Docker backend behind the interfaces package faults defines, and
+// knows nothing of faults itself. It returns errors and never fails a test
+// itself.
 package cluster
 
 import (
@@ -298,6 +301,17 @@ func (c *Cluster) Bootstrap() []string {
 	addrs := make([]string, 0, Nodes)
 	for n := 1; n <= Nodes; n++ {
 		addrs = append(addrs, fmt.Sprintf("%s:%d", c.host, c.mesh.clientHostPort[n]))
+	}
+	return addrs
+}
+
+// bootstrapOf returns the host-side client addresses of the given nodes,
+// in order.
+func (c *Cluster) bootstrapOf(nodes []int) []string {
+	all := c.Bootstrap()
+	addrs := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		addrs = append(addrs, all[n-1])
 	}
 	return addrs
 }

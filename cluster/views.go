@@ -34,6 +34,25 @@ func (c *Cluster) metadataFromAny(nodes []int, topics []string) (*sarama.Metadat
 	return nil, errors.Join(append(errs, fmt.Errorf("none of nodes %v answered a metadata request", nodes))...)
 }
 
+// HighWatermarksFrom is HighWatermarks of every topic, read on a new client
+// bootstrapped from the given nodes rather than on the shared one, whose
+// cached metadata may still name a leader that has just lost its
+// partitions.
+func (c *Cluster) HighWatermarksFrom(nodes []int, topics ...string) (map[string][]int64, error) {
+	cl, err := sarama.NewClient(c.bootstrapOf(nodes), c.SaramaConfig("kafka-chaos-fault-offsets"))
+	if err != nil {
+		return nil, fmt.Errorf("offsets client: %w", err)
+	}
+	defer func() { _ = cl.Close() }()
+	out := make(map[string][]int64, len(topics))
+	for _, t := range topics {
+		if out[t], err = highWatermarks(cl, t); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // AllNodes lists every node id, 1..Nodes.
 func AllNodes() []int {
 	ns := make([]int, 0, Nodes)
@@ -42,6 +61,9 @@ func AllNodes() []int {
 	}
 	return ns
 }
+
+// IDs lists every node id, 1..Nodes.
+func (c *Cluster) IDs() []int { return AllNodes() }
 
 func partitionStates(resp *sarama.MetadataResponse) ([]PartitionState, error) {
 	var out []PartitionState

@@ -9,8 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/IBM/sarama"
-
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 )
 
@@ -138,9 +136,9 @@ func (f *MemberFault) Inject(ctx context.Context, env Env) (Effect, error) {
 			return eff, fmt.Errorf("%s: %s: %w", f.Name(), a, err)
 		}
 		env.logf("fault %s: %s %v", f.Name(), a, changed)
-		obs, err := WaitGroups(ctx, env, f.members.Groups(), f.EffectTimeout, func(g string, d *sarama.GroupDescription) bool {
-			listed := slices.ContainsFunc(changed, func(m Member) bool { return m.Group == g && hasClient(d, m.Name) })
-			return d.State == "Stable" && listed == (a == Join)
+		obs, err := WaitGroups(ctx, env.Groups, f.members.Groups(), f.EffectTimeout, func(g cluster.GroupState) bool {
+			listed := slices.ContainsFunc(changed, func(m Member) bool { return m.Group == g.Group && slices.Contains(g.Clients, m.Name) })
+			return g.State == "Stable" && listed == (a == Join)
 		})
 		eff.Observed = append(eff.Observed, prefix(string(a)+": ", obs)...)
 		if err != nil {
@@ -190,15 +188,6 @@ func membersOf(ms []Member, group string) []Member {
 	return slices.DeleteFunc(slices.Clone(ms), func(m Member) bool { return m.Group != group })
 }
 
-func hasClient(d *sarama.GroupDescription, clientID string) bool {
-	for _, m := range d.Members {
-		if m.ClientId == clientID {
-			return true
-		}
-	}
-	return false
-}
-
 func prefix(p string, ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
@@ -210,20 +199,15 @@ func prefix(p string, ss []string) []string {
 // WaitGroups polls the coordinators until cond holds for every group and
 // returns each group's state and members as last seen. On timeout the
 // error wraps ErrNoEffect.
-func WaitGroups(ctx context.Context, env Env, groups []string, timeout time.Duration, cond func(string, *sarama.GroupDescription) bool) ([]string, error) {
+func WaitGroups(ctx context.Context, gs Groups, groups []string, timeout time.Duration, cond func(cluster.GroupState) bool) ([]string, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		ds, err := env.Cluster.Admin().DescribeConsumerGroups(groups)
+		ds, err := gs.DescribeGroups(groups)
 		var obs []string
 		ok := err == nil && len(ds) == len(groups)
-		for _, d := range ds {
-			clients := make([]string, 0, len(d.Members))
-			for _, m := range d.Members {
-				clients = append(clients, m.ClientId)
-			}
-			slices.Sort(clients)
-			obs = append(obs, fmt.Sprintf("group %s: %s, members %v", d.GroupId, d.State, clients))
-			ok = ok && cond(d.GroupId, d)
+		for _, g := range ds {
+			obs = append(obs, fmt.Sprintf("group %s: %s, members %v", g.Group, g.State, g.Clients))
+			ok = ok && cond(g)
 		}
 		if ok {
 			return obs, nil
@@ -271,11 +255,10 @@ func (f *CommitCut) Prepare(ctx context.Context, env Env) error {
 	}
 	f.coordinator = -1
 	for _, g := range f.members.Groups() {
-		b, err := env.Cluster.Admin().Coordinator(g)
+		n, err := env.Groups.Coordinator(g)
 		if err != nil {
 			return fmt.Errorf("%s: coordinator of %s: %w", f.Name(), g, err)
 		}
-		n := int(b.ID())
 		if n == leader || (f.coordinator >= 0 && n != f.coordinator) {
 			return fmt.Errorf("%s: group %s is coordinated by node %d; need one coordinator for every group, other than the partition leader %d", f.Name(), g, n, leader)
 		}
@@ -295,7 +278,7 @@ func (f *CommitCut) Inject(ctx context.Context, env Env) (Effect, error) {
 		}
 		before[g] = n
 	}
-	if err := env.Cluster.Cut(cluster.Link{From: cluster.Client, To: f.coordinator, Kind: cluster.ClientLink}); err != nil {
+	if err := env.Links.Cut(cluster.Link{From: cluster.Client, To: f.coordinator, Kind: cluster.ClientLink}); err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	deadline := time.Now().Add(f.EffectTimeout)
@@ -322,7 +305,7 @@ func (f *CommitCut) Inject(ctx context.Context, env Env) (Effect, error) {
 
 // Heal restores every link.
 func (f *CommitCut) Heal(ctx context.Context, env Env) error {
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	return nil

@@ -38,7 +38,7 @@ func (f *Latency) Prepare(ctx context.Context, env Env) error {
 		return fmt.Errorf("latency: %w", err)
 	}
 	f.leader = leader
-	rtt, err := probeClient(env, leader, 5*time.Second)
+	rtt, err := env.Probe.ProbeRoundTrip(leader, env.Topics[0], 5*time.Second)
 	if err != nil {
 		return fmt.Errorf("latency: baseline: %w", err)
 	}
@@ -49,18 +49,18 @@ func (f *Latency) Prepare(ctx context.Context, env Env) error {
 // Inject adds the latency and measures it.
 func (f *Latency) Inject(ctx context.Context, env Env) (Effect, error) {
 	links := []cluster.Link{{From: cluster.Client, To: f.leader, Kind: cluster.ClientLink}}
-	for _, n := range followers(f.leader) {
+	for _, n := range followers(env, f.leader) {
 		links = append(links, cluster.Link{From: n, To: f.leader, Kind: cluster.Internal}, cluster.Link{From: f.leader, To: n, Kind: cluster.Internal})
 	}
 	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("latency %s ±%s each way on links %v", f.Latency, f.Jitter, links), Metrics: map[string]int64{}}
 	for _, s := range []cluster.Stream{cluster.Upstream, cluster.Downstream} {
 		t := cluster.Toxic{Name: "latency-" + string(s), Type: "latency", Stream: s,
 			Attributes: map[string]any{"latency": f.Latency.Milliseconds(), "jitter": f.Jitter.Milliseconds()}}
-		if err := env.Cluster.Degrade(t, links...); err != nil {
+		if err := env.Links.Degrade(t, links...); err != nil {
 			return eff, fmt.Errorf("latency: %w", err)
 		}
 	}
-	rtt, err := probeClient(env, f.leader, 10*time.Second)
+	rtt, err := env.Probe.ProbeRoundTrip(f.leader, env.Topics[0], 10*time.Second)
 	if err != nil {
 		return eff, fmt.Errorf("latency: %w", err)
 	}
@@ -75,7 +75,7 @@ func (f *Latency) Inject(ctx context.Context, env Env) (Effect, error) {
 
 // Heal removes the toxics.
 func (f *Latency) Heal(ctx context.Context, env Env) error {
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return fmt.Errorf("latency: %w", err)
 	}
 	return nil
@@ -126,8 +126,8 @@ func (f *Resets) toxic() cluster.Toxic {
 // bursting until Heal.
 func (f *Resets) Inject(ctx context.Context, env Env) (Effect, error) {
 	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("reset_peer on the responses of %s for %s every %s", f.link(), f.Burst, f.Period), Metrics: map[string]int64{}}
-	lasted, connErr, err := probeAcross(env, f.leader, func() error { return env.Cluster.Degrade(f.toxic(), f.link()) })
-	if herr := env.Cluster.Heal(); herr != nil {
+	lasted, connErr, err := env.Probe.ProbeHeld(f.leader, env.Topics[0], func() error { return env.Links.Degrade(f.toxic(), f.link()) })
+	if herr := env.Links.Heal(); herr != nil {
 		err = errors.Join(err, herr)
 	}
 	if err != nil {
@@ -155,12 +155,12 @@ func (f *Resets) loop(ctx context.Context, env Env) error {
 			return nil
 		case <-t.C:
 		}
-		if err := env.Cluster.Degrade(f.toxic(), f.link()); err != nil {
+		if err := env.Links.Degrade(f.toxic(), f.link()); err != nil {
 			return err
 		}
 		bursts++
 		_ = sleepCtx(ctx, f.Burst)
-		if err := env.Cluster.Heal(); err != nil {
+		if err := env.Links.Heal(); err != nil {
 			return err
 		}
 	}
@@ -173,7 +173,7 @@ func (f *Resets) Heal(ctx context.Context, env Env) error {
 		f.stop()
 		err = <-f.done
 	}
-	if herr := env.Cluster.Heal(); herr != nil {
+	if herr := env.Links.Heal(); herr != nil {
 		err = errors.Join(err, herr)
 	}
 	if err != nil {

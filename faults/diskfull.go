@@ -37,7 +37,7 @@ func (f *DiskFull) Prepare(ctx context.Context, env Env) error {
 // Inject fills the disk and waits until the other nodes see the leader gone.
 func (f *DiskFull) Inject(ctx context.Context, env Env) (Effect, error) {
 	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("log directory of node %d (leader) full: writes fail with ENOSPC", f.leader)}
-	if err := env.Cluster.SetDiskFull(ctx, f.leader, true); err != nil {
+	if err := env.Disks.SetDiskFull(ctx, f.leader, true); err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	obs, err := waitLeaderNot(ctx, env, f.leader, f.MoveTimeout)
@@ -45,7 +45,7 @@ func (f *DiskFull) Inject(ctx context.Context, env Env) (Effect, error) {
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
-	running, err := env.Cluster.Running(ctx, f.leader)
+	running, err := env.Nodes.Running(ctx, f.leader)
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
@@ -56,24 +56,24 @@ func (f *DiskFull) Inject(ctx context.Context, env Env) (Effect, error) {
 // Heal frees the space and restarts the node: a broker whose log directory
 // failed does not bring it back on its own.
 func (f *DiskFull) Heal(ctx context.Context, env Env) error {
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
-	running, err := env.Cluster.Running(ctx, f.leader)
+	running, err := env.Nodes.Running(ctx, f.leader)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	if running {
-		if err := env.Cluster.SetDiskFull(ctx, f.leader, false); err != nil {
+		if err := env.Disks.SetDiskFull(ctx, f.leader, false); err != nil {
 			return fmt.Errorf("%s: %w", f.Name(), err)
 		}
 		// A clean stop, so nothing written after the space was freed is
 		// lost with the filesystem process.
-		if err := env.Cluster.Kill(ctx, f.leader, cluster.SIGTERM, 60*time.Second); err != nil {
+		if err := env.Nodes.Kill(ctx, f.leader, cluster.SIGTERM, 60*time.Second); err != nil {
 			return fmt.Errorf("%s: %w", f.Name(), err)
 		}
 	}
-	if err := env.Cluster.Restart(ctx, f.leader); err != nil {
+	if err := env.Nodes.Restart(ctx, f.leader); err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	return nil

@@ -2,11 +2,8 @@ package faults
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
-
-	"github.com/IBM/sarama"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 )
@@ -22,9 +19,9 @@ func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []cluster.
 	if len(req) == 0 {
 		return nil
 	}
-	var res map[string]map[int32]*sarama.PartitionResult
-	err := withAdmin(ctx, env, followers(f.leader), func(adm sarama.ClusterAdmin) (err error) {
-		res, err = adm.ElectLeaders(sarama.UncleanElection, req)
+	var res map[string]map[int32]error
+	err := retryBriefly(ctx, func() (err error) {
+		res, err = env.Admin.ElectLeaders(followers(env, f.leader), true, req)
 		return err
 	})
 	if err != nil {
@@ -32,10 +29,10 @@ func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []cluster.
 	}
 	var lines []string
 	for t, parts := range res {
-		for p, r := range parts {
+		for p, perr := range parts {
 			outcome := "elected"
-			if !errors.Is(r.ErrorCode, sarama.ErrNoError) {
-				outcome = r.ErrorCode.Error()
+			if perr != nil {
+				outcome = perr.Error()
 			}
 			lines = append(lines, fmt.Sprintf("ElectLeaders(UNCLEAN) %s-%d: %s", t, p, outcome))
 		}
@@ -48,18 +45,14 @@ func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []cluster.
 // enableUnclean turns unclean election on for every topic with a
 // leaderless partition; the controller's timer does the rest.
 func (f *ISRLeaderLoss) enableUnclean(ctx context.Context, env Env, ps []cluster.PartitionState, eff *Effect) error {
-	on := "true"
 	done := map[string]bool{}
 	for _, p := range ps {
 		if p.Leader >= 0 || done[p.Topic] {
 			continue
 		}
 		done[p.Topic] = true
-		entry := map[string]sarama.IncrementalAlterConfigsEntry{
-			"unclean.leader.election.enable": {Operation: sarama.IncrementalAlterConfigsOperationSet, Value: &on},
-		}
-		err := withAdmin(ctx, env, followers(f.leader), func(adm sarama.ClusterAdmin) error {
-			return adm.IncrementalAlterConfig(sarama.TopicResource, p.Topic, entry, false)
+		err := retryBriefly(ctx, func() error {
+			return env.Admin.SetTopicConfig(followers(env, f.leader), p.Topic, "unclean.leader.election.enable", "true")
 		})
 		if err != nil {
 			return fmt.Errorf("isr leader loss: enable unclean election on %s: %w", p.Topic, err)
@@ -75,31 +68,17 @@ func (f *ISRLeaderLoss) enableUnclean(ctx context.Context, env Env, ps []cluster
 // it. A leader elected moments ago answers OFFSET_NOT_AVAILABLE until its
 // high watermark has caught up, so the read is retried.
 func highWatermarks(ctx context.Context, env Env) (map[string]int64, error) {
-	var out map[string]int64
+	var hws map[string][]int64
 	err := retryBriefly(ctx, func() (err error) {
-		out, err = readHighWatermarks(env)
+		hws, err = env.State.HighWatermarksFrom(env.Nodes.IDs(), env.Topics...)
 		return err
 	})
-	return out, err
-}
-
-func readHighWatermarks(env Env) (map[string]int64, error) {
-	cl, err := sarama.NewClient(env.Cluster.Bootstrap(), env.Cluster.SaramaConfig("kafka-chaos-fault-offsets"))
 	if err != nil {
-		return nil, fmt.Errorf("offsets client: %w", err)
+		return nil, err
 	}
-	defer func() { _ = cl.Close() }()
 	out := map[string]int64{}
-	for _, t := range env.Topics {
-		parts, err := cl.Partitions(t)
-		if err != nil {
-			return nil, fmt.Errorf("partitions of %s: %w", t, err)
-		}
-		for _, p := range parts {
-			off, err := cl.GetOffset(t, p, sarama.OffsetNewest)
-			if err != nil {
-				return nil, fmt.Errorf("high watermark of %s-%d: %w", t, p, err)
-			}
+	for t, offs := range hws {
+		for _, off := range offs {
 			out[t] += off
 		}
 	}

@@ -1,28 +1,29 @@
 // Package faults injects real failures into a running cluster: each fault
 // says what it targets, injects, checks that it took effect in the
 // cluster's own state, and heals.
+//
+// Faults never see a concrete cluster. They act through the small
+// interfaces of Env, defined here by what faults need: Nodes (processes),
+// Disks (log directories that lose unsynced writes or fill up), Links (the
+// network paths), State (Kafka's metadata as chosen nodes see it), Admin
+// (an operator's requests), Groups (consumer groups) and Probe (a client's
+// connection). The Docker cluster (package cluster, toxiproxy for the
+// links) implements them all, and the runner hands it to every fault. A
+// second backend, Kubernetes with Strimzi for example (pods for
+// containers, network policies or a proxy sidecar for toxiproxy), is one
+// more package beside cluster implementing the same interfaces; the
+// runner builds Env from it, and no fault changes. Of package cluster,
+// faults use only plain values (PartitionState, GroupState, Link, Toxic,
+// the signal names), which such a backend speaks too. The took-effect
+// logic is tested against an in-memory cluster the same way
+// (fake_test.go).
 package faults
 
 import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 )
-
-// Env is what a fault acts on: the cluster and the scenario's topics.
-type Env struct {
-	Cluster *cluster.Cluster
-	Topics  []string
-	Logf    func(format string, args ...any)
-}
-
-func (e Env) logf(format string, args ...any) {
-	if e.Logf != nil {
-		e.Logf(format, args...)
-	}
-}
 
 // Effect is what a fault did, as observed in the cluster. It lands in the
 // result so a reader sees that the fault really happened.
@@ -55,7 +56,7 @@ var ErrNoEffect = fmt.Errorf("fault took no effect")
 // Topics are created with pinned leaders, so more than one leader means the
 // scenario's premise is broken.
 func scenarioLeader(env Env) (int, error) {
-	ps, err := env.Cluster.Partitions(env.Topics...)
+	ps, err := partitions(env)
 	if err != nil {
 		return 0, err
 	}
@@ -78,7 +79,7 @@ func scenarioLeader(env Env) (int, error) {
 // than old, as the other nodes see it (old may be alive but cut off, still
 // serving its stale view).
 func waitLeaderMoved(ctx context.Context, env Env, old int, timeout time.Duration) ([]string, error) {
-	ps, err := waitState(ctx, env, others(old), timeout, fmt.Sprintf("leadership moved off node %d", old), every(movedOff(old)))
+	ps, err := waitState(ctx, env, others(env, old), timeout, fmt.Sprintf("leadership moved off node %d", old), every(movedOff(old)))
 	if err != nil {
 		return nil, err
 	}

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/IBM/sarama"
-
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 )
 
@@ -76,22 +74,20 @@ func (f *ISRLeaderLoss) Prepare(ctx context.Context, env Env) error {
 	f.leader = leader
 	f.unclean, f.minISR = map[string]bool{}, map[string]int{}
 	for _, t := range env.Topics {
-		var entries []sarama.ConfigEntry
-		err := withAdmin(ctx, env, cluster.AllNodes(), func(adm sarama.ClusterAdmin) (err error) {
-			entries, err = adm.DescribeConfig(sarama.ConfigResource{
-				Type: sarama.TopicResource, Name: t, ConfigNames: []string{"unclean.leader.election.enable", "min.insync.replicas"},
-			})
+		var settings map[string]string
+		err := retryBriefly(ctx, func() (err error) {
+			settings, err = env.Admin.TopicConfig(env.Nodes.IDs(), t, "unclean.leader.election.enable", "min.insync.replicas")
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("isr leader loss: describe %s: %w", t, err)
 		}
-		for _, e := range entries {
-			switch e.Name {
+		for name, value := range settings {
+			switch name {
 			case "unclean.leader.election.enable":
-				f.unclean[t] = e.Value == "true"
+				f.unclean[t] = value == "true"
 			case "min.insync.replicas":
-				f.minISR[t], _ = strconv.Atoi(e.Value)
+				f.minISR[t], _ = strconv.Atoi(value)
 			}
 		}
 	}
@@ -132,7 +128,7 @@ func (f *ISRLeaderLoss) Prepare(ctx context.Context, env Env) error {
 		return ok
 	}
 	what := fmt.Sprintf("an ISR of [%d] on every partition of the min.insync.replicas=1 topics and on one of every other topic", leader)
-	ps, err := waitState(ctx, env, cluster.AllNodes(), f.ShrinkTimeout, what, ready)
+	ps, err := waitState(ctx, env, env.Nodes.IDs(), f.ShrinkTimeout, what, ready)
 	if err != nil {
 		return fmt.Errorf("isr leader loss: %w", err)
 	}
@@ -168,16 +164,16 @@ func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (Effect, error) {
 	if tails == 0 {
 		return eff, fmt.Errorf("isr leader loss: %w: no min.insync.replicas=1 topic took a write on the leader alone", ErrNoEffect)
 	}
-	if err := env.Cluster.Kill(ctx, f.leader, f.Signal, 30*time.Second); err != nil {
+	if err := env.Nodes.Kill(ctx, f.leader, f.Signal, 30*time.Second); err != nil {
 		return eff, fmt.Errorf("isr leader loss: %w", err)
 	}
 	f.killed = true
 	killedAt := time.Now()
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return eff, fmt.Errorf("isr leader loss: restore followers: %w", err)
 	}
 	env.logf("fault %s: node %d killed, followers' links restored", f.Name(), f.leader)
-	view := followers(f.leader)
+	view := followers(env, f.leader)
 	ps, err := waitState(ctx, env, view, 30*time.Second, fmt.Sprintf("no partition led by node %d", f.leader), every(func(p cluster.PartitionState) bool { return !ledBy(f.leader)(p) }))
 	if err != nil {
 		return eff, fmt.Errorf("isr leader loss: %w", err)
@@ -226,11 +222,11 @@ func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (Effect, error) {
 // Heal restores every link and restarts the old leader, which truncates
 // what no other replica had where a follower took over.
 func (f *ISRLeaderLoss) Heal(ctx context.Context, env Env) error {
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return fmt.Errorf("isr leader loss: %w", err)
 	}
 	if f.killed {
-		if err := env.Cluster.Restart(ctx, f.leader); err != nil {
+		if err := env.Nodes.Restart(ctx, f.leader); err != nil {
 			return fmt.Errorf("isr leader loss: %w", err)
 		}
 	}

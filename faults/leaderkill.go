@@ -59,15 +59,13 @@ func (f *LeaderKill) Prepare(ctx context.Context, env Env) error {
 		return nil
 	}
 	var links []cluster.Link
-	for n := 1; n <= cluster.Nodes; n++ {
-		if n != leader {
-			links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
-		}
+	for _, n := range followers(env, leader) {
+		links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
 	}
 	ms := f.FollowerLag.Milliseconds()
 	for _, s := range []cluster.Stream{cluster.Upstream, cluster.Downstream} {
 		t := cluster.Toxic{Name: "lag-" + string(s), Type: "latency", Stream: s, Attributes: map[string]any{"latency": ms}}
-		if err := env.Cluster.Degrade(t, links...); err != nil {
+		if err := env.Links.Degrade(t, links...); err != nil {
 			return fmt.Errorf("leader kill: slow followers: %w", err)
 		}
 	}
@@ -78,7 +76,7 @@ func (f *LeaderKill) Prepare(ctx context.Context, env Env) error {
 // Inject kills the leader and waits for leadership to move.
 func (f *LeaderKill) Inject(ctx context.Context, env Env) (Effect, error) {
 	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("%s to node %d, leader of every scenario partition", f.Signal, f.leader)}
-	if err := env.Cluster.Kill(ctx, f.leader, f.Signal, 30*time.Second); err != nil {
+	if err := env.Nodes.Kill(ctx, f.leader, f.Signal, 30*time.Second); err != nil {
 		return eff, fmt.Errorf("leader kill: %w", err)
 	}
 	env.logf("fault %s: node %d killed with %s", f.Name(), f.leader, f.Signal)
@@ -92,10 +90,10 @@ func (f *LeaderKill) Inject(ctx context.Context, env Env) (Effect, error) {
 
 // Heal restarts the killed node with its data and removes the lag.
 func (f *LeaderKill) Heal(ctx context.Context, env Env) error {
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return fmt.Errorf("leader kill: %w", err)
 	}
-	if err := env.Cluster.Restart(ctx, f.leader); err != nil {
+	if err := env.Nodes.Restart(ctx, f.leader); err != nil {
 		return fmt.Errorf("leader kill: %w", err)
 	}
 	return nil

@@ -66,21 +66,21 @@ func (f *Isolate) Inject(ctx context.Context, env Env) (Effect, error) {
 	n := f.node
 	var links []cluster.Link
 	if f.Peers {
-		links = append(links, cluster.NodeLinks([]int{n}, followers(n), cluster.Internal, cluster.Controller)...)
+		links = append(links, cluster.NodeLinks([]int{n}, followers(env, n), cluster.Internal, cluster.Controller)...)
 	}
 	if f.Clients {
 		links = append(links, cluster.Link{From: cluster.Client, To: n, Kind: cluster.ClientLink})
 	}
 	eff := Effect{Target: []int{n}, Description: fmt.Sprintf("node %d, leader of every scenario partition, cut off: links %v", n, links)}
-	if ctrl, epoch, err := env.Cluster.ActiveController(ctx); err == nil {
+	if ctrl, epoch, err := env.State.ActiveController(ctx); err == nil {
 		eff.Description += fmt.Sprintf("; active controller node %d (epoch %d)", ctrl, epoch)
 	}
-	if err := env.Cluster.Cut(links...); err != nil {
+	if err := env.Links.Cut(links...); err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	env.logf("fault %s: %d links of node %d cut", f.Name(), len(links), n)
 	if f.Clients {
-		_, err := probeClient(env, n, 2*time.Second)
+		_, err := env.Probe.ProbeRoundTrip(n, env.Topics[0], 2*time.Second)
 		if err == nil {
 			return eff, fmt.Errorf("%s: %w: node %d still answers clients", f.Name(), ErrNoEffect, n)
 		}
@@ -89,7 +89,7 @@ func (f *Isolate) Inject(ctx context.Context, env Env) (Effect, error) {
 	if !f.Peers {
 		// The cluster itself should not notice: the leader keeps its
 		// partitions with full ISRs, unreachable.
-		ps, err := env.Cluster.PartitionsFrom(followers(n), env.Topics...)
+		ps, err := env.State.PartitionsFrom(followers(env, n), env.Topics...)
 		if err != nil {
 			return eff, fmt.Errorf("%s: %w", f.Name(), err)
 		}
@@ -104,7 +104,7 @@ func (f *Isolate) Inject(ctx context.Context, env Env) (Effect, error) {
 	if !f.Clients {
 		// The isolated node answers clients from its stale metadata: the
 		// zombie leader the acks=1 producers keep writing to.
-		if stale, err := env.Cluster.PartitionsFrom([]int{n}, env.Topics...); err == nil {
+		if stale, err := env.State.PartitionsFrom([]int{n}, env.Topics...); err == nil {
 			zombie := 0
 			for _, p := range stale {
 				if p.Leader == int32(n) {
@@ -119,7 +119,7 @@ func (f *Isolate) Inject(ctx context.Context, env Env) (Effect, error) {
 
 // Heal restores every link.
 func (f *Isolate) Heal(ctx context.Context, env Env) error {
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	return nil
@@ -149,7 +149,7 @@ func (f *Bridge) Prepare(ctx context.Context, env Env) error {
 	if err != nil {
 		return fmt.Errorf("bridge: %w", err)
 	}
-	fs := followers(leader)
+	fs := followers(env, leader)
 	f.leader, f.bridge, f.far = leader, fs[0], fs[1]
 	return nil
 }
@@ -158,10 +158,10 @@ func (f *Bridge) Prepare(ctx context.Context, env Env) error {
 func (f *Bridge) Inject(ctx context.Context, env Env) (Effect, error) {
 	links := cluster.NodeLinks([]int{f.leader}, []int{f.far}, cluster.Internal, cluster.Controller)
 	eff := Effect{Target: []int{f.leader, f.far}, Description: fmt.Sprintf("nodes %d (leader) and %d cannot reach each other; node %d reaches both", f.leader, f.far, f.bridge)}
-	if ctrl, epoch, err := env.Cluster.ActiveController(ctx); err == nil {
+	if ctrl, epoch, err := env.State.ActiveController(ctx); err == nil {
 		eff.Description += fmt.Sprintf("; active controller node %d (epoch %d)", ctrl, epoch)
 	}
-	if err := env.Cluster.Cut(links...); err != nil {
+	if err := env.Links.Cut(links...); err != nil {
 		return eff, fmt.Errorf("bridge: %w", err)
 	}
 	env.logf("fault %s: %d<->%d cut, %d bridges", f.Name(), f.leader, f.far, f.bridge)
@@ -176,7 +176,7 @@ func (f *Bridge) Inject(ctx context.Context, env Env) (Effect, error) {
 
 // Heal restores the links.
 func (f *Bridge) Heal(ctx context.Context, env Env) error {
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return fmt.Errorf("bridge: %w", err)
 	}
 	return nil

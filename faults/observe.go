@@ -7,21 +7,25 @@ import (
 	"slices"
 	"time"
 
-	"github.com/IBM/sarama"
-
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 )
 
 // others returns every node except the excluded ones: the side of the
 // cluster whose view of the metadata a fault trusts.
-func others(exclude ...int) []int {
+func others(env Env, exclude ...int) []int {
 	var ns []int
-	for _, n := range cluster.AllNodes() {
+	for _, n := range env.Nodes.IDs() {
 		if !slices.Contains(exclude, n) {
 			ns = append(ns, n)
 		}
 	}
 	return ns
+}
+
+// partitions returns the scenario partitions as the first node to answer
+// sees them.
+func partitions(env Env) ([]cluster.PartitionState, error) {
+	return env.State.PartitionsFrom(env.Nodes.IDs(), env.Topics...)
 }
 
 // describe renders partition states for an Effect.
@@ -41,7 +45,7 @@ func waitState(ctx context.Context, env Env, from []int, timeout time.Duration, 
 	var last []cluster.PartitionState
 	var lastErr error
 	for {
-		ps, err := env.Cluster.PartitionsFrom(from, env.Topics...)
+		ps, err := env.State.PartitionsFrom(from, env.Topics...)
 		if err == nil && len(ps) > 0 {
 			last = ps
 			if cond(ps) {
@@ -122,7 +126,7 @@ func shrunkOnEveryTopic(ps []cluster.PartitionState, shrunk func(cluster.Partiti
 func partitionKey(p cluster.PartitionState) string { return fmt.Sprintf("%s-%d", p.Topic, p.Partition) }
 
 // followers returns the nodes other than leader.
-func followers(leader int) []int { return others(leader) }
+func followers(env Env, leader int) []int { return others(env, leader) }
 
 // sleepCtx waits d or until ctx is done.
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -140,7 +144,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // fault is injected, be fenced for a moment and lose some leaderships; the
 // fault must still start from the one pinned leader every profile shares.
 func pinLeader(ctx context.Context, env Env) (int, error) {
-	ps, err := env.Cluster.Partitions(env.Topics...)
+	ps, err := partitions(env)
 	if err != nil {
 		return 0, err
 	}
@@ -152,15 +156,15 @@ func pinLeader(ctx context.Context, env Env) (int, error) {
 	}
 	if len(drift) > 0 {
 		env.logf("leadership drifted before the fault (%v): electing the preferred leaders again", drift)
-		err := withAdmin(ctx, env, cluster.AllNodes(), func(adm sarama.ClusterAdmin) error {
-			_, err := adm.ElectLeaders(sarama.PreferredElection, drift)
+		err := retryBriefly(ctx, func() error {
+			_, err := env.Admin.ElectLeaders(env.Nodes.IDs(), false, drift)
 			return err
 		})
 		if err != nil {
 			return 0, fmt.Errorf("restore preferred leaders: %w", err)
 		}
 		preferred := func(p cluster.PartitionState) bool { return len(p.Replicas) > 0 && p.Leader == p.Replicas[0] }
-		if _, err := waitState(ctx, env, cluster.AllNodes(), 30*time.Second, "preferred leaders restored", every(preferred)); err != nil {
+		if _, err := waitState(ctx, env, env.Nodes.IDs(), 30*time.Second, "preferred leaders restored", every(preferred)); err != nil {
 			// Not ErrNoEffect: no fault has run yet.
 			return 0, fmt.Errorf("restore preferred leaders: %v", err)
 		}
@@ -170,9 +174,9 @@ func pinLeader(ctx context.Context, env Env) (int, error) {
 
 // retryBriefly runs a call to the cluster up to five times a second apart.
 // Right after a kill or an election the first answer is often transient:
-// the shared admin client's request goes to the dead broker and fails with
-// EOF before the client moves on, or a new leader refuses offsets until its
-// high watermark has caught up.
+// an admin request goes to the dead broker and fails with EOF before the
+// client moves on, or a new leader refuses offsets until its high
+// watermark has caught up.
 func retryBriefly(ctx context.Context, call func() error) error {
 	var err error
 	for i := 0; i < 5; i++ {
@@ -184,25 +188,4 @@ func retryBriefly(ctx context.Context, call func() error) error {
 		}
 	}
 	return err
-}
-
-// withAdmin runs call on a fresh admin client bootstrapped from the given
-// nodes only, retrying briefly. The cluster's shared admin client caches
-// which broker takes controller requests (in KRaft a random one) and keeps
-// sending to it after it died, timing out until its next metadata refresh
-// minutes later; a fresh client asks a live node.
-func withAdmin(ctx context.Context, env Env, nodes []int, call func(sarama.ClusterAdmin) error) error {
-	all := env.Cluster.Bootstrap()
-	addrs := make([]string, 0, len(nodes))
-	for _, n := range nodes {
-		addrs = append(addrs, all[n-1])
-	}
-	return retryBriefly(ctx, func() error {
-		adm, err := sarama.NewClusterAdmin(addrs, env.Cluster.SaramaConfig("kafka-chaos-fault-admin"))
-		if err != nil {
-			return fmt.Errorf("admin client: %w", err)
-		}
-		defer func() { _ = adm.Close() }()
-		return call(adm)
-	})
 }

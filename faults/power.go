@@ -55,16 +55,14 @@ func (f *PowerLoss) Prepare(ctx context.Context, env Env) error {
 	case PowerLeader:
 		f.victims = []int{leader}
 	case PowerAll:
-		f.victims = []int{1, 2, 3}
+		f.victims = env.Nodes.IDs()
 	case PowerLastReplica:
 		f.victims = []int{leader}
 		var links []cluster.Link
-		for n := 1; n <= cluster.Nodes; n++ {
-			if n != leader {
-				links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
-			}
+		for _, n := range followers(env, leader) {
+			links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
 		}
-		if err := env.Cluster.Cut(links...); err != nil {
+		if err := env.Links.Cut(links...); err != nil {
 			return fmt.Errorf("%s: cut replication: %w", f.Name(), err)
 		}
 		env.logf("fault %s: replication links %v cut, waiting for the ISR to shrink to [%d]", f.Name(), links, leader)
@@ -80,7 +78,7 @@ func (f *PowerLoss) Prepare(ctx context.Context, env Env) error {
 // Inject cuts the power and checks that data was at risk.
 func (f *PowerLoss) Inject(ctx context.Context, env Env) (Effect, error) {
 	eff := Effect{Target: f.victims, Description: fmt.Sprintf("power cut of nodes %v (leader %d): unsynced writes dropped", f.victims, f.leader)}
-	unsynced, err := env.Cluster.PowerOff(ctx, f.victims...)
+	unsynced, err := env.Disks.PowerOff(ctx, f.victims...)
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
@@ -118,7 +116,7 @@ func waitLeaderNot(ctx context.Context, env Env, old int, timeout time.Duration)
 	deadline := time.Now().Add(timeout)
 	var last []cluster.PartitionState
 	for time.Now().Before(deadline) {
-		ps, err := env.Cluster.Partitions(env.Topics...)
+		ps, err := partitions(env)
 		if err == nil && len(ps) > 0 {
 			last = ps
 			gone := true
@@ -144,11 +142,11 @@ func waitLeaderNot(ctx context.Context, env Env, old int, timeout time.Duration)
 
 // Heal powers the victims on again and restores any cut link.
 func (f *PowerLoss) Heal(ctx context.Context, env Env) error {
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	for _, n := range f.victims {
-		if err := env.Cluster.Restart(ctx, n); err != nil {
+		if err := env.Nodes.Restart(ctx, n); err != nil {
 			return fmt.Errorf("%s: %w", f.Name(), err)
 		}
 	}
@@ -160,7 +158,7 @@ func waitISR(ctx context.Context, env Env, isr []int32, timeout time.Duration) e
 	deadline := time.Now().Add(timeout)
 	var last []cluster.PartitionState
 	for time.Now().Before(deadline) {
-		ps, err := env.Cluster.Partitions(env.Topics...)
+		ps, err := partitions(env)
 		if err == nil {
 			last = ps
 			done := true

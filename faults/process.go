@@ -39,7 +39,7 @@ func (f *LeaderPause) Prepare(ctx context.Context, env Env) error {
 // move leadership.
 func (f *LeaderPause) Inject(ctx context.Context, env Env) (Effect, error) {
 	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("node %d, leader of every scenario partition, frozen", f.leader)}
-	if err := env.Cluster.Pause(ctx, f.leader); err != nil {
+	if err := env.Nodes.Pause(ctx, f.leader); err != nil {
 		return eff, fmt.Errorf("leader pause: %w", err)
 	}
 	f.paused = true
@@ -57,7 +57,7 @@ func (f *LeaderPause) Heal(ctx context.Context, env Env) error {
 	if !f.paused {
 		return nil
 	}
-	if err := env.Cluster.Unpause(ctx, f.leader); err != nil {
+	if err := env.Nodes.Unpause(ctx, f.leader); err != nil {
 		return fmt.Errorf("leader pause: %w", err)
 	}
 	return nil
@@ -89,7 +89,7 @@ func (f *ControllerKill) Prepare(ctx context.Context, env Env) error { return ni
 
 // Inject kills the active controller and waits for a new one.
 func (f *ControllerKill) Inject(ctx context.Context, env Env) (Effect, error) {
-	ctrl, epoch, err := env.Cluster.ActiveController(ctx)
+	ctrl, epoch, err := env.State.ActiveController(ctx)
 	if err != nil {
 		return Effect{}, fmt.Errorf("controller kill: %w", err)
 	}
@@ -102,7 +102,7 @@ func (f *ControllerKill) Inject(ctx context.Context, env Env) (Effect, error) {
 		Description: fmt.Sprintf("%s to node %d, active controller at epoch %d (partition leader: node %d)", f.Signal, ctrl, epoch, leader),
 		Metrics:     map[string]int64{"old_controller": int64(ctrl), "old_epoch": int64(epoch)},
 	}
-	if err := env.Cluster.Kill(ctx, ctrl, f.Signal, 30*time.Second); err != nil {
+	if err := env.Nodes.Kill(ctx, ctrl, f.Signal, 30*time.Second); err != nil {
 		return eff, fmt.Errorf("controller kill: %w", err)
 	}
 	f.killed = ctrl
@@ -112,7 +112,7 @@ func (f *ControllerKill) Inject(ctx context.Context, env Env) (Effect, error) {
 	for {
 		// ActiveController reads only running nodes, so the dead one's
 		// stale quorum state cannot answer.
-		now, nowEpoch, err := env.Cluster.ActiveController(ctx)
+		now, nowEpoch, err := env.State.ActiveController(ctx)
 		if err == nil && now != ctrl && nowEpoch > epoch {
 			eff.Metrics["new_controller"] = int64(now)
 			eff.Metrics["new_epoch"] = int64(nowEpoch)
@@ -136,7 +136,7 @@ func (f *ControllerKill) Inject(ctx context.Context, env Env) (Effect, error) {
 		return eff, nil
 	}
 	// A follower's death shrinks the ISR; the leader stays.
-	ps, err := waitState(ctx, env, others(ctrl), f.MoveTimeout, fmt.Sprintf("node %d out of every ISR, leader %d kept", ctrl, leader),
+	ps, err := waitState(ctx, env, others(env, ctrl), f.MoveTimeout, fmt.Sprintf("node %d out of every ISR, leader %d kept", ctrl, leader),
 		every(func(p cluster.PartitionState) bool { return ledBy(leader)(p) && !containsNode(p.ISR, ctrl) }))
 	if err != nil {
 		return eff, fmt.Errorf("controller kill: %w", err)
@@ -150,7 +150,7 @@ func (f *ControllerKill) Heal(ctx context.Context, env Env) error {
 	if f.killed == 0 {
 		return nil
 	}
-	if err := env.Cluster.Restart(ctx, f.killed); err != nil {
+	if err := env.Nodes.Restart(ctx, f.killed); err != nil {
 		return fmt.Errorf("controller kill: %w", err)
 	}
 	return nil

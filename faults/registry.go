@@ -110,7 +110,7 @@ type rules struct {
 
 type option func(*rules)
 
-// signals are the signals cluster.Kill accepts.
+// signals are the signals Nodes.Kill accepts.
 var signals = oneOf("signal", cluster.SIGKILL, cluster.SIGTERM)
 
 func oneOf[T ~string](param string, values ...T) option {

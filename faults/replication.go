@@ -94,7 +94,7 @@ func (f *ReplicationCut) Inject(ctx context.Context, env Env) (Effect, error) {
 		ok, shrunk = shrunkOnEveryTopic(ps, func(p cluster.PartitionState) bool { return seen[partitionKey(p)] })
 		return ok
 	}
-	ps, err := waitState(ctx, env, cluster.AllNodes(), f.ShrinkTimeout, fmt.Sprintf("an ISR of [%d] on every topic", f.leader), onEveryTopic)
+	ps, err := waitState(ctx, env, env.Nodes.IDs(), f.ShrinkTimeout, fmt.Sprintf("an ISR of [%d] on every topic", f.leader), onEveryTopic)
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
@@ -108,7 +108,7 @@ func (f *ReplicationCut) Inject(ctx context.Context, env Env) (Effect, error) {
 
 // Heal restores replication; the followers catch up and rejoin the ISR.
 func (f *ReplicationCut) Heal(ctx context.Context, env Env) error {
-	if err := env.Cluster.Heal(); err != nil {
+	if err := env.Links.Heal(); err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	return nil
@@ -117,17 +117,17 @@ func (f *ReplicationCut) Heal(ctx context.Context, env Env) error {
 // breakReplication cuts (toxic nil) or degrades the replication links
 // between leader and followers, leaving every controller link up.
 func breakReplication(env Env, leader int, toxic *cluster.Toxic) (Effect, error) {
-	fs := followers(leader)
+	fs := followers(env, leader)
 	eff := Effect{Target: fs, Metrics: map[string]int64{}}
 	if toxic == nil {
 		links := cluster.NodeLinks([]int{leader}, fs, cluster.Internal)
 		eff.Description = fmt.Sprintf("replication links %v cut; controller links up", links)
-		return eff, env.Cluster.Cut(links...)
+		return eff, env.Links.Cut(links...)
 	}
 	var links []cluster.Link
 	for _, n := range fs {
 		links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
 	}
 	eff.Description = fmt.Sprintf("toxic %s %v on the %s of followers' fetch links %v; controller links up", toxic.Type, toxic.Attributes, toxic.Stream, links)
-	return eff, env.Cluster.Degrade(*toxic, links...)
+	return eff, env.Links.Degrade(*toxic, links...)
 }

@@ -40,11 +40,11 @@ func (f *RollingRestart) Inject(ctx context.Context, env Env) (Effect, error) {
 	if err != nil {
 		return Effect{}, fmt.Errorf("rolling restart: %w", err)
 	}
-	order := append(followers(leader), leader)
+	order := append(followers(env, leader), leader)
 	eff := Effect{Target: order, Description: fmt.Sprintf("%s and restart of nodes %v in turn (leader %d last), waiting for full ISRs between", f.Signal, order, leader), Metrics: map[string]int64{}}
 	for _, n := range order {
 		began := time.Now()
-		if err := env.Cluster.Kill(ctx, n, f.Signal, f.StepTimeout); err != nil {
+		if err := env.Nodes.Kill(ctx, n, f.Signal, f.StepTimeout); err != nil {
 			return eff, fmt.Errorf("rolling restart: %w", err)
 		}
 		stopped := time.Since(began)
@@ -54,7 +54,7 @@ func (f *RollingRestart) Inject(ctx context.Context, env Env) (Effect, error) {
 		var lerr error
 		left := false
 		for wait := time.Now().Add(15 * time.Second); !left && time.Now().Before(wait); {
-			live, lerr = env.Cluster.BrokersFrom(others(n), env.Topics...)
+			live, lerr = env.State.BrokersFrom(others(env, n), env.Topics...)
 			left = lerr == nil && !slices.Contains(live, int32(n))
 			if !left {
 				if err := sleepCtx(ctx, 250*time.Millisecond); err != nil {
@@ -75,10 +75,10 @@ func (f *RollingRestart) Inject(ctx context.Context, env Env) (Effect, error) {
 		if err := sleepCtx(ctx, f.Pause); err != nil {
 			return eff, err
 		}
-		if err := env.Cluster.Restart(ctx, n); err != nil {
+		if err := env.Nodes.Restart(ctx, n); err != nil {
 			return eff, fmt.Errorf("rolling restart: %w", err)
 		}
-		if err := env.Cluster.WaitHealthy(ctx, env.Topics, f.StepTimeout); err != nil {
+		if err := env.State.WaitHealthy(ctx, env.Topics, f.StepTimeout); err != nil {
 			return eff, fmt.Errorf("rolling restart: node %d back: %w", n, err)
 		}
 		eff.Metrics[fmt.Sprintf("node%d_stop_ms", n)] = stopped.Milliseconds()
@@ -91,13 +91,13 @@ func (f *RollingRestart) Inject(ctx context.Context, env Env) (Effect, error) {
 
 // Heal starts any node a failed roll left stopped.
 func (f *RollingRestart) Heal(ctx context.Context, env Env) error {
-	for _, n := range cluster.AllNodes() {
-		running, err := env.Cluster.Running(ctx, n)
+	for _, n := range env.Nodes.IDs() {
+		running, err := env.Nodes.Running(ctx, n)
 		if err != nil {
 			return fmt.Errorf("rolling restart: %w", err)
 		}
 		if !running {
-			if err := env.Cluster.Restart(ctx, n); err != nil {
+			if err := env.Nodes.Restart(ctx, n); err != nil {
 				return fmt.Errorf("rolling restart: %w", err)
 			}
 		}

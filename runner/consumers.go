@@ -167,21 +167,19 @@ func (r *run) setupClients(ctx context.Context, leader int) error {
 // hits the other, and a commit-path fault hits every group alike. It asks
 // the cluster (FindCoordinator) rather than predicting the hash.
 func (cs *clientSet) pickGroup(base string, leader int, want *int) (string, error) {
-	adm := cs.r.p.Cluster.Admin()
 	var last error
 	for i := range 64 {
 		g := base
 		if i > 0 {
 			g = fmt.Sprintf("%s.g%d", base, i)
 		}
-		b, err := adm.Coordinator(g)
+		n, err := cs.r.p.Cluster.Coordinator(g)
 		if err != nil {
 			// The first lookup creates __consumer_offsets.
 			last = err
 			time.Sleep(500 * time.Millisecond)
 			continue
 		}
-		n := int(b.ID())
 		if n != leader && (*want < 0 || n == *want) {
 			*want = n
 			return g, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/IBM/sarama"
 
+	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/reports"
 	"github.com/kafka-chaos/kafka-chaos/workload"
@@ -89,9 +90,8 @@ func (cs *clientSet) waitStable(ctx context.Context, timeout time.Duration) erro
 	if len(cs.groups) == 0 {
 		return nil
 	}
-	env := faults.Env{Cluster: cs.r.p.Cluster}
-	_, err := faults.WaitGroups(ctx, env, cs.Groups(), timeout, func(_ string, d *sarama.GroupDescription) bool {
-		return d.State == "Stable" && len(d.Members) == cs.c.Members
+	_, err := faults.WaitGroups(ctx, cs.r.p.Cluster, cs.Groups(), timeout, func(g cluster.GroupState) bool {
+		return g.State == "Stable" && len(g.Clients) == cs.c.Members
 	})
 	if err != nil {
 		return fmt.Errorf("consumer groups not stable with %d members: %w", cs.c.Members, err)

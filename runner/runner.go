@@ -95,7 +95,7 @@ func (r *run) execute(ctx context.Context) error {
 	if err := r.setupClients(ctx, leader); err != nil {
 		return err
 	}
-	env := faults.Env{Cluster: r.p.Cluster, Topics: r.topics, Logf: r.logf}
+	env := faultEnv(r.p.Cluster, r.topics, r.logf)
 
 	sampleCtx, stopSampling := context.WithCancel(ctx)
 	samples := make(chan []reports.Sample, 1)
@@ -151,7 +151,7 @@ func (r *run) fault(ctx context.Context, env faults.Env) (err error) {
 	r.phase(reports.PhaseWarmup, r.s.Warmup.String())
 	sleep(ctx, r.s.Warmup)
 	r.phase(reports.PhasePrepare, fmt.Sprintf("health check, prepare, then %s", r.s.Lead))
-	if err := env.Cluster.WaitHealthy(ctx, r.topics, 30*time.Second); err != nil {
+	if err := env.State.WaitHealthy(ctx, r.topics, 30*time.Second); err != nil {
 		return fmt.Errorf("before fault: %w", err)
 	}
 	r.res.Fault.PreparedAt = r.since()
@@ -162,7 +162,7 @@ func (r *run) fault(ctx context.Context, env faults.Env) (err error) {
 			err = errors.Join(err, fmt.Errorf("heal: %w", herr))
 			return
 		}
-		rerr := env.Cluster.WaitHealthy(ctx, r.topics, r.s.RecoverTimeout)
+		rerr := env.State.WaitHealthy(ctx, r.topics, r.s.RecoverTimeout)
 		r.res.Fault.RecoveredAt = r.since()
 		r.res.Fault.RecoverySeconds = r.res.Fault.RecoveredAt - r.res.Fault.HealedAt
 		if rerr != nil {

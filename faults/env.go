@@ -1,0 +1,130 @@
+package faults
+
+import (
+	"context"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+)
+
+// Env is what a fault acts on: the cluster in each of its roles, and the
+// scenario's topics. A fault uses the roles it needs; one backend
+// usually fills all of them.
+type Env struct {
+	Nodes  Nodes
+	Disks  Disks
+	Links  Links
+	State  State
+	Admin  Admin
+	Groups Groups
+	Probe  Probe
+	Topics []string
+	Logf   func(format string, args ...any)
+}
+
+func (e Env) logf(format string, args ...any) {
+	if e.Logf != nil {
+		e.Logf(format, args...)
+	}
+}
+
+// Nodes are the cluster's broker processes (each a combined broker and
+// controller) and what can happen to them.
+type Nodes interface {
+	// IDs lists every node, ascending.
+	IDs() []int
+	// Kill sends signal (cluster.SIGKILL or cluster.SIGTERM) to node n's
+	// Kafka process and waits up to timeout for it to exit.
+	Kill(ctx context.Context, n int, signal string, timeout time.Duration) error
+	// Restart starts a stopped node again with its data.
+	Restart(ctx context.Context, n int) error
+	// Pause freezes every process of node n: its connections stay open and
+	// nothing answers on them.
+	Pause(ctx context.Context, n int) error
+	// Unpause thaws node n.
+	Unpause(ctx context.Context, n int) error
+	// Running reports whether node n's process runs; a paused one does.
+	Running(ctx context.Context, n int) (bool, error)
+}
+
+// Disks are the nodes' log directories on a filesystem that can drop what
+// was written and not fsynced, and can be filled up on demand. A cluster
+// without such a filesystem answers every call with an error.
+type Disks interface {
+	// PowerOff cuts the power of the nodes at the same instant and returns
+	// each node's unsynced bytes, read just before the cut. Nodes.Restart
+	// powers a node on again.
+	PowerOff(ctx context.Context, nodes ...int) (map[int]int64, error)
+	// SetDiskFull fills node n's log directory, so that every write fails
+	// with ENOSPC, or frees it again.
+	SetDiskFull(ctx context.Context, n int, full bool) error
+}
+
+// Links are the network paths between the clients and the nodes and
+// between the nodes, each directed link on its own.
+type Links interface {
+	// Cut stops traffic on the links: open connections close and new ones
+	// are refused.
+	Cut(links ...cluster.Link) error
+	// Degrade adds the toxic to each link.
+	Degrade(t cluster.Toxic, links ...cluster.Link) error
+	// Heal restores every link and removes every toxic.
+	Heal() error
+}
+
+// State is Kafka's view of itself. A node cut off from the controller keeps
+// serving its last metadata, so reads name the nodes whose view they trust:
+// the first of them that answers does.
+type State interface {
+	// PartitionsFrom returns the state of every partition of the topics,
+	// sorted by topic and partition.
+	PartitionsFrom(nodes []int, topics ...string) ([]cluster.PartitionState, error)
+	// BrokersFrom returns the registered brokers that are not fenced,
+	// ascending.
+	BrokersFrom(nodes []int, topics ...string) ([]int32, error)
+	// HighWatermarksFrom returns each topic's high watermarks in partition
+	// order, as the partitions' leaders report them.
+	HighWatermarksFrom(nodes []int, topics ...string) (map[string][]int64, error)
+	// ActiveController returns the KRaft quorum leader and its epoch, as
+	// the running nodes know them.
+	ActiveController(ctx context.Context) (node, epoch int, err error)
+	// WaitHealthy waits until every partition of the topics has a leader
+	// and a full ISR.
+	WaitHealthy(ctx context.Context, topics []string, timeout time.Duration) error
+}
+
+// Admin is what an operator asks of Kafka's admin API, sent to the given
+// nodes only, so that a dead node cannot hold the request up.
+type Admin interface {
+	// ElectLeaders asks for a preferred or (unclean) an unclean election of
+	// the partitions and returns each partition's outcome: nil where it got
+	// a leader, Kafka's refusal otherwise.
+	ElectLeaders(from []int, unclean bool, partitions map[string][]int32) (map[string]map[int32]error, error)
+	// TopicConfig returns the named settings of a topic.
+	TopicConfig(from []int, topic string, names ...string) (map[string]string, error)
+	// SetTopicConfig sets one setting of a topic.
+	SetTopicConfig(from []int, topic, name, value string) error
+}
+
+// Groups are the consumer groups as their coordinators see them.
+type Groups interface {
+	// DescribeGroups returns each group's state and members.
+	DescribeGroups(groups []string) ([]cluster.GroupState, error)
+	// Coordinator returns the node coordinating a group.
+	Coordinator(group string) (int, error)
+}
+
+// Probe times the path every producer takes: a client's connection to a
+// node through its client link, answering metadata requests for topic.
+type Probe interface {
+	// ProbeRoundTrip opens a new connection to node n and times one
+	// request on it, the connection's set-up included; timeout bounds
+	// each step.
+	ProbeRoundTrip(n int, topic string, timeout time.Duration) (time.Duration, error)
+	// ProbeHeld opens a connection to node n, completes a request on it,
+	// runs inject, then keeps sending requests on the same connection for
+	// a few seconds. It returns how long after inject the connection
+	// failed and why (connErr nil: it survived); err reports a probe that
+	// could not run.
+	ProbeHeld(n int, topic string, inject func() error) (lasted time.Duration, connErr, err error)
+}
