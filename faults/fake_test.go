@@ -1,0 +1,302 @@
+package faults
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/cluster"
+)
+
+// fakeCluster is an in-memory three-node cluster behind the faults'
+// interfaces: nodes that run, stop, freeze or lose power, links that are
+// cut or degraded, and partitions whose leaders and ISRs follow what
+// happens to the nodes the way a KRaft controller moves them, with the
+// controller itself re-elected when it is lost. It takes no writes, so
+// every follower connected to its leader is in sync.
+//
+// With frozen set the cluster never reacts: every action lands (a killed
+// node is down, a cut link is cut) and no leader, ISR or controller
+// changes, which is what a fault that took no effect looks like.
+type fakeCluster struct {
+	frozen  bool
+	running map[int]bool
+	paused  map[int]bool
+	// full marks a node whose log directory was filled; the broker halts
+	// on it, and the filesystem's state goes with the stopped node.
+	full     map[int]bool
+	unsynced map[int]int64
+	cut      map[cluster.Link]bool
+	toxics   map[cluster.Link][]cluster.Toxic
+	// parts is the controller's view; stale holds the last view of a
+	// running node cut off from it.
+	parts []cluster.PartitionState
+	stale map[int][]cluster.PartitionState
+	// brokers are the ones the controller has not fenced.
+	brokers           []int32
+	controller, epoch int
+	kills             []string
+}
+
+// newFake returns a healthy cluster whose topics have two partitions each,
+// all led by leader (their preferred replica), with controller leading the
+// quorum at epoch 5.
+func newFake(leader, controller int, topics ...string) *fakeCluster {
+	c := &fakeCluster{
+		running: map[int]bool{}, paused: map[int]bool{}, full: map[int]bool{}, unsynced: map[int]int64{},
+		cut: map[cluster.Link]bool{}, toxics: map[cluster.Link][]cluster.Toxic{}, stale: map[int][]cluster.PartitionState{},
+		controller: controller, epoch: 5,
+	}
+	replicas := []int32{int32(leader)}
+	for _, n := range c.IDs() {
+		c.running[n] = true
+		c.brokers = append(c.brokers, int32(n))
+		if n != leader {
+			replicas = append(replicas, int32(n))
+		}
+	}
+	for _, t := range topics {
+		for p := range int32(2) {
+			c.parts = append(c.parts, cluster.PartitionState{Topic: t, Partition: p, Leader: int32(leader), Replicas: replicas, ISR: slices.Clone(replicas)})
+		}
+	}
+	return c
+}
+
+// env hands the fake to a fault in every role it models; Admin, Groups and
+// Probe it does not, and the faults tested against it do not use them.
+func (c *fakeCluster) env(topics ...string) Env {
+	return Env{Nodes: c, Disks: c, Links: c, State: c, Topics: topics}
+}
+
+// connected reports whether node n reaches another running node on the
+// controller links both ways: a node that reaches none is a minority of
+// one and fenced.
+func (c *fakeCluster) connected(n int) bool {
+	for _, m := range c.IDs() {
+		if m != n && c.running[m] && !c.paused[m] &&
+			!c.cut[cluster.Link{From: n, To: m, Kind: cluster.Controller}] && !c.cut[cluster.Link{From: m, To: n, Kind: cluster.Controller}] {
+			return true
+		}
+	}
+	return false
+}
+
+// live reports whether node n takes part in the cluster.
+func (c *fakeCluster) live(n int) bool { return c.running[n] && !c.paused[n] && c.connected(n) }
+
+// react is the cluster's response to a change: a broker on a full disk
+// halts, a node that is not live is fenced (and keeps its last view if it
+// runs), a lost controller is replaced, and so is every partition's.
+func (c *fakeCluster) react() {
+	if c.frozen {
+		return
+	}
+	for _, n := range c.IDs() {
+		if c.full[n] {
+			c.running[n], c.full[n] = false, false
+		}
+	}
+	c.brokers = nil
+	for _, n := range c.IDs() {
+		_, hasStale := c.stale[n]
+		switch {
+		case c.live(n):
+			c.brokers = append(c.brokers, int32(n))
+			delete(c.stale, n)
+		case c.running[n] && !hasStale:
+			c.stale[n] = clonePartitions(c.parts)
+		}
+	}
+	if !c.live(c.controller) {
+		if i := slices.IndexFunc(c.IDs(), c.live); i >= 0 {
+			c.controller, c.epoch = c.IDs()[i], c.epoch+1
+		}
+	}
+	for i := range c.parts {
+		c.reassign(&c.parts[i])
+	}
+}
+
+// reassign gives a partition whose leader is not live the next live ISR
+// member as leader (none: offline, with the last member kept in the ISR
+// as KRaft does, until it returns), and sets the ISR to the live replicas
+// that can fetch from the leader.
+func (c *fakeCluster) reassign(p *cluster.PartitionState) {
+	if p.Leader >= 0 && !c.live(int(p.Leader)) {
+		old := p.Leader
+		p.Leader = -1
+		if j := slices.IndexFunc(p.ISR, func(m int32) bool { return m != old && c.live(int(m)) }); j >= 0 {
+			p.Leader = p.ISR[j]
+		}
+		p.LeaderEpoch++
+	}
+	if p.Leader < 0 && len(p.ISR) == 1 && c.live(int(p.ISR[0])) {
+		p.Leader = p.ISR[0]
+		p.LeaderEpoch++
+	}
+	if p.Leader < 0 {
+		return
+	}
+	var isr []int32
+	for _, m := range p.Replicas {
+		if m == p.Leader || c.live(int(m)) && !c.cut[cluster.Link{From: int(m), To: int(p.Leader), Kind: cluster.Internal}] {
+			isr = append(isr, m)
+		}
+	}
+	p.ISR = isr
+}
+
+func clonePartitions(ps []cluster.PartitionState) []cluster.PartitionState {
+	out := slices.Clone(ps)
+	for i := range out {
+		out[i].ISR = slices.Clone(out[i].ISR)
+	}
+	return out
+}
+
+// IDs implements Nodes.
+func (c *fakeCluster) IDs() []int { return []int{1, 2, 3} }
+
+// Kill implements Nodes; the fake's nodes stop at once.
+func (c *fakeCluster) Kill(_ context.Context, n int, signal string, _ time.Duration) error {
+	c.kills = append(c.kills, fmt.Sprintf("%s %d", signal, n))
+	c.running[n], c.full[n] = false, false
+	c.react()
+	return nil
+}
+
+// Restart implements Nodes.
+func (c *fakeCluster) Restart(_ context.Context, n int) error {
+	c.running[n] = true
+	c.react()
+	return nil
+}
+
+// Pause implements Nodes.
+func (c *fakeCluster) Pause(_ context.Context, n int) error {
+	c.paused[n] = true
+	c.react()
+	return nil
+}
+
+// Unpause implements Nodes.
+func (c *fakeCluster) Unpause(_ context.Context, n int) error {
+	c.paused[n] = false
+	c.react()
+	return nil
+}
+
+// Running implements Nodes.
+func (c *fakeCluster) Running(_ context.Context, n int) (bool, error) { return c.running[n], nil }
+
+// PowerOff implements Disks.
+func (c *fakeCluster) PowerOff(_ context.Context, nodes ...int) (map[int]int64, error) {
+	out := map[int]int64{}
+	for _, n := range nodes {
+		out[n] = c.unsynced[n]
+		c.running[n], c.full[n] = false, false
+	}
+	c.react()
+	return out, nil
+}
+
+// SetDiskFull implements Disks.
+func (c *fakeCluster) SetDiskFull(_ context.Context, n int, full bool) error {
+	c.full[n] = full
+	c.react()
+	return nil
+}
+
+// Cut implements Links.
+func (c *fakeCluster) Cut(links ...cluster.Link) error {
+	for _, l := range links {
+		c.cut[l] = true
+	}
+	c.react()
+	return nil
+}
+
+// Degrade implements Links; toxics are recorded, and slow nothing down.
+func (c *fakeCluster) Degrade(t cluster.Toxic, links ...cluster.Link) error {
+	for _, l := range links {
+		c.toxics[l] = append(c.toxics[l], t)
+	}
+	return nil
+}
+
+// Heal implements Links.
+func (c *fakeCluster) Heal() error {
+	clear(c.cut)
+	clear(c.toxics)
+	c.react()
+	return nil
+}
+
+// view returns the partitions as the first of the nodes that answers sees
+// them: a node answers when it runs, is not frozen and its client link is
+// up.
+func (c *fakeCluster) view(nodes []int) ([]cluster.PartitionState, error) {
+	for _, n := range nodes {
+		if !c.running[n] || c.paused[n] || c.cut[cluster.Link{From: cluster.Client, To: n, Kind: cluster.ClientLink}] {
+			continue
+		}
+		if ps, ok := c.stale[n]; ok {
+			return ps, nil
+		}
+		return c.parts, nil
+	}
+	return nil, fmt.Errorf("none of nodes %v answered a metadata request", nodes)
+}
+
+// PartitionsFrom implements State.
+func (c *fakeCluster) PartitionsFrom(nodes []int, topics ...string) ([]cluster.PartitionState, error) {
+	ps, err := c.view(nodes)
+	var out []cluster.PartitionState
+	for _, p := range ps {
+		if slices.Contains(topics, p.Topic) {
+			out = append(out, p)
+		}
+	}
+	return clonePartitions(out), err
+}
+
+// BrokersFrom implements State.
+func (c *fakeCluster) BrokersFrom(nodes []int, _ ...string) ([]int32, error) {
+	if _, err := c.view(nodes); err != nil {
+		return nil, err
+	}
+	return slices.Clone(c.brokers), nil
+}
+
+// HighWatermarksFrom implements State: the fake takes no writes, so every
+// high watermark is 0.
+func (c *fakeCluster) HighWatermarksFrom(nodes []int, topics ...string) (map[string][]int64, error) {
+	ps, err := c.PartitionsFrom(nodes, topics...)
+	out := map[string][]int64{}
+	for _, p := range ps {
+		out[p.Topic] = append(out[p.Topic], 0)
+	}
+	return out, err
+}
+
+// ActiveController implements State.
+func (c *fakeCluster) ActiveController(context.Context) (node, epoch int, err error) {
+	return c.controller, c.epoch, nil
+}
+
+// WaitHealthy implements State; the fake changes only when acted on, so
+// one look is the whole wait.
+func (c *fakeCluster) WaitHealthy(_ context.Context, topics []string, _ time.Duration) error {
+	ps, err := c.PartitionsFrom(c.IDs(), topics...)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if !p.Healthy() {
+			return fmt.Errorf("%s-%d: leader %d, isr %v of replicas %v", p.Topic, p.Partition, p.Leader, p.ISR, p.Replicas)
+		}
+	}
+	return nil
+}
