@@ -128,12 +128,50 @@ func (c *Cluster) logf(format string, args ...any) {
 // already created is removed.
 func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	began := time.Now()
+	if cfg, err = withDefaults(cfg); err != nil {
+		return nil, err
+	}
+	if c, err = newCluster(ctx, cfg); err != nil {
+		return nil, err
+	}
+	// Registered before the first container exists, so a half-started
+	// cluster is torn down too.
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, c.Close(context.WithoutCancel(ctx)))
+			c = nil
+		}
+	}()
+	if err := c.createNetworks(ctx); err != nil {
+		return c, err
+	}
+	if err := c.startMesh(ctx); err != nil {
+		return c, err
+	}
+	if err := c.startNodes(ctx); err != nil {
+		return c, err
+	}
+	if err := c.waitRegistered(ctx, c.cfg.ReadyTimeout); err != nil {
+		return c, err
+	}
+	if err := c.checkAdvertised(); err != nil {
+		return c, err
+	}
+	c.info.Bootstrap = c.Bootstrap()
+	c.info.StartSeconds = time.Since(began).Seconds()
+	c.logf("cluster %s: %d brokers registered, Kafka %s, ready in %.1fs", c.cfg.RunID, Nodes, c.cfg.KafkaVersion, c.info.StartSeconds)
+	return c, nil
+}
+
+// withDefaults fills in what cfg leaves unset.
+func withDefaults(cfg Config) (Config, error) {
 	if cfg.KafkaVersion == "" {
 		cfg.KafkaVersion = KafkaVersionFromEnv()
 	}
 	if cfg.Images.Kafka == "" {
+		var err error
 		if cfg.Images, err = ImagesFromEnv(cfg.KafkaVersion); err != nil {
-			return nil, err
+			return cfg, err
 		}
 	}
 	if cfg.RunID == "" {
@@ -152,6 +190,14 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		// Three JVMs on two busy cores have been seen to need two minutes.
 		cfg.ReadyTimeout = 180 * time.Second
 	}
+	return cfg, nil
+}
+
+// newCluster checks what a start needs before anything is created (the
+// protocol version, the Docker engine, the images, Docker's disk, the
+// engine's address) and returns the cluster with its recorded
+// configuration and no container yet.
+func newCluster(ctx context.Context, cfg Config) (*Cluster, error) {
 	settings := DefaultBrokerSettings()
 	for k, v := range cfg.Settings {
 		settings[k] = v
@@ -179,7 +225,7 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 	if archive != "" {
 		cfg.JVMOpts = strings.TrimSpace(cfg.JVMOpts + " -XX:SharedArchiveFile=" + archive)
 	}
-	c = &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
+	c := &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
 	c.bindIP, c.host = publishedOn(host)
 	c.info = Info{
 		KafkaVersion: cfg.KafkaVersion,
@@ -191,51 +237,38 @@ func Start(ctx context.Context, cfg Config) (c *Cluster, err error) {
 		Settings:     settings,
 		LossyFS:      cfg.LossyFS != "",
 	}
-	// Registered before the first container exists, so a half-started
-	// cluster is torn down too.
-	defer func() {
-		if err != nil {
-			err = errors.Join(err, c.Close(context.WithoutCancel(ctx)))
-			c = nil
-		}
-	}()
+	return c, nil
+}
+
+// createNetworks creates the per-node networks: node n joins only the
+// n-th, toxiproxy joins every one.
+func (c *Cluster) createNetworks(ctx context.Context) error {
 	for n := 1; n <= Nodes; n++ {
-		nw, err := network.New(ctx, network.WithLabels(labels(cfg.RunID)))
+		nw, err := network.New(ctx, network.WithLabels(labels(c.cfg.RunID)))
 		if err != nil {
-			return c, fmt.Errorf("create network for node %d: %w", n, err)
+			return fmt.Errorf("create network for node %d: %w", n, err)
 		}
 		c.networks = append(c.networks, nw)
 	}
-	if err := c.startMesh(ctx); err != nil {
-		return c, err
-	}
-	// The nodes start together: a KRaft quorum needs a majority before any
-	// of them is ready, and three JVMs starting at once finish sooner than
-	// three in a row.
+	return nil
+}
+
+// startNodes starts the nodes together: a KRaft quorum needs a majority
+// before any of them is ready, and three JVMs starting at once finish
+// sooner than three in a row.
+func (c *Cluster) startNodes(ctx context.Context) error {
 	c.nodes = make([]testcontainers.Container, Nodes)
-	nodeErrs := make([]error, Nodes)
+	errs := make([]error, Nodes)
 	var wg sync.WaitGroup
 	for n := 1; n <= Nodes; n++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			nodeErrs[n-1] = c.startNode(ctx, n)
+			errs[n-1] = c.startNode(ctx, n)
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(nodeErrs...); err != nil {
-		return c, err
-	}
-	if err := c.waitRegistered(ctx, cfg.ReadyTimeout); err != nil {
-		return c, err
-	}
-	if err := c.checkAdvertised(); err != nil {
-		return c, err
-	}
-	c.info.Bootstrap = c.Bootstrap()
-	c.info.StartSeconds = time.Since(began).Seconds()
-	c.logf("cluster %s: %d brokers registered, Kafka %s, ready in %.1fs", cfg.RunID, Nodes, cfg.KafkaVersion, c.info.StartSeconds)
-	return c, nil
+	return errors.Join(errs...)
 }
 
 func (c *Cluster) startNode(ctx context.Context, n int) error {

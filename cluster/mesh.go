@@ -77,6 +77,38 @@ type mesh struct {
 // per client link and per ordered node pair and listener. It runs before the
 // nodes so their advertised client ports are known.
 func (c *Cluster) startMesh(ctx context.Context) error {
+	ctr, apiPort, err := c.startToxiproxy(ctx)
+	if err != nil {
+		return err
+	}
+	m := &mesh{
+		api:            toxiproxy.NewClient(fmt.Sprintf("%s:%d", c.host, apiPort)),
+		apiAddr:        fmt.Sprintf("http://%s:%d", c.host, apiPort),
+		clientHostPort: map[int]int{},
+	}
+	inspect, err := ctr.Inspect(ctx)
+	if err != nil {
+		return fmt.Errorf("inspect toxiproxy: %w", err)
+	}
+	clients, err := m.clientProxies(ctx, ctr)
+	if err != nil {
+		return err
+	}
+	peers, err := c.peerProxies(inspect)
+	if err != nil {
+		return err
+	}
+	if _, err := m.api.Populate(append(clients, peers...)); err != nil {
+		return fmt.Errorf("create proxies: %w", err)
+	}
+	c.mesh = m
+	return nil
+}
+
+// startToxiproxy starts the toxiproxy container on every node's network,
+// carrying there the aliases of the other nodes, and returns it with the
+// host port of its API.
+func (c *Cluster) startToxiproxy(ctx context.Context) (testcontainers.Container, uint16, error) {
 	aliases := map[string][]string{}
 	var names []string
 	for i := 1; i <= Nodes; i++ {
@@ -109,26 +141,23 @@ func (c *Cluster) startMesh(ctx context.Context) error {
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
 	c.toxiC = ctr
 	if err != nil {
-		return c.startError("toxiproxy", c.cfg.Images.Toxiproxy, err)
+		return nil, 0, c.startError("toxiproxy", c.cfg.Images.Toxiproxy, err)
 	}
 	apiPort, err := ctr.MappedPort(ctx, exposed[0])
 	if err != nil {
-		return fmt.Errorf("toxiproxy api port: %w", err)
+		return nil, 0, fmt.Errorf("toxiproxy api port: %w", err)
 	}
-	m := &mesh{
-		api:            toxiproxy.NewClient(fmt.Sprintf("%s:%d", c.host, apiPort.Num())),
-		apiAddr:        fmt.Sprintf("http://%s:%d", c.host, apiPort.Num()),
-		clientHostPort: map[int]int{},
-	}
-	inspect, err := ctr.Inspect(ctx)
-	if err != nil {
-		return fmt.Errorf("inspect toxiproxy: %w", err)
-	}
+	return ctr, apiPort.Num(), nil
+}
+
+// clientProxies returns the proxy of every client link, each listening on
+// a port published to the host, and records those host ports.
+func (m *mesh) clientProxies(ctx context.Context, ctr testcontainers.Container) ([]toxiproxy.Proxy, error) {
 	var proxies []toxiproxy.Proxy
 	for n := 1; n <= Nodes; n++ {
 		p, err := ctr.MappedPort(ctx, fmt.Sprintf("%d/tcp", clientPort(n)))
 		if err != nil {
-			return fmt.Errorf("toxiproxy client port for node %d: %w", n, err)
+			return nil, fmt.Errorf("toxiproxy client port for node %d: %w", n, err)
 		}
 		m.clientHostPort[n] = int(p.Num())
 		proxies = append(proxies, toxiproxy.Proxy{
@@ -138,10 +167,18 @@ func (c *Cluster) startMesh(ctx context.Context) error {
 			Enabled:  true,
 		})
 	}
+	return proxies, nil
+}
+
+// peerProxies returns the proxy of every node-to-node link i→j and
+// listener: bound to toxiproxy's address on node i's network, on node j's
+// port, so that node i dialing kafka-j reaches it.
+func (c *Cluster) peerProxies(toxiproxyC *container.InspectResponse) ([]toxiproxy.Proxy, error) {
+	var proxies []toxiproxy.Proxy
 	for i := 1; i <= Nodes; i++ {
-		ep := inspect.NetworkSettings.Networks[c.networks[i-1].Name]
+		ep := toxiproxyC.NetworkSettings.Networks[c.networks[i-1].Name]
 		if ep == nil || !ep.IPAddress.IsValid() {
-			return fmt.Errorf("toxiproxy has no address on the network of node %d", i)
+			return nil, fmt.Errorf("toxiproxy has no address on the network of node %d", i)
 		}
 		for j := 1; j <= Nodes; j++ {
 			if j == i {
@@ -157,11 +194,7 @@ func (c *Cluster) startMesh(ctx context.Context) error {
 			}
 		}
 	}
-	if _, err := m.api.Populate(proxies); err != nil {
-		return fmt.Errorf("create proxies: %w", err)
-	}
-	c.mesh = m
-	return nil
+	return proxies, nil
 }
 
 func (c *Cluster) setEnabled(links []Link, enabled bool) error {
