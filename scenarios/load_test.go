@@ -68,20 +68,6 @@ func TestLoadDirectory(t *testing.T) {
 // group's settings.
 var testBase = workload.BaseConfig{Version: "3.9.0", DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MetadataRetryMax: 3, MetadataRetryBackoff: 100 * time.Millisecond}
 
-// TestSafeIdempotentMatchesFile: the consumer scenarios feed their groups
-// from workload.SafeIdempotent while scenario files use safe-idempotent of
-// profiles/default.yaml; the two must not drift.
-func TestSafeIdempotentMatchesFile(t *testing.T) {
-	want := workload.SafeIdempotent
-	got, ok := loadLibrary(t).profiles[want.Name]
-	if !ok {
-		t.Fatalf("no profile %s under profiles/", want.Name)
-	}
-	for _, diff := range fieldDiffs(got, want) {
-		t.Errorf("profile %s: %s", want.Name, diff)
-	}
-}
-
 // TestProfileFields: every field of a profile file lands in its own
 // workload.Profile field, including the settings the shipped library words
 // (sync, acks 0 written as a YAML number, unclean election, flush policy);
