@@ -105,9 +105,7 @@ var _ = Describe("scenarios", Ordered, ContinueOnFailure, func() {
 		runPrice(ctx)
 	}, NodeTimeout(20*time.Minute))
 	n := repeats()
-	// The files, then the scenarios only Go can describe (applications run
-	// as worker processes).
-	for _, s := range byCluster(append(scenarioFiles, scenarios.All()...)) {
+	for _, s := range byCluster(scenarioFiles) {
 		for i := 1; i <= n; i++ {
 			name := s.Name
 			if n > 1 {

@@ -9,10 +9,17 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
+// safeIdempotent has the settings of safe-idempotent in
+// scenarios/profiles/default.yaml.
+var safeIdempotent = workload.Profile{
+	Name: "safe-idempotent", ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: workload.Async, Acks: workload.AcksAll, Idempotent: true,
+	RetryMax: 10, RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
+}
+
 // TestJavaProps: the Java client's defaults that differ from sarama's are
 // written out, and the batching knobs map to their Java names.
 func TestJavaProps(t *testing.T) {
-	got := JavaProps(workload.SafeIdempotent)
+	got := JavaProps(safeIdempotent)
 	for k, want := range map[string]string{
 		"acks": "all", "enable.idempotence": "true", "max.in.flight.requests.per.connection": "1",
 		"retries": "10", "retry.backoff.ms": "250", "retry.backoff.max.ms": "250", "request.timeout.ms": "10000",
@@ -22,7 +29,7 @@ func TestJavaProps(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got[k], want)
 		}
 	}
-	tuned := workload.SafeIdempotent
+	tuned := safeIdempotent
 	tuned.Acks, tuned.Idempotent, tuned.Compression = workload.Acks1, false, "lz4"
 	tuned.Batching = workload.Batching{Linger: 5 * time.Millisecond, FlushBytes: 16384}
 	got = JavaProps(tuned)

@@ -45,15 +45,15 @@ type source struct {
 // joined, each as an *Error with its file and line; no scenario is returned
 // then, since a suite that quietly skipped a broken one would report a
 // smaller matrix as a success. The profiles named in review join every
-// scenario (withProfiles).
+// scenario that compares profiles (withProfiles).
 func Load(dir string, review ...string) ([]runner.Scenario, error) {
 	profiles, perr := readDir(filepath.Join(dir, "profiles"))
 	scens, serr := readDir(dir)
-	library, out, err := load(profiles, scens)
+	lib, out, err := load(profiles, scens)
 	if err := errors.Join(perr, serr, err); err != nil {
 		return nil, err
 	}
-	return withProfiles(out, library, review, filepath.Join(dir, "profiles"))
+	return withProfiles(out, lib.profiles, review, filepath.Join(dir, "profiles"))
 }
 
 // readDir returns the .yaml files of dir in name order. A .yml file is an
@@ -84,59 +84,111 @@ func readDir(dir string) ([]source, error) {
 	return out, errors.Join(errs...)
 }
 
-// named remembers where a profile or scenario was defined, to report a
-// second definition of the same name.
+// named remembers where a profile, producer app, consumer group or
+// scenario was defined, to report a second definition of the same name.
 type named struct {
+	kind string
 	path string
 	line int
 }
 
-// load parses the profile files, then the scenario files against those
-// profiles.
-func load(profileFiles, scenarioFiles []source) (map[string]workload.Profile, []runner.Scenario, error) {
-	library, perr := loadProfiles(profileFiles)
-	out, serr := loadScenarios(scenarioFiles, library)
-	if err := errors.Join(perr, serr); err != nil {
-		return nil, nil, err
+// claim records name as defined at line of d's file, or reports the first
+// definition and returns false. Profiles, producer apps and consumer groups
+// share their names: each names a topic and an expect entry.
+func (d *decoder) claim(defined map[string]named, kind, name string, line int) bool {
+	first, dup := defined[name]
+	switch {
+	case !dup:
+		defined[name] = named{kind, d.path, line}
+		return true
+	case first.kind == kind:
+		d.fail(line, "name", "%s %q is already defined at %s:%d: rename one of them", kind, name, first.path, first.line)
+	default:
+		d.fail(line, "name", "%q is already the name of a %s, defined at %s:%d: profiles, producer apps and consumer groups share names (each names a topic and an expect entry); rename one of them", name, first.kind, first.path, first.line)
 	}
-	return library, out, nil
+	return false
 }
 
-// loadProfiles returns the profiles by name. Names are global, as
-// scenarios refer to profiles of any file.
-func loadProfiles(files []source) (map[string]workload.Profile, error) {
+// library is what the files under profiles/ define, by name.
+type library struct {
+	profiles map[string]workload.Profile
+	apps     map[string]workload.ClientProfile
+	groups   map[string]workload.ConsumerProfile
+}
+
+// kindOf returns what name is defined as, or "".
+func (l library) kindOf(name string) string {
+	switch {
+	case hasKey(l.profiles, name):
+		return kindProfile
+	case hasKey(l.apps, name):
+		return kindApp
+	case hasKey(l.groups, name):
+		return kindGroup
+	}
+	return ""
+}
+
+func hasKey[V any](m map[string]V, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// load parses the profile files, then the scenario files against their
+// library.
+func load(profileFiles, scenarioFiles []source) (library, []runner.Scenario, error) {
+	lib, perr := loadProfiles(profileFiles)
+	out, serr := loadScenarios(scenarioFiles, lib)
+	if err := errors.Join(perr, serr); err != nil {
+		return library{}, nil, err
+	}
+	return lib, out, nil
+}
+
+// loadProfiles returns the library. Names are global, as scenarios refer
+// to definitions of any file. Broken definitions are kept too: the load
+// fails anyway, and a scenario naming one should not add an "unknown
+// profile" to the real problem.
+func loadProfiles(files []source) (library, error) {
 	var errs []error
-	library := map[string]workload.Profile{}
+	lib := library{profiles: map[string]workload.Profile{}, apps: map[string]workload.ClientProfile{}, groups: map[string]workload.ConsumerProfile{}}
 	defined := map[string]named{}
 	for _, src := range files {
 		d := newDecoder(src.path)
-		for _, p := range d.profileFile(src.data) {
-			if first, dup := defined[p.profile.Name]; dup {
-				d.fail(p.line, "name", "profile %q is already defined at %s:%d: rename one of them", p.profile.Name, first.path, first.line)
-				continue
+		for _, l := range d.lists(src.data, kindProfile, kindApp, kindGroup) {
+			for _, n := range l.items {
+				switch l.key {
+				case kindProfile:
+					if p := d.profile(n); d.claim(defined, nouns[l.key], p.Name, n.Line) {
+						lib.profiles[p.Name] = p
+					}
+				case kindApp:
+					if a := d.app(n); d.claim(defined, nouns[l.key], a.Name, n.Line) {
+						lib.apps[a.Name] = a
+					}
+				case kindGroup:
+					if g := d.group(n); d.claim(defined, nouns[l.key], g.Name, n.Line) {
+						lib.groups[g.Name] = g
+					}
+				}
 			}
-			defined[p.profile.Name] = named{src.path, p.line}
-			library[p.profile.Name] = p.profile
 		}
 		errs = append(errs, d.err())
 	}
-	return library, errors.Join(errs...)
+	return lib, errors.Join(errs...)
 }
 
 // loadScenarios returns the scenarios in file order.
-func loadScenarios(files []source, library map[string]workload.Profile) ([]runner.Scenario, error) {
+func loadScenarios(files []source, lib library) ([]runner.Scenario, error) {
 	var errs []error
 	var out []runner.Scenario
 	defined := map[string]named{}
 	for _, src := range files {
 		d := newDecoder(src.path)
-		for _, s := range d.scenarioFile(src.data, library) {
-			if first, dup := defined[s.scenario.Name]; dup {
-				d.fail(s.line, "name", "scenario %q is already defined at %s:%d: rename one of them", s.scenario.Name, first.path, first.line)
-				continue
+		for _, s := range d.scenarioFile(src.data, lib) {
+			if d.claim(defined, "scenario", s.scenario.Name, s.line) {
+				out = append(out, s.scenario)
 			}
-			defined[s.scenario.Name] = named{src.path, s.line}
-			out = append(out, s.scenario)
 		}
 		errs = append(errs, d.err())
 	}

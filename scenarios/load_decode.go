@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -41,38 +42,61 @@ func (d *decoder) err() error {
 	return errors.Join(errs...)
 }
 
+// list is one top-level field of a file and its items.
+type list struct {
+	key   string
+	items []*yaml.Node
+}
+
 // entries returns the items of the file's only top-level field, key, which
 // must be a non-empty list.
 func (d *decoder) entries(data []byte, key string) []*yaml.Node {
+	if l := d.lists(data, key); len(l) > 0 {
+		return l[0].items
+	}
+	return nil
+}
+
+// lists returns the file's top-level fields in file order: each one of
+// keys, each a non-empty list, at least one of them.
+func (d *decoder) lists(data []byte, keys ...string) []list {
 	top := d.document(data)
 	if top == nil {
 		return nil
 	}
+	what := keys[0] + ": (a list)"
+	if len(keys) > 1 {
+		what = strings.Join(keys[:len(keys)-1], ":, ") + ": or " + keys[len(keys)-1] + ": (each a list)"
+	}
 	if top.Kind != yaml.MappingNode {
-		d.fail(top.Line, "", "the file must be a mapping with one field, %s:, holding a list", key)
+		d.fail(top.Line, "", "the file must be a mapping holding %s", what)
 		return nil
 	}
-	var list *yaml.Node
+	var out []list
+	seen := map[string]int{}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		switch {
-		case k.Value != key:
-			d.fail(k.Line, k.Value, "unknown field: this file holds only %s: (a list)", key)
-		case list != nil:
-			d.fail(k.Line, key, "given twice (also at line %d): keep one list", list.Line)
+		case !slices.Contains(keys, k.Value):
+			msg := "unknown field: this file holds only " + what
+			if s := suggest(k.Value, keys); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			d.fail(k.Line, k.Value, "%s", msg)
+		case seen[k.Value] > 0:
+			d.fail(k.Line, k.Value, "given twice (also at line %d): keep one list", seen[k.Value])
+		case v.Kind != yaml.SequenceNode || len(v.Content) == 0:
+			seen[k.Value] = k.Line
+			d.fail(v.Line, k.Value, "is %s: write a list with at least one entry, each starting with \"- name:\"", describe(v))
 		default:
-			list = v
+			seen[k.Value] = k.Line
+			out = append(out, list{k.Value, v.Content})
 		}
 	}
-	switch {
-	case list == nil:
-		d.fail(top.Line, key, "missing: the file must hold %s: followed by a list", key)
-	case list.Kind != yaml.SequenceNode || len(list.Content) == 0:
-		d.fail(list.Line, key, "is %s: write a list with at least one entry, each starting with \"- name:\"", describe(list))
-	default:
-		return list.Content
+	if len(seen) == 0 {
+		d.fail(top.Line, keys[0], "missing: the file must hold %s, each entry starting with \"- name:\"", what)
 	}
-	return nil
+	return out
 }
 
 // document parses data as exactly one YAML document and returns its top
@@ -239,6 +263,15 @@ func scalar(n *yaml.Node, dst reflect.Value) string {
 			return fmt.Sprintf("%q is not true or false", n.Value)
 		}
 		dst.SetBool(b)
+	case dst.Kind() == reflect.Float64:
+		var v float64
+		if (tag != "!!float" && tag != "!!int") || n.Decode(&v) != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Sprintf("%q is not a number", n.Value)
+		}
+		if v < 0 {
+			return fmt.Sprintf("%s is negative: use 0 or more", n.Value)
+		}
+		dst.SetFloat(v)
 	case dst.Kind() == reflect.Int:
 		var v int
 		if tag != "!!int" || n.Decode(&v) != nil {
@@ -294,11 +327,17 @@ func (d *decoder) stringMap(n *yaml.Node, path string) map[string]string {
 	return out
 }
 
-// lineOf returns the line of the field at path, or the entry's line when
-// the field was left to its default.
+// lineOf returns the line of the field at path or, when it was left to
+// its default, of the nearest section written around it, else the entry's.
 func lineOf(at map[string]*yaml.Node, path string, entry *yaml.Node) int {
-	if n := at[path]; n != nil {
-		return n.Line
+	for {
+		if n := at[path]; n != nil {
+			return n.Line
+		}
+		i := strings.LastIndex(path, ".")
+		if i < 0 {
+			return entry.Line
+		}
+		path = path[:i]
 	}
-	return entry.Line
 }

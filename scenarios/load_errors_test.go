@@ -39,7 +39,7 @@ const (
 // TestValidationErrors: each broken file is reported at the right line,
 // naming the field, with a fix.
 func TestValidationErrors(t *testing.T) {
-	for _, c := range validationCases {
+	for _, c := range append(validationCases, clientValidationCases...) {
 		t.Run(c.name, func(t *testing.T) {
 			err := loadOne(t, c.scenario, c.yaml)
 			path := "scenarios/profiles/mine.yaml"
@@ -58,14 +58,17 @@ func TestValidationErrors(t *testing.T) {
 	}
 }
 
-// validationCases are broken files, also seeds of FuzzLoadScenario.
-var validationCases = []struct {
+// validationCase is a broken file and the error it must get; the cases
+// are also seeds of FuzzLoadScenario.
+type validationCase struct {
 	name, yaml string
-	scenario   bool // a scenario file, else a profile file
+	scenario   bool // a scenario file, else a file under profiles/
 	line       int
 	field      string
 	fix        string
-}{
+}
+
+var validationCases = []validationCase{
 	{"acks value", profileYAML(stdTopic, `acks: "2"`), false, 7, "producer.acks", `"2" is not one of 0, 1, all`},
 	{"idempotence with acks=1", profileYAML(stdTopic, "acks: 1\nidempotent: true\nmax_open_requests: 1"), false, 8, "producer.idempotent", "idempotence needs acks: all (this profile has acks: 1): set acks: all, or idempotent: false"},
 	{"idempotence with 5 in flight", profileYAML(stdTopic, "acks: all\nidempotent: true"), false, 8, "producer.idempotent", "set max_open_requests: 1, or idempotent: false"},
@@ -89,7 +92,7 @@ var validationCases = []struct {
 	{"name unusable in a topic", "profiles:\n  - name: my profile\n", false, 2, "name", "it becomes part of a Kafka topic name"},
 	{"name missing", "profiles:\n  - topic: {replication_factor: 3}\n", false, 2, "name", "missing: every profile needs a name"},
 	{"name taken", "profiles:\n  - name: safe-idempotent\n", false, 2, "name", `profile "safe-idempotent" is already defined at profiles/default.yaml:`},
-	{"wrong top-level field", "profile:\n  - name: mine\n", false, 1, "profile", "unknown field: this file holds only profiles: (a list)"},
+	{"wrong top-level field", "profile:\n  - name: mine\n", false, 1, "profile", `unknown field: this file holds only profiles:, producer_apps: or consumer_groups: (each a list) (did you mean "profiles"?)`},
 	{"empty list", "profiles: []\n", false, 1, "profiles", "write a list with at least one entry"},
 	{"empty file", "# nothing yet\n", false, 0, "", "the file is empty"},
 	{"syntax", "profiles:\n  - name: mine\n    topic: [\n", false, 3, "", "not valid YAML: did not find expected node content"},
@@ -104,7 +107,7 @@ var validationCases = []struct {
 	{"fault signal", scenarioYAML("{type: leader-kill, signal: SIGHUP}", twoProfiles, safeExpectYAML), true, 4, "fault.signal", `"SIGHUP" is not one of SIGKILL, SIGTERM`},
 	{"power target", scenarioYAML("{type: power-loss, target: rack}", twoProfiles, safeExpectYAML, "cluster: {lossy_fs: true}"), true, 4, "fault.target", `"rack" is not one of leader, all, last-replica`},
 	{"power without lossy fs", scenarioYAML("{type: power-loss, target: all}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "power-loss needs the lossy filesystem: add cluster: {lossy_fs: true}"},
-	{"client fault", scenarioYAML("{type: member-crash}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "define this scenario in Go"},
+	{"client fault", scenarioYAML("{type: member-crash}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "member-crash acts on consumer group members: add clients: {consumer_groups: [...], input: <profile>}"},
 	{"fixed parameter", scenarioYAML("{type: split-leader-minority, peers: false}", twoProfiles, safeExpectYAML), true, 4, "fault.peers", "split-leader-minority takes no such parameter"},
 	{"fault missing type", scenarioYAML("{signal: SIGKILL}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "missing: use one of"},
 	{"fault missing", "scenarios:\n  - name: mine\n    profiles: [acks1-async]\n", true, 2, "fault", "missing: name the fault, e.g. fault: {type: leader-kill}"},

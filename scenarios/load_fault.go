@@ -68,9 +68,6 @@ func (d *decoder) fault(n, entry *yaml.Node, lossyFS bool) faults.Fault {
 			d.fail(n.Line, "fault", "%v", e)
 		}
 	}
-	if _, ok := f.(faults.ClientFault); ok {
-		d.fail(typ.Line, "fault.type", "%s acts on consumer group members, which scenario files cannot describe yet: define this scenario in Go (scenarios/clients.go)", typ.Value)
-	}
 	// A power cut only drops what sits unsynced on the lossy filesystem,
 	// and only that filesystem can fill up on demand: on a plain disk these
 	// faults take no effect and the run proves nothing.

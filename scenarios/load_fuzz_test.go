@@ -20,7 +20,7 @@ func FuzzLoadScenario(f *testing.F) {
 			f.Add(src.data)
 		}
 	}
-	for _, c := range validationCases {
+	for _, c := range append(validationCases, clientValidationCases...) {
 		f.Add([]byte(c.yaml))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -28,7 +28,8 @@ func FuzzLoadScenario(f *testing.F) {
 		checkOutcome(t, err)
 		if err == nil {
 			for _, s := range got {
-				if s.Fault == nil || len(s.Profiles) == 0 || s.Rate < 1 || s.Hold <= 0 || s.RecoverTimeout <= 0 {
+				apps := len(s.Profiles) + len(s.Clients.Producers) + len(s.Clients.Consumers)
+				if s.Fault == nil || apps == 0 || s.Rate < 1 || s.Hold <= 0 || s.RecoverTimeout <= 0 {
 					t.Fatalf("accepted an unrunnable scenario: %+v", s)
 				}
 			}
@@ -36,7 +37,7 @@ func FuzzLoadScenario(f *testing.F) {
 		profiles, err := loadProfiles([]source{{"profiles/fuzz.yaml", data}})
 		checkOutcome(t, err)
 		if err == nil {
-			for _, p := range profiles {
+			for _, p := range profiles.profiles {
 				if verr := p.Validate(); verr != nil {
 					t.Fatalf("accepted a profile workload rejects: %v", verr)
 				}

@@ -18,7 +18,7 @@ var nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 func (d *decoder) checkName(name string, at map[string]*yaml.Node, entry *yaml.Node, what string) {
 	switch {
 	case at["name"] == nil:
-		d.fail(entry.Line, "name", "missing: every %s needs a name, e.g. name: my-%s", what, what)
+		d.fail(entry.Line, "name", "missing: every %s needs a name, e.g. name: my-%s", what, strings.ReplaceAll(what, " ", "-"))
 	case !nameRe.MatchString(name):
 		d.fail(at["name"].Line, "name", "%q cannot name a %s: it becomes part of a Kafka topic name, so use up to 100 letters, digits, '.', '_' or '-', starting with a letter or digit", name, what)
 	}

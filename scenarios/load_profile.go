@@ -94,25 +94,26 @@ var (
 // measure the Go scheduler on two cores, not an application.
 const maxConcurrency = 256
 
-type parsedProfile struct {
-	profile workload.Profile
-	line    int
-}
+// Top-level fields of the files under profiles/: the lists a file may hold.
+const (
+	kindProfile = "profiles"
+	kindApp     = "producer_apps"
+	kindGroup   = "consumer_groups"
+)
 
-// profileFile returns the file's profiles, with their problems reported.
-// Broken ones are returned too: the load fails anyway, and a scenario
-// naming one should not add an "unknown profile" to the real problem.
-func (d *decoder) profileFile(data []byte) []parsedProfile {
-	var out []parsedProfile
-	for _, n := range d.entries(data, "profiles") {
-		spec := defaultProfile()
-		at := map[string]*yaml.Node{}
-		d.fields(n, "", reflect.ValueOf(&spec).Elem(), at)
-		p := spec.profile()
-		d.checkProfile(p, at, n)
-		out = append(out, parsedProfile{p, n.Line})
-	}
-	return out
+// nouns name one definition of each kind in messages.
+var nouns = map[string]string{kindProfile: "profile", kindApp: "producer app", kindGroup: "consumer group"}
+
+// profile decodes one entry of a profiles: list, with its problems
+// reported.
+func (d *decoder) profile(n *yaml.Node) workload.Profile {
+	spec := defaultProfile()
+	at := map[string]*yaml.Node{}
+	d.fields(n, "", reflect.ValueOf(&spec).Elem(), at)
+	p := spec.profile()
+	d.checkName(p.Name, at, n, "profile")
+	d.checkProfile(p, at, n)
+	return p
 }
 
 // checkBatching reports batching settings sarama would ignore, or that
@@ -145,7 +146,6 @@ func (d *decoder) checkBatching(b workload.Batching, at map[string]*yaml.Node, e
 func (d *decoder) checkProfile(p workload.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
 	before := len(d.errs)
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
-	d.checkName(p.Name, at, entry, "profile")
 	rf, isr := p.ReplicationFactor, p.MinInsyncReplicas
 	switch {
 	case rf < 1 || rf > cluster.Nodes:

@@ -15,8 +15,9 @@ import (
 )
 
 // scenarioSpec is a scenario as written in *.yaml. The fault and the
-// expectations stay nodes: their keys are fault parameters and profile
-// names, checked against the registry and the profiles.
+// expectations stay nodes: their keys are fault parameters and the names
+// of profiles, producer apps and consumer groups, checked against the
+// registry and the library.
 type scenarioSpec struct {
 	Name     string       `yaml:"name"`
 	Labels   []string     `yaml:"labels"`
@@ -24,6 +25,7 @@ type scenarioSpec struct {
 	Cluster  clusterSpec  `yaml:"cluster"`
 	Workload workloadSpec `yaml:"workload"`
 	Profiles []string     `yaml:"profiles"`
+	Clients  clientsSpec  `yaml:"clients"`
 	Expect   *yaml.Node   `yaml:"expect"`
 }
 
@@ -66,16 +68,24 @@ var guarantees = map[string]verify.Guarantee{
 	"no-reordering":              verify.NoReordering,
 }
 
+// consumerGuarantees are the names files use for verify's consumer
+// guarantees.
+var consumerGuarantees = map[string]verify.ConsumerGuarantee{
+	"no-processing-loss":   verify.NoProcessingLoss,
+	"no-duplicate-effects": verify.NoDuplicateEffects,
+	"single-outcome":       verify.SingleOutcome,
+}
+
 type parsedScenario struct {
 	scenario runner.Scenario
 	line     int
 }
 
 // scenarioFile returns the file's scenarios, with their problems reported.
-func (d *decoder) scenarioFile(data []byte, library map[string]workload.Profile) []parsedScenario {
+func (d *decoder) scenarioFile(data []byte, lib library) []parsedScenario {
 	var out []parsedScenario
 	for _, n := range d.entries(data, "scenarios") {
-		spec := scenarioSpec{Workload: defaultWorkload()}
+		spec := scenarioSpec{Workload: defaultWorkload(), Clients: defaultClients()}
 		at := map[string]*yaml.Node{}
 		d.fields(n, "", reflect.ValueOf(&spec).Elem(), at)
 		w, c := spec.Workload, spec.Cluster
@@ -89,8 +99,10 @@ func (d *decoder) scenarioFile(data []byte, library map[string]workload.Profile)
 		d.checkName(s.Name, at, n, "scenario")
 		d.checkLabels(at["labels"])
 		s.Fault = d.fault(spec.Fault, n, c.LossyFS)
-		s.Profiles = d.profileRefs(at["profiles"], n, library)
-		s.Expect = d.expect(spec.Expect, spec.Profiles)
+		s.Profiles = d.profileRefs(at, n, lib)
+		s.Clients = d.clients(spec.Clients, at, n, lib)
+		s.Expect, s.Clients.ConsumerExpect = d.expect(spec.Expect, spec)
+		d.checkClientFault(s, at, n)
 		d.checkWorkload(s, at, n)
 		d.checkCluster(c, at, n)
 		out = append(out, parsedScenario{s, n.Line})
@@ -119,73 +131,95 @@ func (d *decoder) checkLabels(list *yaml.Node) {
 	}
 }
 
-// profileRefs resolves the profile names of list against the library.
-func (d *decoder) profileRefs(list, entry *yaml.Node, library map[string]workload.Profile) []workload.Profile {
-	if list == nil {
-		d.fail(entry.Line, "profiles", "missing: list the profiles to compare, e.g. profiles: [acks1-async, safe-idempotent]")
+// profileRefs resolves the scenario's profiles against the library. Only
+// a scenario of client applications may leave them out.
+func (d *decoder) profileRefs(at map[string]*yaml.Node, entry *yaml.Node, lib library) []workload.Profile {
+	if at["profiles"] == nil && at["clients"] == nil {
+		d.fail(entry.Line, "profiles", "missing: list the profiles to compare, e.g. profiles: [acks1-async, safe-idempotent], or the applications under clients:")
+	}
+	return refs(d, at["profiles"], "profiles", kindProfile, lib.profiles, lib)
+}
+
+// expect decodes name -> guarantee names: producer guarantees for the
+// scenario's profiles and producer apps, consumer guarantees for its
+// consumer groups. Names are unique across the three (claim), so each
+// entry has one meaning.
+func (d *decoder) expect(n *yaml.Node, spec scenarioSpec) (map[string]verify.Expectation, map[string]verify.ConsumerExpectation) {
+	if n == nil {
+		return nil, nil
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(n.Line, "expect", "is %s: write a mapping of profile: [guarantees], e.g. {safe-idempotent: [no-acked-loss]}", describe(n))
+		return nil, nil
+	}
+	producers := append(slices.Clone(spec.Profiles), spec.Clients.ProducerApps...)
+	groups := spec.Clients.ConsumerGroups
+	where, fix := "profiles", "add it to profiles"
+	if len(spec.Clients.ProducerApps)+len(groups) > 0 {
+		where, fix = "profiles, producer apps and consumer groups", "add it to profiles or clients"
+	}
+	var produce map[string]verify.Expectation
+	var consume map[string]verify.ConsumerExpectation
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		path := "expect." + k.Value
+		switch {
+		case seen[k.Value]:
+			d.fail(k.Line, path, "given twice: keep one")
+		case slices.Contains(producers, k.Value):
+			if produce == nil {
+				produce = map[string]verify.Expectation{}
+			}
+			produce[k.Value] = guaranteeList(d, v, path, "the "+nouns[kindProfile], "a profile that promises nothing has no entry", guarantees)
+		case slices.Contains(groups, k.Value):
+			if consume == nil {
+				consume = map[string]verify.ConsumerExpectation{}
+			}
+			consume[k.Value] = guaranteeList(d, v, path, "the "+nouns[kindGroup], "a consumer group that promises nothing has no entry", consumerGuarantees)
+		default:
+			d.fail(k.Line, path, "%q is not among this scenario's %s (%s): %s, or remove the entry", k.Value, where, strings.Join(append(producers, groups...), ", "), fix)
+		}
+		seen[k.Value] = true
+	}
+	return produce, consume
+}
+
+// guaranteeList decodes a non-empty list of the names of known, what who
+// promises; none says what to write instead of an empty list.
+func guaranteeList[G comparable](d *decoder, v *yaml.Node, path, who, none string, known map[string]G) []G {
+	names := sortedKeys(known)
+	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+		d.fail(v.Line, path, "is %s: list what %s promises, e.g. [%s]; %s", describe(v), who, names[0], none)
 		return nil
 	}
-	if list.Kind != yaml.SequenceNode {
-		return nil // reported by the decoder
-	}
-	if len(list.Content) == 0 {
-		d.fail(list.Line, "profiles", "is empty: list at least one profile")
-	}
-	var out []workload.Profile
-	for _, it := range list.Content {
-		p, ok := library[it.Value]
+	var out []G
+	for _, it := range v.Content {
+		g, ok := known[it.Value]
 		switch {
-		case it.Kind != yaml.ScalarNode:
-		case !ok:
-			d.fail(it.Line, "profiles", "%s: define it in a file under profiles/", oneOf(it.Value, sortedKeys(library)))
-		case slices.ContainsFunc(out, func(q workload.Profile) bool { return q.Name == p.Name }):
-			d.fail(it.Line, "profiles", "%q is listed twice: keep one", p.Name)
+		case it.Kind != yaml.ScalarNode || !ok:
+			d.fail(it.Line, path, "%s", oneOf(it.Value, names))
+		case slices.Contains(out, g):
+			d.fail(it.Line, path, "%q is listed twice: keep one", it.Value)
 		default:
-			out = append(out, p)
+			out = append(out, g)
 		}
 	}
 	return out
 }
 
-// expect decodes profile name -> guarantee names.
-func (d *decoder) expect(n *yaml.Node, profiles []string) map[string]verify.Expectation {
-	if n == nil {
-		return nil
+// writers returns the producer profiles of every topic the scenario
+// writes: its profiles', its producer apps', and the input of each
+// consumer group, named after the group as the runner names it.
+func writers(s runner.Scenario) []workload.Profile {
+	out := slices.Clone(s.Profiles)
+	for _, a := range s.Clients.Producers {
+		out = append(out, a.Profile)
 	}
-	if n.Kind != yaml.MappingNode {
-		d.fail(n.Line, "expect", "is %s: write a mapping of profile: [guarantees], e.g. {safe-idempotent: [no-acked-loss]}", describe(n))
-		return nil
-	}
-	names := sortedKeys(guarantees)
-	out := map[string]verify.Expectation{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		path := "expect." + k.Value
-		_, dup := out[k.Value]
-		switch {
-		case !slices.Contains(profiles, k.Value):
-			d.fail(k.Line, path, "%q is not among this scenario's profiles (%s): add it to profiles, or remove the entry", k.Value, strings.Join(profiles, ", "))
-			continue
-		case dup:
-			d.fail(k.Line, path, "given twice: keep one")
-			continue
-		case v.Kind != yaml.SequenceNode || len(v.Content) == 0:
-			d.fail(v.Line, path, "is %s: list what the profile promises, e.g. [no-acked-loss]; a profile that promises nothing has no entry", describe(v))
-			continue
-		}
-		e := verify.Expectation{}
-		for _, it := range v.Content {
-			g, ok := guarantees[it.Value]
-			switch {
-			case it.Kind != yaml.ScalarNode || !ok:
-				d.fail(it.Line, path, "%s", oneOf(it.Value, names))
-			case e.Has(g):
-				d.fail(it.Line, path, "%q is listed twice: keep one", it.Value)
-			default:
-				e = append(e, g)
-			}
-		}
-		out[k.Value] = e
+	for _, g := range s.Clients.Consumers {
+		in := s.Clients.Input
+		in.Name = g.Name
+		out = append(out, in)
 	}
 	return out
 }
@@ -206,7 +240,7 @@ func (d *decoder) checkWorkload(s runner.Scenario, at map[string]*yaml.Node, ent
 	// Every value starts with its id, <profile>-<9-digit seq>|, which the
 	// auditor parses back; a shorter message would cut it.
 	need := 32
-	for _, p := range s.Profiles {
+	for _, p := range writers(s) {
 		need = max(need, len(p.Name)+11)
 	}
 	if s.Size < need {
@@ -214,7 +248,7 @@ func (d *decoder) checkWorkload(s runner.Scenario, at map[string]*yaml.Node, ent
 	}
 	// sarama refuses a message whose record, header included, exceeds the
 	// batch cap: every send would fail.
-	for _, p := range s.Profiles {
+	for _, p := range writers(s) {
 		if limit := p.Batching.MaxMessageBytes; limit > 0 && s.Size+recordOverhead > limit {
 			fail("workload.message_bytes", "%d bytes do not fit in profile %s's batches (max_message_bytes %d, of which a record's header takes up to %d): lower message_bytes, or raise the profile's max_message_bytes", s.Size, p.Name, limit, recordOverhead)
 		}

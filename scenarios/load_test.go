@@ -22,17 +22,32 @@ func TestLoadDirectory(t *testing.T) {
 	var names []string
 	for _, s := range got {
 		names = append(names, s.Name)
-		if s.Fault == nil || len(s.Profiles) == 0 || len(s.Labels) == 0 {
-			t.Errorf("%s: fault %v, %d profiles, labels %v: want all three", s.Name, s.Fault, len(s.Profiles), s.Labels)
+		c := s.Clients
+		if s.Fault == nil || len(s.Profiles)+len(c.Producers)+len(c.Consumers) == 0 || len(s.Labels) == 0 {
+			t.Errorf("%s: fault %v, %d profiles, %d applications, labels %v: want all three", s.Name, s.Fault, len(s.Profiles), len(c.Producers)+len(c.Consumers), s.Labels)
 		}
 		for _, p := range s.Profiles {
 			if err := p.Validate(); err != nil {
 				t.Errorf("%s: %v", s.Name, err)
 			}
 		}
+		for _, a := range c.Producers {
+			if err := a.Validate(); err != nil {
+				t.Errorf("%s: %v", s.Name, err)
+			}
+		}
+		for _, g := range c.Consumers {
+			if err := g.Validate(); err != nil {
+				t.Errorf("%s: %v", s.Name, err)
+			}
+			if _, err := workload.ConsumerConfig(testBase, g, "m1"); err != nil {
+				t.Errorf("%s: sarama refuses consumer group %s: %v", s.Name, g.Name, err)
+			}
+		}
 	}
 	// File name order, then file order: baseline.yaml, disk-full.yaml, isr.yaml,
-	// leader-kill.yaml, network.yaml, power-loss.yaml, process.yaml.
+	// leader-kill.yaml, network.yaml, power-loss.yaml, process.yaml,
+	// worker-apps.yaml.
 	want := []string{
 		"baseline-throughput", "baseline-fsync-cost",
 		"disk-full-leader",
@@ -42,25 +57,16 @@ func TestLoadDirectory(t *testing.T) {
 		"one-way-replication", "bandwidth-replication", "latency-leader", "resets-clients",
 		"power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9",
 		"leader-term", "leader-pause", "rolling-restart", "controller-kill",
+		"client-producers-leader-kill", "consumer-member-crash", "consumer-rebalance", "consumer-member-stall", "consumer-commit-cut",
 	}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("scenarios %v, want %v", names, want)
 	}
 }
 
-// TestSafeIdempotentMatchesFile: the consumer scenarios feed their groups
-// from workload.SafeIdempotent while scenario files use safe-idempotent of
-// profiles/default.yaml; the two must not drift.
-func TestSafeIdempotentMatchesFile(t *testing.T) {
-	want := workload.SafeIdempotent
-	got, ok := loadLibrary(t)[want.Name]
-	if !ok {
-		t.Fatalf("no profile %s under profiles/", want.Name)
-	}
-	for _, diff := range fieldDiffs(got, want) {
-		t.Errorf("profile %s: %s", want.Name, diff)
-	}
-}
+// testBase is a client base config for sarama's checks of a consumer
+// group's settings.
+var testBase = workload.BaseConfig{Version: "3.9.0", DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MetadataRetryMax: 3, MetadataRetryBackoff: 100 * time.Millisecond}
 
 // TestProfileFields: every field of a profile file lands in its own
 // workload.Profile field, including the settings the shipped library words
@@ -92,7 +98,7 @@ func TestProfileFields(t *testing.T) {
 			RetryMax: 3, RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 		},
 	} {
-		for _, diff := range fieldDiffs(got[want.Name], want) {
+		for _, diff := range fieldDiffs(got.profiles[want.Name], want) {
 			t.Errorf("profile %s: %s", want.Name, diff)
 		}
 	}
@@ -141,17 +147,17 @@ func TestLoadMissingDirectory(t *testing.T) {
 }
 
 // loadLibrary parses the shipped profile files.
-func loadLibrary(t testing.TB) map[string]workload.Profile {
+func loadLibrary(t testing.TB) library {
 	t.Helper()
 	files, err := readDir("profiles")
 	if err != nil {
 		t.Fatal(err)
 	}
-	library, err := loadProfiles(files)
+	lib, err := loadProfiles(files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return library
+	return lib
 }
 
 // fieldDiffs names the fields in which got and want differ, so that a

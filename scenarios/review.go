@@ -11,7 +11,7 @@ import (
 )
 
 // withProfiles adds the named profiles of the library to every scenario
-// that does not compare them already, so that one run answers "does my
+// that compares profiles and not these already, so that one run answers "does my
 // configuration lose data, under which fault, and at what cost" without
 // editing any scenario (KAFKA_CHAOS_PROFILES, make chaos PROFILES=...). An
 // added profile is measured, not judged: the report shows what it lost
@@ -29,7 +29,9 @@ func withProfiles(ss []runner.Scenario, library map[string]workload.Profile, nam
 			return nil, fmt.Errorf("KAFKA_CHAOS_PROFILES: profile to review %s: write it in %s/*.yaml", oneOf(name, known), dir)
 		}
 		for i, s := range out {
-			if slices.ContainsFunc(s.Profiles, func(q workload.Profile) bool { return q.Name == name }) {
+			// A scenario of client applications alone compares
+			// applications, not producer profiles.
+			if len(s.Profiles) == 0 || slices.ContainsFunc(s.Profiles, func(q workload.Profile) bool { return q.Name == name }) {
 				continue
 			}
 			s.Profiles = append(slices.Clone(s.Profiles), p)
@@ -50,18 +52,19 @@ func ProfileNames(list string) []string {
 	return out
 }
 
-// Profiles returns the named profiles of dir/profiles/*.yaml, in the order
-// given; with no name, every one of them, by name. They are all producer
-// profiles: consumer groups and producer applications are defined in Go.
+// Profiles returns the named producer profiles of dir/profiles/*.yaml (the
+// profiles: lists, not the producer apps or consumer groups), in the order
+// given; with no name, every one of them, by name.
 func Profiles(dir string, names ...string) ([]workload.Profile, error) {
 	files, err := readDir(filepath.Join(dir, "profiles"))
 	if err != nil {
 		return nil, err
 	}
-	library, err := loadProfiles(files)
+	lib, err := loadProfiles(files)
 	if err != nil {
 		return nil, err
 	}
+	library := lib.profiles
 	known := sortedKeys(library)
 	if len(names) == 0 {
 		names = known

@@ -25,11 +25,21 @@ func TestWithProfiles(t *testing.T) {
 		before[i] = names(s.Profiles)
 	}
 	const mine = "acks1-unclean"
-	got, err := withProfiles(ss, loadLibrary(t), ProfileNames(" acks1-unclean, ,safe-idempotent"), "profiles")
+	got, err := withProfiles(ss, loadLibrary(t).profiles, ProfileNames(" acks1-unclean, ,safe-idempotent"), "profiles")
 	if err != nil {
 		t.Fatal(err)
 	}
+	clients := 0
 	for i, s := range got {
+		// A scenario of applications alone compares no profile, and
+		// gets none.
+		if len(before[i]) == 0 {
+			clients++
+			if len(s.Profiles) > 0 {
+				t.Errorf("%s: %d profiles added to a scenario of applications alone", s.Name, len(s.Profiles))
+			}
+			continue
+		}
 		if n := strings.Count(strings.Join(names(s.Profiles), " ")+" ", mine+" "); n != 1 {
 			t.Errorf("%s: %s compared %d times, want once", s.Name, mine, n)
 		}
@@ -42,6 +52,10 @@ func TestWithProfiles(t *testing.T) {
 		if !slices.Equal(names(ss[i].Profiles), before[i]) {
 			t.Errorf("%s: the loaded scenarios changed: %v, was %v", s.Name, names(ss[i].Profiles), before[i])
 		}
+	}
+
+	if clients == 0 {
+		t.Error("no scenario of applications alone among the files")
 	}
 
 	_, err = Load(".", "acks1-uncleen")

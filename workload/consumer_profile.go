@@ -69,58 +69,6 @@ type ConsumerProfile struct {
 	RebalanceTimeout time.Duration `json:"rebalance_timeout_ns"`
 }
 
-// groupDefaults are the group timeouts shared by every preset: a 6 s
-// session (the broker's minimum) so that a crashed or stalled member is
-// evicted within the fault window, and a 10 s rebalance timeout. Offsets
-// are auto-committed every autoCommit: sarama's default of 1 s for the
-// naive application, the Java client's 5 s for those that commit after
-// processing (fewer commits; the window re-delivered after a crash).
-func groupDefaults(p ConsumerProfile, autoCommit time.Duration) ConsumerProfile {
-	p.AutoCommitInterval = autoCommit
-	p.SessionTimeout = 6 * time.Second
-	p.HeartbeatInterval = time.Second
-	p.RebalanceTimeout = 10 * time.Second
-	return p
-}
-
-// Consumer applications compared by the consumer scenarios.
-var (
-	// AutoCommitOnReceive: offsets marked when received and auto-committed
-	// every second, processing 3 s behind in an asynchronous stage;
-	// failures ignored. A crash, or a clean exit that does not drain the
-	// stage, loses what was committed and not yet processed (C2).
-	AutoCommitOnReceive = groupDefaults(ConsumerProfile{
-		Name: "autocommit-on-receive", Description: "C2: auto-commit every 1s, offsets marked on receipt, processing 3s later in an async stage; failures ignored",
-		Commit: OnReceive, ProcessLag: 3 * time.Second, Retry: RetryPolicy{MaxAttempts: 1},
-	}, time.Second)
-	// IgnoreFailures: C1. Commits after processing, but a failed
-	// processing step is logged and the offset moves on.
-	IgnoreFailures = groupDefaults(ConsumerProfile{
-		Name: "ignore-failures", Description: "C1: offset marked after processing, a processing failure is logged and skipped",
-		Commit: AfterProcessing, Retry: RetryPolicy{MaxAttempts: 1},
-	}, 5*time.Second)
-	// CommitAfter: at-least-once. Retries until processing succeeds, marks
-	// after; a re-delivery after a crash or rebalance applies the effect
-	// again. A message that always failed would block its partition: that
-	// is what RetryDeadLetterIdempotent handles.
-	CommitAfter = groupDefaults(ConsumerProfile{
-		Name: "commit-after", Description: "at-least-once: offset marked after processing, retries without bound (10ms doubling to 160ms)",
-		Commit: AfterProcessing, Retry: RetryPolicy{MaxAttempts: 0, Backoff: 10 * time.Millisecond, MaxDelay: 160 * time.Millisecond},
-	}, 5*time.Second)
-	// RetryDeadLetterIdempotent: bounded retries with backoff and a
-	// maximum delay, then the dead-letter topic; offsets marked only after
-	// an outcome, so a new owner resumes at the first message without
-	// one; dedupe by message id, so re-deliveries have no second effect.
-	RetryDeadLetterIdempotent = groupDefaults(ConsumerProfile{
-		Name: "retry-dlt-idempotent", Description: "3 attempts (10ms doubling, max 40ms), then dead-letter topic; marked after the outcome; dedupe by message id",
-		Commit: AfterProcessing, Retry: RetryPolicy{MaxAttempts: 3, Backoff: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond},
-		DeadLetter: true, Dedupe: true,
-	}, 5*time.Second)
-)
-
-// ConsumerProfiles are the consumer applications of the consumer scenarios.
-var ConsumerProfiles = []ConsumerProfile{AutoCommitOnReceive, IgnoreFailures, CommitAfter, RetryDeadLetterIdempotent}
-
 // Validate rejects a profile the application model cannot run.
 func (p ConsumerProfile) Validate() error {
 	switch p.Commit {

@@ -9,16 +9,21 @@ import (
 
 var testBase = BaseConfig{Version: "3.9.0", DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MetadataRetryMax: 3, MetadataRetryBackoff: 100 * time.Millisecond}
 
-func TestConsumerPresetsAreValid(t *testing.T) {
-	for _, p := range ConsumerProfiles {
-		if err := p.Validate(); err != nil {
-			t.Errorf("preset %s: %v", p.Name, err)
-		}
-		if _, err := ConsumerConfig(testBase, p, "m1"); err != nil {
-			t.Errorf("preset %s: sarama refuses it: %v", p.Name, err)
-		}
+// atLeastOnce is an at-least-once group: unbounded retries, offsets marked
+// after processing.
+var atLeastOnce = ConsumerProfile{
+	Name: "at-least-once", Commit: AfterProcessing, Retry: RetryPolicy{Backoff: 10 * time.Millisecond, MaxDelay: 160 * time.Millisecond},
+	AutoCommitInterval: 5 * time.Second, SessionTimeout: 6 * time.Second, HeartbeatInterval: time.Second, RebalanceTimeout: 10 * time.Second,
+}
+
+func TestConsumerValidate(t *testing.T) {
+	if err := atLeastOnce.Validate(); err != nil {
+		t.Error(err)
 	}
-	bad := CommitAfter
+	if _, err := ConsumerConfig(testBase, atLeastOnce, "m1"); err != nil {
+		t.Errorf("sarama refuses it: %v", err)
+	}
+	bad := atLeastOnce
 	bad.DeadLetter = true
 	if bad.Validate() == nil {
 		t.Error("dead-lettering with unbounded retries accepted")

@@ -59,16 +59,23 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// safeIdempotent is an idempotent acks=all producer, as safe-idempotent of
+// scenarios/profiles/default.yaml.
+var safeIdempotent = Profile{
+	Name: "safe-idempotent", ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: Async, Acks: AcksAll, Idempotent: true,
+	RetryMax: 10, RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
+}
+
 func TestProfileValidate(t *testing.T) {
 	acks1 := Profile{Name: "acks1", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: Async, Acks: Acks1, RetryMax: 3, MaxOpenRequests: 5}
 	acks0Sync := acks1
 	acks0Sync.Name, acks0Sync.Mode, acks0Sync.Acks = "acks0-sync", Sync, Acks0
-	for _, p := range []Profile{SafeIdempotent, acks1, acks0Sync} {
+	for _, p := range []Profile{safeIdempotent, acks1, acks0Sync} {
 		if err := p.Validate(); err != nil {
 			t.Errorf("profile %s: %v", p.Name, err)
 		}
 	}
-	bad := SafeIdempotent
+	bad := safeIdempotent
 	bad.Acks = Acks1
 	if err := bad.Validate(); err == nil {
 		t.Error("idempotence with acks=1 was accepted")
@@ -83,7 +90,7 @@ func TestProfileValidate(t *testing.T) {
 // TestApplyBatching: compression and every batching knob land in the
 // client's config as written, and zero keeps sarama's defaults.
 func TestApplyBatching(t *testing.T) {
-	p := SafeIdempotent
+	p := safeIdempotent
 	p.Compression = "lz4"
 	p.Batching = Batching{Linger: 10 * time.Millisecond, FlushBytes: 16384, FlushMessages: 100, MaxMessageBytes: 2 << 20}
 	pr, err := NewProducer(Params{Profile: p, Config: sarama.NewConfig(), Rate: 10, Size: 64})
@@ -98,7 +105,7 @@ func TestApplyBatching(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got[k], want)
 		}
 	}
-	pr, err = NewProducer(Params{Profile: SafeIdempotent, Config: sarama.NewConfig(), Rate: 10, Size: 64})
+	pr, err = NewProducer(Params{Profile: safeIdempotent, Config: sarama.NewConfig(), Rate: 10, Size: 64})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +113,7 @@ func TestApplyBatching(t *testing.T) {
 		t.Errorf("defaults: compression %s, max.message.bytes %s, flush.frequency %s; want sarama's none, 1048576, 0s",
 			got["compression"], got["max.message.bytes"], got["flush.frequency"])
 	}
-	bad := SafeIdempotent
+	bad := safeIdempotent
 	bad.Compression = "brotli"
 	if err := bad.Validate(); err == nil {
 		t.Error("compression brotli was accepted")

@@ -87,16 +87,6 @@ type Batching struct {
 	MaxMessageBytes int `json:"max_message_bytes,omitempty"`
 }
 
-// SafeIdempotent is the producer that feeds the consumer scenarios' groups
-// (scenarios/clients.go). Producer profiles live in scenarios/profiles/*.yaml;
-// this one stays in Go for the Go-defined scenarios, and a test in package
-// scenarios keeps it equal to safe-idempotent in scenarios/profiles/default.yaml.
-var SafeIdempotent = Profile{
-	Name: "safe-idempotent", Description: "acks=all, min.insync.replicas=2, RF=3, idempotent, async with every result read",
-	ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: Async, Acks: AcksAll, Idempotent: true, RetryMax: 10,
-	RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
-}
-
 // Validate rejects combinations sarama or Kafka would refuse.
 func (p Profile) Validate() error {
 	switch p.Acks {

@@ -12,16 +12,23 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 )
 
-func TestClientPresetsAreValid(t *testing.T) {
-	for _, p := range ClientProfiles {
-		if err := p.Validate(); err != nil {
-			t.Errorf("preset %s: %v", p.Name, err)
-		}
+// safeApp checks every result, re-sends what failed and waits for every
+// result before Close.
+var safeApp = ClientProfile{Profile: safeIdempotent, Results: Checked, Resend: true, Exit: CloseAndDrain, Linger: 100 * time.Millisecond}
+
+func TestClientValidate(t *testing.T) {
+	if err := safeApp.Validate(); err != nil {
+		t.Error(err)
 	}
-	bad := SafeClient
+	bad := safeApp
 	bad.Exit = "whenever"
 	if bad.Validate() == nil {
 		t.Error("unknown exit mode accepted")
+	}
+	bad = safeApp
+	bad.Results = Ignored
+	if bad.Validate() == nil {
+		t.Error("re-sending unread results accepted")
 	}
 }
 
@@ -98,7 +105,7 @@ func fakeWorker(t *testing.T, body string) (string, WorkerSpec) {
 	}
 	spec := WorkerSpec{
 		Role: RoleProduce, Name: "w1", Brokers: []string{"localhost:1"}, Topic: "t",
-		Ledger: filepath.Join(dir, "w1.jsonl"), Producer: &SafeClient, Rate: 10, Size: 64,
+		Ledger: filepath.Join(dir, "w1.jsonl"), Producer: &safeApp, Rate: 10, Size: 64,
 	}
 	return bin, spec
 }
