@@ -6,6 +6,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/runner"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
@@ -28,8 +29,8 @@ func ClientProducers() runner.Scenario {
 		Name:   "client-producers-leader-kill",
 		Labels: []string{Producer, Consumer, Nightly},
 		Fault:  &faults.LeaderKill{Signal: cluster.SIGKILL, MoveTimeout: 30 * time.Second},
-		Expect: map[string]verify.Expectation{
-			workload.SafeClient.Name: {verify.NoAckedLoss, verify.NoBelievedLoss},
+		Expect: map[string]schema.Expectation{
+			workload.SafeClient.Name: {schema.NoAckedLoss, schema.NoBelievedLoss},
 		},
 		Clients: runner.Clients{
 			Producers:   workload.ClientProfiles,
@@ -50,9 +51,9 @@ func ClientProducers() runner.Scenario {
 // consumerExpect: at-least-once may duplicate but never lose; the retrying,
 // dead-lettering, idempotent application promises exactly one outcome and
 // one effect per message. The naive profiles are measured, not judged.
-var consumerExpect = map[string]verify.ConsumerExpectation{
-	workload.CommitAfter.Name:               {verify.NoProcessingLoss},
-	workload.RetryDeadLetterIdempotent.Name: {verify.NoProcessingLoss, verify.NoDuplicateEffects, verify.SingleOutcome},
+var consumerExpect = map[string]schema.ConsumerExpectation{
+	workload.CommitAfter.Name:               {schema.NoProcessingLoss},
+	workload.RetryDeadLetterIdempotent.Name: {schema.NoProcessingLoss, schema.NoDuplicateEffects, schema.SingleOutcome},
 }
 
 // consumerScenario is the shape of the consumer scenarios: every consumer
@@ -67,10 +68,10 @@ func consumerScenario(name string, f faults.Fault, hold time.Duration, labels ..
 		Clients: runner.Clients{
 			Consumers:      workload.ConsumerProfiles,
 			Input:          workload.SafeIdempotent,
-			InputExpect:    verify.Expectation{verify.NoAckedLoss, verify.NoBelievedLoss},
+			InputExpect:    schema.Expectation{schema.NoAckedLoss, schema.NoBelievedLoss},
 			ConsumerExpect: consumerExpect,
 			Members:        2,
-			Failures:       workload.Failures{Rate: 0.01, MaxFailures: 5},
+			Failures:       schema.Failures{Rate: 0.01, MaxFailures: 5},
 			DrainTimeout:   90 * time.Second,
 		},
 		Rate:           100,

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/kafka-chaos/kafka-chaos/runner"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Error is one problem in a scenario or profile file, at the line where it
@@ -93,7 +93,7 @@ type named struct {
 
 // load parses the profile files, then the scenario files against those
 // profiles.
-func load(profileFiles, scenarioFiles []source) (map[string]workload.Profile, []runner.Scenario, error) {
+func load(profileFiles, scenarioFiles []source) (map[string]schema.Profile, []runner.Scenario, error) {
 	library, perr := loadProfiles(profileFiles)
 	out, serr := loadScenarios(scenarioFiles, library)
 	if err := errors.Join(perr, serr); err != nil {
@@ -104,9 +104,9 @@ func load(profileFiles, scenarioFiles []source) (map[string]workload.Profile, []
 
 // loadProfiles returns the profiles by name. Names are global, as
 // scenarios refer to profiles of any file.
-func loadProfiles(files []source) (map[string]workload.Profile, error) {
+func loadProfiles(files []source) (map[string]schema.Profile, error) {
 	var errs []error
-	library := map[string]workload.Profile{}
+	library := map[string]schema.Profile{}
 	defined := map[string]named{}
 	for _, src := range files {
 		d := newDecoder(src.path)
@@ -124,7 +124,7 @@ func loadProfiles(files []source) (map[string]workload.Profile, error) {
 }
 
 // loadScenarios returns the scenarios in file order.
-func loadScenarios(files []source, library map[string]workload.Profile) ([]runner.Scenario, error) {
+func loadScenarios(files []source, library map[string]schema.Profile) ([]runner.Scenario, error) {
 	var errs []error
 	var out []runner.Scenario
 	defined := map[string]named{}

@@ -10,8 +10,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kafka-chaos/kafka-chaos/runner"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
 // scenarioSpec is a scenario as written in *.yaml. The fault and the
@@ -58,12 +58,12 @@ func defaultWorkload() workloadSpec {
 }
 
 // guarantees are the names files use for verify's guarantees.
-var guarantees = map[string]verify.Guarantee{
-	"no-acked-loss":              verify.NoAckedLoss,
-	"no-believed-loss":           verify.NoBelievedLoss,
-	"no-duplicates":              verify.NoDuplicates,
-	"no-present-although-failed": verify.NoPresentAlthoughFailed,
-	"no-reordering":              verify.NoReordering,
+var guarantees = map[string]schema.Guarantee{
+	"no-acked-loss":              schema.NoAckedLoss,
+	"no-believed-loss":           schema.NoBelievedLoss,
+	"no-duplicates":              schema.NoDuplicates,
+	"no-present-although-failed": schema.NoPresentAlthoughFailed,
+	"no-reordering":              schema.NoReordering,
 }
 
 type parsedScenario struct {
@@ -72,7 +72,7 @@ type parsedScenario struct {
 }
 
 // scenarioFile returns the file's scenarios, with their problems reported.
-func (d *decoder) scenarioFile(data []byte, library map[string]workload.Profile) []parsedScenario {
+func (d *decoder) scenarioFile(data []byte, library map[string]schema.Profile) []parsedScenario {
 	var out []parsedScenario
 	for _, n := range d.entries(data, "scenarios") {
 		spec := scenarioSpec{Workload: defaultWorkload()}
@@ -120,7 +120,7 @@ func (d *decoder) checkLabels(list *yaml.Node) {
 }
 
 // profileRefs resolves the profile names of list against the library.
-func (d *decoder) profileRefs(list, entry *yaml.Node, library map[string]workload.Profile) []workload.Profile {
+func (d *decoder) profileRefs(list, entry *yaml.Node, library map[string]schema.Profile) []schema.Profile {
 	if list == nil {
 		d.fail(entry.Line, "profiles", "missing: list the profiles to compare, e.g. profiles: [acks1-async, safe-idempotent]")
 		return nil
@@ -131,14 +131,14 @@ func (d *decoder) profileRefs(list, entry *yaml.Node, library map[string]workloa
 	if len(list.Content) == 0 {
 		d.fail(list.Line, "profiles", "is empty: list at least one profile")
 	}
-	var out []workload.Profile
+	var out []schema.Profile
 	for _, it := range list.Content {
 		p, ok := library[it.Value]
 		switch {
 		case it.Kind != yaml.ScalarNode:
 		case !ok:
 			d.fail(it.Line, "profiles", "%s: define it in a file under profiles/", oneOf(it.Value, sortedKeys(library)))
-		case slices.ContainsFunc(out, func(q workload.Profile) bool { return q.Name == p.Name }):
+		case slices.ContainsFunc(out, func(q schema.Profile) bool { return q.Name == p.Name }):
 			d.fail(it.Line, "profiles", "%q is listed twice: keep one", p.Name)
 		default:
 			out = append(out, p)
@@ -148,7 +148,7 @@ func (d *decoder) profileRefs(list, entry *yaml.Node, library map[string]workloa
 }
 
 // expect decodes profile name -> guarantee names.
-func (d *decoder) expect(n *yaml.Node, profiles []string) map[string]verify.Expectation {
+func (d *decoder) expect(n *yaml.Node, profiles []string) map[string]schema.Expectation {
 	if n == nil {
 		return nil
 	}
@@ -157,7 +157,7 @@ func (d *decoder) expect(n *yaml.Node, profiles []string) map[string]verify.Expe
 		return nil
 	}
 	names := sortedKeys(guarantees)
-	out := map[string]verify.Expectation{}
+	out := map[string]schema.Expectation{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		path := "expect." + k.Value
@@ -173,7 +173,7 @@ func (d *decoder) expect(n *yaml.Node, profiles []string) map[string]verify.Expe
 			d.fail(v.Line, path, "is %s: list what the profile promises, e.g. [no-acked-loss]; a profile that promises nothing has no entry", describe(v))
 			continue
 		}
-		e := verify.Expectation{}
+		e := schema.Expectation{}
 		for _, it := range v.Content {
 			g, ok := guarantees[it.Value]
 			switch {

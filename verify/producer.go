@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Params is the input for verifying one producer profile.
@@ -16,11 +17,11 @@ type Params struct {
 	Records []ledger.Record
 	// Expect lists the guarantees the profile promises. Anomalies outside it
 	// are still counted, but do not fail the profile.
-	Expect Expectation
+	Expect schema.Expectation
 	// Window is when the fault held; with it the result carries the
 	// profile's exposure, and a judged profile with fewer than MinExposure
 	// exposed messages is unknown.
-	Window      *Window
+	Window      *schema.Window
 	MinExposure int
 }
 
@@ -40,8 +41,8 @@ const (
 //
 // Reordering uses the ledger's seq, so it assumes one seq sequence per
 // partition's writer, as a single producer per profile gives.
-func Producer(p Params) Result {
-	c := Counts{Attempted: len(p.Entries)}
+func Producer(p Params) schema.Verdict {
+	c := schema.Counts{Attempted: len(p.Entries)}
 	ex := exampleSet{}
 	flags := make([]uint8, len(p.Entries))
 	idx := newEntryIndex(p.Entries, p.Records)
@@ -73,7 +74,7 @@ func Producer(p Params) Result {
 				}
 				unexpected[r.ID] = struct{}{}
 				c.Unexpected++
-				ex.add(AnomalyUnexpected, r.Seq, r.ID)
+				ex.add(schema.AnomalyUnexpected, r.Seq, r.ID)
 			}
 			continue
 		}
@@ -97,7 +98,7 @@ func Producer(p Params) Result {
 		flags[j] = f | seen
 		if e.Seq < maxSeq {
 			c.Reordered++
-			ex.add(AnomalyReordered, e.Seq, e.ID)
+			ex.add(schema.AnomalyReordered, e.Seq, e.ID)
 		} else {
 			maxSeq = e.Seq
 		}
@@ -111,13 +112,13 @@ func Producer(p Params) Result {
 			c.Present++
 		}
 		if f&duplicated != 0 {
-			ex.add(AnomalyDuplicates, e.Seq, e.ID)
+			ex.add(schema.AnomalyDuplicates, e.Seq, e.ID)
 		}
 		if e.Believed {
 			c.Believed++
 			if !present {
 				c.BelievedLost++
-				ex.add(AnomalyBelievedLost, e.Seq, e.ID)
+				ex.add(schema.AnomalyBelievedLost, e.Seq, e.ID)
 			}
 		}
 		switch e.Status {
@@ -126,16 +127,16 @@ func Producer(p Params) Result {
 			switch {
 			case !present:
 				c.Lost++
-				ex.add(AnomalyLost, e.Seq, e.ID)
+				ex.add(schema.AnomalyLost, e.Seq, e.ID)
 			case e.Offset >= 0 && f&atAcked == 0:
 				c.AckedOffsetMismatch++
-				ex.add(AnomalyAckedOffsetMismatch, e.Seq, e.ID)
+				ex.add(schema.AnomalyAckedOffsetMismatch, e.Seq, e.ID)
 			}
 		case ledger.Failed:
 			c.Failed++
 			if present {
 				c.PresentAlthoughFailed++
-				ex.add(AnomalyPresentAlthoughFailed, e.Seq, e.ID)
+				ex.add(schema.AnomalyPresentAlthoughFailed, e.Seq, e.ID)
 			}
 		default:
 			// Pending after the drain, Unknown, or a status this version
@@ -143,14 +144,14 @@ func Producer(p Params) Result {
 			c.Unknown++
 			if present {
 				c.PresentAlthoughUnknown++
-				ex.add(AnomalyPresentAlthoughUnknown, e.Seq, e.ID)
+				ex.add(schema.AnomalyPresentAlthoughUnknown, e.Seq, e.ID)
 			}
 		}
 	}
 
-	r := Result{
+	r := schema.Verdict{
 		Profile:  p.Profile,
-		Expected: append(Expectation{}, p.Expect...),
+		Expected: append(schema.Expectation{}, p.Expect...),
 		Counts:   c,
 		Examples: ex.result(),
 	}
@@ -158,6 +159,6 @@ func Producer(p Params) Result {
 		x := ProducerExposure(p.Entries, *p.Window, p.MinExposure)
 		r.Exposure = &x
 	}
-	r.judge()
+	r.Judge()
 	return r
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Results is what a producer application does with the outcome of a send.
@@ -37,7 +39,7 @@ const (
 // review (Profile) plus what the application does around them. It runs as a
 // worker process of its own, so that exiting is a real process exit.
 type ClientProfile struct {
-	Profile
+	schema.Profile
 	Results Results `json:"results"`
 	// Resend: a checked failure is answered by sending the message again
 	// (after RetryBackoff) until it is acknowledged, and the process waits
@@ -60,9 +62,9 @@ var (
 	// FireAndForgetExit: P1. A batch job that sends asynchronously, never
 	// reads a result and exits right after its last send.
 	FireAndForgetExit = ClientProfile{
-		Profile: Profile{
+		Profile: schema.Profile{
 			Name: "fire-and-forget-exit", Description: "P1: async send, results never read, process exits right after the last send without Close",
-			ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: Async, Acks: AcksAll, RetryMax: 3,
+			ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: schema.Async, Acks: schema.AcksAll, RetryMax: 3,
 			RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 		},
 		Results: Ignored, Exit: NoClose, Linger: 100 * time.Millisecond, PerProcess: batchJob,
@@ -70,9 +72,9 @@ var (
 	// NoRetries: P2. Retry.Max=0: a send that meets a leader election or
 	// a network blip fails at once; the application logs it and drops it.
 	NoRetries = ClientProfile{
-		Profile: Profile{
+		Profile: schema.Profile{
 			Name: "no-retries", Description: "P2: Retry.Max=0, every result read, failures logged and dropped",
-			ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: Async, Acks: AcksAll, RetryMax: 0,
+			ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: schema.Async, Acks: schema.AcksAll, RetryMax: 0,
 			RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 		},
 		Results: Checked, Exit: CloseAndDrain,
@@ -81,9 +83,9 @@ var (
 	// leader election outlasts; the application never looks at the error
 	// and believes every send.
 	ErrorsIgnored = ClientProfile{
-		Profile: Profile{
+		Profile: schema.Profile{
 			Name: "errors-ignored", Description: "P3: default retries (3 x 100ms), errors never read: the application believes every send",
-			ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: Async, Acks: AcksAll, RetryMax: 3,
+			ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: schema.Async, Acks: schema.AcksAll, RetryMax: 3,
 			RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 		},
 		Results: Ignored, Exit: CloseAndDrain,
@@ -97,9 +99,9 @@ var (
 	// enough with sarama: its idempotent path gives a batch up when the
 	// new leader is not known yet, and Close fails what it is retrying.
 	SafeClient = ClientProfile{
-		Profile: Profile{
+		Profile: schema.Profile{
 			Name: "safe-client", Description: "every result checked and failures re-sent, 50 retries x 200ms backoff, idempotent, acks=all, every result awaited before Close",
-			ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: Async, Acks: AcksAll, Idempotent: true, RetryMax: 50,
+			ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: schema.Async, Acks: schema.AcksAll, Idempotent: true, RetryMax: 50,
 			RetryBackoff: 200 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
 		},
 		Results: Checked, Resend: true, Exit: CloseAndDrain, Linger: 100 * time.Millisecond, PerProcess: batchJob,
@@ -123,7 +125,7 @@ func (c ClientProfile) Validate() error {
 	if err := c.Profile.Validate(); err != nil {
 		return err
 	}
-	if c.Mode != Async {
+	if c.Mode != schema.Async {
 		return fmt.Errorf("profile %s: applications run the async producer, not %q", c.Name, c.Mode)
 	}
 	switch c.Results {
@@ -147,7 +149,7 @@ func (c ClientProfile) Validate() error {
 
 // apply sets the application's producer settings on a base config.
 func (c ClientProfile) apply(cfg *sarama.Config) {
-	c.Profile.apply(cfg)
+	applyProfile(c.Profile, cfg)
 	cfg.Producer.Flush.Frequency = c.Linger
 }
 

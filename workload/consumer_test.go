@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 var testBase = BaseConfig{Version: "3.9.0", DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MetadataRetryMax: 3, MetadataRetryBackoff: 100 * time.Millisecond}
@@ -26,7 +28,7 @@ func TestConsumerPresetsAreValid(t *testing.T) {
 }
 
 func TestRetryDelayDoublesUpToTheCap(t *testing.T) {
-	r := RetryPolicy{Backoff: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond}
+	r := schema.RetryPolicy{Backoff: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond}
 	want := []time.Duration{10, 20, 40, 40, 40}
 	for i, w := range want {
 		if got := r.Delay(i + 1); got != w*time.Millisecond {
@@ -36,7 +38,7 @@ func TestRetryDelayDoublesUpToTheCap(t *testing.T) {
 }
 
 func TestFailuresAreDeterministicPerID(t *testing.T) {
-	f := Failures{Seed: 42, Rate: 0.1, MaxFailures: 4, IDs: []string{"poison"}}
+	f := schema.Failures{Seed: 42, Rate: 0.1, MaxFailures: 4, IDs: []string{"poison"}}
 	failing := 0
 	for i := range 10000 {
 		id := fmt.Sprintf("p-%09d", i)
