@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafka-chaos/kafka-chaos/audit"
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
@@ -40,9 +42,9 @@ func BenchmarkAudit1M(b *testing.B) {
 	if err := c.CreateTopic(ctx, cluster.TopicSpec{Name: topic, Replicas: replicas}); err != nil {
 		b.Fatal(err)
 	}
-	prof := workload.Profile{
+	prof := schema.Profile{
 		Name: "audit-bench", Description: "acks=1, as fast as it goes", ReplicationFactor: 3, MinInsyncReplicas: 1,
-		Mode: workload.Async, Acks: workload.Acks1, RetryMax: 3, RetryBackoff: 100 * time.Millisecond,
+		Mode: schema.Async, Acks: schema.Acks1, RetryMax: 3, RetryBackoff: 100 * time.Millisecond,
 		MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 	}
 	pr, err := workload.NewProducer(workload.Params{
@@ -58,19 +60,19 @@ func BenchmarkAudit1M(b *testing.B) {
 	}
 	b.Logf("produced %d messages in %s", auditMessages, time.Since(began).Round(time.Second))
 	entries := pr.Ledger().Entries()
-	params := verify.AuditParams{
+	params := audit.Params{
 		Brokers: c.Bootstrap(), Config: c.SaramaConfig("audit-bench"), Topic: topic,
 		Parse: workload.ParseValue, Timeout: 2 * time.Minute,
 	}
 
 	b.ReportAllocs()
-	var v verify.Result
+	var v schema.Verdict
 	for b.Loop() {
-		a, err := verify.Audit(ctx, params)
+		a, err := audit.Read(ctx, params)
 		if err != nil {
 			b.Fatal(err)
 		}
-		v = verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: a.Records, Expect: verify.AllGuarantees()})
+		v = verify.Producer(verify.Params{Profile: prof.Name, Entries: entries, Records: a.Records, Expect: schema.AllGuarantees()})
 	}
 	if v.Counts.Acked < auditMessages || v.Counts.Lost != 0 {
 		b.Fatalf("audit of a quiet cluster: acked %d, lost %d: want at least %d acked and none lost", v.Counts.Acked, v.Counts.Lost, auditMessages)

@@ -20,6 +20,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/reports"
 	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/scenarios"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -45,7 +46,7 @@ func TestKafkaChaos(t *testing.T) {
 }
 
 var (
-	result *reports.Run
+	result *schema.Run
 	// pool keeps a healthy cluster for the next scenario of the same
 	// configuration.
 	pool cluster.Pool
@@ -75,8 +76,8 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 		seed, err = strconv.ParseInt(s, 10, 64)
 		Expect(err).NotTo(HaveOccurred(), "KAFKA_CHAOS_SEED must be an integer")
 	}
-	result = &reports.Run{
-		SchemaVersion: reports.SchemaVersion,
+	result = &schema.Run{
+		SchemaVersion: schema.SchemaVersion,
 		RunID:         time.Now().UTC().Format("20060102-150405"),
 		Seed:          seed,
 		StartedAt:     time.Now().UTC(),
@@ -162,12 +163,12 @@ const envPriceProfiles = "KAFKA_CHAOS_PRICE_PROFILES"
 // within its 3 minutes.
 var calibrated = []string{"acks1-async"}
 
-func priceProfiles() ([]workload.Profile, error) {
+func priceProfiles() ([]schema.Profile, error) {
 	switch list := os.Getenv(envPriceProfiles); list {
 	case "all":
 		return scenarios.Profiles("scenarios")
 	case "":
-		var out []workload.Profile
+		var out []schema.Profile
 		seen := map[string]bool{}
 		for _, s := range scenarioFiles {
 			for _, p := range s.Profiles {
@@ -247,7 +248,7 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 	})
 	res.Name = s.Name
 	res.Cluster.Reused = reused
-	pool.Release(runErr == nil && res.Status != reports.Invalid)
+	pool.Release(runErr == nil && res.Status != schema.ScenarioInvalid)
 	if repeats() > 1 {
 		res.Repeat = repeat
 	}
@@ -256,17 +257,17 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 	Expect(err).NotTo(HaveOccurred())
 	Expect(reports.Render(filepath.Dir(path), result)).To(Succeed(), "render report")
 	// Every verdict must follow from the histories on disk alone.
-	recheck := &reports.Run{SchemaVersion: result.SchemaVersion, RunID: result.RunID, Scenarios: []reports.Scenario{res}}
+	recheck := &schema.Run{SchemaVersion: result.SchemaVersion, RunID: result.RunID, Scenarios: []schema.Scenario{res}}
 	checked, mismatches, err := reports.Reverify(runDir, recheck)
 	Expect(err).NotTo(HaveOccurred(), "re-verify from histories")
 	Expect(mismatches).To(BeEmpty(), "verdicts recomputed from the histories")
 	logf("%d verdicts re-verified from histories in %s", checked, runDir)
 	logf("results: %s, report: %s", path, filepath.Join(filepath.Dir(path), "report.html"))
-	if runErr != nil || res.Status != reports.Pass {
+	if runErr != nil || res.Status != schema.ScenarioPass {
 		dumpLogs(ctx, c, s.Name)
 	}
 	Expect(runErr).NotTo(HaveOccurred(), "scenario %s proved nothing", s.Name)
-	Expect(res.Status).To(Equal(reports.Pass), res.Reason)
+	Expect(res.Status).To(Equal(schema.ScenarioPass), res.Reason)
 	for _, p := range res.Profiles {
 		Expect(p.Verdict.Counts.Acked).To(BeNumerically(">", 0), "profile %s had no acknowledged message", p.Profile.Name)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // saramaVersion maps a Kafka release to the newest protocol version sarama
@@ -240,25 +242,10 @@ func (c *Cluster) ensurePreferredLeaders(ctx context.Context, spec TopicSpec, ti
 	}
 }
 
-// PartitionState is one partition as the cluster metadata shows it.
-type PartitionState struct {
-	Topic       string  `json:"topic"`
-	Partition   int32   `json:"partition"`
-	Leader      int32   `json:"leader"`
-	LeaderEpoch int32   `json:"leader_epoch"`
-	Replicas    []int32 `json:"replicas"`
-	ISR         []int32 `json:"isr"`
-}
-
-// Healthy reports whether the partition has a leader and a full ISR.
-func (p PartitionState) Healthy() bool {
-	return p.Leader >= 0 && len(p.ISR) == len(p.Replicas)
-}
-
 // Partitions returns the state of every partition of the topics, asking
 // the nodes in turn until one answers. It keeps its own connection per node
 // so that a dead node costs one failed request, not a client-wide refresh.
-func (c *Cluster) Partitions(topics ...string) ([]PartitionState, error) {
+func (c *Cluster) Partitions(topics ...string) ([]schema.PartitionState, error) {
 	return c.PartitionsFrom(AllNodes(), topics...)
 }
 

@@ -24,6 +24,8 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/network"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Nodes is the cluster size. Every node is a combined broker and controller.
@@ -55,7 +57,7 @@ type Config struct {
 	// RunID labels every container and network of the run.
 	RunID        string
 	KafkaVersion string
-	Images       Images
+	Images       schema.Images
 	// Settings are merged over DefaultBrokerSettings.
 	Settings map[string]string
 	// HeapOpts sizes each broker JVM (KAFKA_HEAP_OPTS).
@@ -75,32 +77,11 @@ type Config struct {
 	Logf func(format string, args ...any)
 }
 
-// Info is the cluster's configuration as recorded in a result.
-type Info struct {
-	KafkaVersion string `json:"kafka_version"`
-	ClusterID    string `json:"cluster_id"`
-	Images       Images `json:"images"`
-	Nodes        int    `json:"nodes"`
-	HeapOpts     string `json:"heap_opts"`
-	// JVMOpts are the brokers' KAFKA_OPTS as they ran, class archive
-	// included.
-	JVMOpts      string            `json:"jvm_opts"`
-	Settings     map[string]string `json:"broker_settings"`
-	Bootstrap    []string          `json:"bootstrap"`
-	StartSeconds float64           `json:"start_seconds"`
-	// LossyFS: log directories on the lossy filesystem (power-loss faults
-	// drop unsynced writes).
-	LossyFS bool `json:"lossy_fs"`
-	// Reused: the scenario ran on a cluster an earlier scenario had
-	// started (and left healthy).
-	Reused bool `json:"reused"`
-}
-
 // Cluster is a running cluster. Close removes every container and network
 // it made, whatever state Start or a fault left them in.
 type Cluster struct {
 	cfg       Config
-	info      Info
+	info      schema.ClusterInfo
 	docker    *testcontainers.DockerClient
 	networks  []*testcontainers.DockerNetwork
 	toxiC     testcontainers.Container
@@ -227,7 +208,7 @@ func newCluster(ctx context.Context, cfg Config) (*Cluster, error) {
 	}
 	c := &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
 	c.bindIP, c.host = publishedOn(host)
-	c.info = Info{
+	c.info = schema.ClusterInfo{
 		KafkaVersion: cfg.KafkaVersion,
 		ClusterID:    newClusterID(),
 		Images:       cfg.Images,
@@ -324,7 +305,7 @@ func (c *Cluster) startNode(ctx context.Context, n int) error {
 }
 
 // Info returns the cluster's recorded configuration.
-func (c *Cluster) Info() Info { return c.info }
+func (c *Cluster) Info() schema.ClusterInfo { return c.info }
 
 // RunID returns the label value shared by the cluster's resources.
 func (c *Cluster) RunID() string { return c.cfg.RunID }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // DefaultKafkaVersion is the Kafka release the harness pins. It is the one
@@ -25,15 +27,8 @@ const (
 	EnvOffline        = "KAFKA_CHAOS_OFFLINE"
 )
 
-// Images names the container images of one cluster.
-type Images struct {
-	Kafka     string `json:"kafka"`
-	Toxiproxy string `json:"toxiproxy"`
-	Offline   bool   `json:"offline"`
-}
-
 // kafkaVersion is the version in the Kafka image's tag.
-func (img Images) kafkaVersion() string {
+func kafkaVersion(img schema.Images) string {
 	if i := strings.LastIndexByte(img.Kafka, ':'); i >= 0 {
 		return img.Kafka[i+1:]
 	}
@@ -53,9 +48,9 @@ func KafkaVersionFromEnv() string {
 const VersionPlaceholder = "{version}"
 
 // ImagesFromEnv resolves the images for a Kafka version from the environment.
-func ImagesFromEnv(kafkaVersion string) (Images, error) {
+func ImagesFromEnv(kafkaVersion string) (schema.Images, error) {
 	offline := os.Getenv(EnvOffline) == "1"
-	img := Images{
+	img := schema.Images{
 		Kafka:     "apache/kafka:" + kafkaVersion,
 		Toxiproxy: "ghcr.io/shopify/toxiproxy:" + ToxiproxyVersion,
 		Offline:   offline,
@@ -67,7 +62,7 @@ func ImagesFromEnv(kafkaVersion string) (Images, error) {
 	if v := os.Getenv(EnvKafkaImage); v != "" {
 		kafka, err := kafkaImageOverride(v, kafkaVersion)
 		if err != nil {
-			return Images{}, err
+			return schema.Images{}, err
 		}
 		img.Kafka = kafka
 	}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Labels on every container and network the harness creates. The owner pid
@@ -79,7 +81,7 @@ func goarch(machine string) (string, error) {
 // image without one, such as the official image, or one not pulled yet).
 // Offline, a missing image is an error naming the command that builds it;
 // online, it is pulled when its container starts.
-func checkImages(ctx context.Context, cli *testcontainers.DockerClient, img Images) (missing map[string]bool, archive string, err error) {
+func checkImages(ctx context.Context, cli *testcontainers.DockerClient, img schema.Images) (missing map[string]bool, archive string, err error) {
 	missing = map[string]bool{}
 	for _, name := range []string{img.Kafka, img.Toxiproxy} {
 		res, err := cli.ImageInspect(ctx, name)
@@ -90,7 +92,7 @@ func checkImages(ctx context.Context, cli *testcontainers.DockerClient, img Imag
 			continue
 		}
 		if img.Offline {
-			return nil, "", fmt.Errorf("image %s is missing: build it with `make images-offline KAFKA_VERSIONS=%s` (no registry is used when %s=1)", name, img.kafkaVersion(), EnvOffline)
+			return nil, "", fmt.Errorf("image %s is missing: build it with `make images-offline KAFKA_VERSIONS=%s` (no registry is used when %s=1)", name, kafkaVersion(img), EnvOffline)
 		}
 		missing[name] = true
 	}

@@ -6,13 +6,15 @@ import (
 	"sort"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // PartitionsFrom is Partitions asked only of the given nodes, in order, until
 // one answers. A node cut off from the controller keeps serving its last
 // metadata, so a fault that isolates a node must read the cluster's state
 // from the other side; asking every node would let the stale one answer.
-func (c *Cluster) PartitionsFrom(nodes []int, topics ...string) ([]PartitionState, error) {
+func (c *Cluster) PartitionsFrom(nodes []int, topics ...string) ([]schema.PartitionState, error) {
 	resp, err := c.metadataFromAny(nodes, topics)
 	if err != nil {
 		return nil, err
@@ -65,14 +67,14 @@ func AllNodes() []int {
 // IDs lists every node id, 1..Nodes.
 func (c *Cluster) IDs() []int { return AllNodes() }
 
-func partitionStates(resp *sarama.MetadataResponse) ([]PartitionState, error) {
-	var out []PartitionState
+func partitionStates(resp *sarama.MetadataResponse) ([]schema.PartitionState, error) {
+	var out []schema.PartitionState
 	for _, t := range resp.Topics {
 		if !errors.Is(t.Err, sarama.ErrNoError) {
 			return nil, fmt.Errorf("metadata of topic %s: %w", t.Name, t.Err)
 		}
 		for _, p := range t.Partitions {
-			out = append(out, PartitionState{
+			out = append(out, schema.PartitionState{
 				Topic: t.Name, Partition: p.ID, Leader: p.Leader, LeaderEpoch: p.LeaderEpoch,
 				Replicas: p.Replicas, ISR: p.Isr,
 			})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Member is one member process of a scenario's consumer groups. Its name is
@@ -122,8 +123,8 @@ func (f *MemberFault) Prepare(ctx context.Context, env Env) error {
 }
 
 // Inject implements Fault.
-func (f *MemberFault) Inject(ctx context.Context, env Env) (Effect, error) {
-	eff := Effect{Description: fmt.Sprintf("%v applied to every consumer group at once", f.Actions)}
+func (f *MemberFault) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
+	eff := schema.FaultEffect{Description: fmt.Sprintf("%v applied to every consumer group at once", f.Actions)}
 	for _, a := range f.Actions {
 		var changed []Member
 		var err error
@@ -268,8 +269,8 @@ func (f *CommitCut) Prepare(ctx context.Context, env Env) error {
 }
 
 // Inject cuts the link and waits until every group reports errors.
-func (f *CommitCut) Inject(ctx context.Context, env Env) (Effect, error) {
-	eff := Effect{Target: []int{f.coordinator}, Description: fmt.Sprintf("client link to node %d, coordinator of every consumer group, cut", f.coordinator)}
+func (f *CommitCut) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
+	eff := schema.FaultEffect{Target: []int{f.coordinator}, Description: fmt.Sprintf("client link to node %d, coordinator of every consumer group, cut", f.coordinator)}
 	before := map[string]int{}
 	for _, g := range f.members.Groups() {
 		n, err := f.members.GroupErrors(g)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Latency slows every client and replication link of the leader, both
@@ -47,12 +48,12 @@ func (f *Latency) Prepare(ctx context.Context, env Env) error {
 }
 
 // Inject adds the latency and measures it.
-func (f *Latency) Inject(ctx context.Context, env Env) (Effect, error) {
+func (f *Latency) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	links := []cluster.Link{{From: cluster.Client, To: f.leader, Kind: cluster.ClientLink}}
 	for _, n := range followers(env, f.leader) {
 		links = append(links, cluster.Link{From: n, To: f.leader, Kind: cluster.Internal}, cluster.Link{From: f.leader, To: n, Kind: cluster.Internal})
 	}
-	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("latency %s ±%s each way on links %v", f.Latency, f.Jitter, links), Metrics: map[string]int64{}}
+	eff := schema.FaultEffect{Target: []int{f.leader}, Description: fmt.Sprintf("latency %s ±%s each way on links %v", f.Latency, f.Jitter, links), Metrics: map[string]int64{}}
 	for _, s := range []cluster.Stream{cluster.Upstream, cluster.Downstream} {
 		t := cluster.Toxic{Name: "latency-" + string(s), Type: "latency", Stream: s,
 			Attributes: map[string]any{"latency": f.Latency.Milliseconds(), "jitter": f.Jitter.Milliseconds()}}
@@ -124,8 +125,8 @@ func (f *Resets) toxic() cluster.Toxic {
 
 // Inject checks on a held connection that a burst resets it, then keeps
 // bursting until Heal.
-func (f *Resets) Inject(ctx context.Context, env Env) (Effect, error) {
-	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("reset_peer on the responses of %s for %s every %s", f.link(), f.Burst, f.Period), Metrics: map[string]int64{}}
+func (f *Resets) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
+	eff := schema.FaultEffect{Target: []int{f.leader}, Description: fmt.Sprintf("reset_peer on the responses of %s for %s every %s", f.link(), f.Burst, f.Period), Metrics: map[string]int64{}}
 	lasted, connErr, err := env.Probe.ProbeHeld(f.leader, env.Topics[0], func() error { return env.Links.Degrade(f.toxic(), f.link()) })
 	if herr := env.Links.Heal(); herr != nil {
 		err = errors.Join(err, herr)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // DiskFull fills the leader's log directory while the workload runs (B1):
@@ -35,8 +36,8 @@ func (f *DiskFull) Prepare(ctx context.Context, env Env) error {
 }
 
 // Inject fills the disk and waits until the other nodes see the leader gone.
-func (f *DiskFull) Inject(ctx context.Context, env Env) (Effect, error) {
-	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("log directory of node %d (leader) full: writes fail with ENOSPC", f.leader)}
+func (f *DiskFull) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
+	eff := schema.FaultEffect{Target: []int{f.leader}, Description: fmt.Sprintf("log directory of node %d (leader) full: writes fail with ENOSPC", f.leader)}
 	if err := env.Disks.SetDiskFull(ctx, f.leader, true); err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}

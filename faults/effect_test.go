@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // The took-effect logic of the faults, against the in-memory cluster
@@ -23,7 +24,7 @@ const noEffectTimeout = 10 * time.Millisecond
 
 // inject runs the fault's Prepare and Inject on the scenario topics a and
 // b of the fake cluster.
-func inject(t *testing.T, c *fakeCluster, f Fault) (Effect, error) {
+func inject(t *testing.T, c *fakeCluster, f Fault) (schema.FaultEffect, error) {
 	t.Helper()
 	env := c.env("a", "b")
 	if err := f.Prepare(context.Background(), env); err != nil {
@@ -56,7 +57,7 @@ func TestLeaderKillEffect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantEqual(t, "effect", eff, Effect{
+	wantEqual(t, "effect", eff, schema.FaultEffect{
 		Target:      []int{2},
 		Description: "SIGKILL to node 2, leader of every scenario partition",
 		Observed: []string{
@@ -110,7 +111,7 @@ func TestIsolatePeersEffect(t *testing.T) {
 	if len(c.cut) != len(links) {
 		t.Errorf("cut %d links, want the %d between node 2 and its peers", len(c.cut), len(links))
 	}
-	wantEqual(t, "effect", eff, Effect{
+	wantEqual(t, "effect", eff, schema.FaultEffect{
 		Target: []int{2},
 		Description: "node 2, leader of every scenario partition, cut off: links " +
 			"[2->1/internal 1->2/internal 2->1/controller 1->2/controller 2->3/internal 3->2/internal 2->3/controller 3->2/controller]" +
@@ -227,7 +228,7 @@ func TestDiskFullEffect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantEqual(t, "effect", eff, Effect{
+	wantEqual(t, "effect", eff, schema.FaultEffect{
 		Target:      []int{2},
 		Description: "log directory of node 2 (leader) full: writes fail with ENOSPC",
 		Observed: []string{

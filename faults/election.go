@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // forceUnclean asks for an unclean election of every leaderless partition.
-func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []cluster.PartitionState, eff *Effect) error {
+func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []schema.PartitionState, eff *schema.FaultEffect) error {
 	req := map[string][]int32{}
 	for _, p := range ps {
 		if p.Leader < 0 {
@@ -44,7 +44,7 @@ func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []cluster.
 
 // enableUnclean turns unclean election on for every topic with a
 // leaderless partition; the controller's timer does the rest.
-func (f *ISRLeaderLoss) enableUnclean(ctx context.Context, env Env, ps []cluster.PartitionState, eff *Effect) error {
+func (f *ISRLeaderLoss) enableUnclean(ctx context.Context, env Env, ps []schema.PartitionState, eff *schema.FaultEffect) error {
 	done := map[string]bool{}
 	for _, p := range ps {
 		if p.Leader >= 0 || done[p.Topic] {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Env is what a fault acts on: the cluster in each of its roles, and the
@@ -78,7 +79,7 @@ type Links interface {
 type State interface {
 	// PartitionsFrom returns the state of every partition of the topics,
 	// sorted by topic and partition.
-	PartitionsFrom(nodes []int, topics ...string) ([]cluster.PartitionState, error)
+	PartitionsFrom(nodes []int, topics ...string) ([]schema.PartitionState, error)
 	// BrokersFrom returns the registered brokers that are not fenced,
 	// ascending.
 	BrokersFrom(nodes []int, topics ...string) ([]int32, error)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // fakeCluster is an in-memory three-node cluster behind the faults'
@@ -31,8 +32,8 @@ type fakeCluster struct {
 	toxics   map[cluster.Link][]cluster.Toxic
 	// parts is the controller's view; stale holds the last view of a
 	// running node cut off from it.
-	parts []cluster.PartitionState
-	stale map[int][]cluster.PartitionState
+	parts []schema.PartitionState
+	stale map[int][]schema.PartitionState
 	// brokers are the ones the controller has not fenced.
 	brokers           []int32
 	controller, epoch int
@@ -45,7 +46,7 @@ type fakeCluster struct {
 func newFake(leader, controller int, topics ...string) *fakeCluster {
 	c := &fakeCluster{
 		running: map[int]bool{}, paused: map[int]bool{}, full: map[int]bool{}, unsynced: map[int]int64{},
-		cut: map[cluster.Link]bool{}, toxics: map[cluster.Link][]cluster.Toxic{}, stale: map[int][]cluster.PartitionState{},
+		cut: map[cluster.Link]bool{}, toxics: map[cluster.Link][]cluster.Toxic{}, stale: map[int][]schema.PartitionState{},
 		controller: controller, epoch: 5,
 	}
 	replicas := []int32{int32(leader)}
@@ -58,7 +59,7 @@ func newFake(leader, controller int, topics ...string) *fakeCluster {
 	}
 	for _, t := range topics {
 		for p := range int32(2) {
-			c.parts = append(c.parts, cluster.PartitionState{Topic: t, Partition: p, Leader: int32(leader), Replicas: replicas, ISR: slices.Clone(replicas)})
+			c.parts = append(c.parts, schema.PartitionState{Topic: t, Partition: p, Leader: int32(leader), Replicas: replicas, ISR: slices.Clone(replicas)})
 		}
 	}
 	return c
@@ -123,7 +124,7 @@ func (c *fakeCluster) react() {
 // member as leader (none: offline, with the last member kept in the ISR
 // as KRaft does, until it returns), and sets the ISR to the live replicas
 // that can fetch from the leader.
-func (c *fakeCluster) reassign(p *cluster.PartitionState) {
+func (c *fakeCluster) reassign(p *schema.PartitionState) {
 	if p.Leader >= 0 && !c.live(int(p.Leader)) {
 		old := p.Leader
 		p.Leader = -1
@@ -148,7 +149,7 @@ func (c *fakeCluster) reassign(p *cluster.PartitionState) {
 	p.ISR = isr
 }
 
-func clonePartitions(ps []cluster.PartitionState) []cluster.PartitionState {
+func clonePartitions(ps []schema.PartitionState) []schema.PartitionState {
 	out := slices.Clone(ps)
 	for i := range out {
 		out[i].ISR = slices.Clone(out[i].ISR)
@@ -237,7 +238,7 @@ func (c *fakeCluster) Heal() error {
 // view returns the partitions as the first of the nodes that answers sees
 // them: a node answers when it runs, is not frozen and its client link is
 // up.
-func (c *fakeCluster) view(nodes []int) ([]cluster.PartitionState, error) {
+func (c *fakeCluster) view(nodes []int) ([]schema.PartitionState, error) {
 	for _, n := range nodes {
 		if !c.running[n] || c.paused[n] || c.cut[cluster.Link{From: cluster.Client, To: n, Kind: cluster.ClientLink}] {
 			continue
@@ -251,9 +252,9 @@ func (c *fakeCluster) view(nodes []int) ([]cluster.PartitionState, error) {
 }
 
 // PartitionsFrom implements State.
-func (c *fakeCluster) PartitionsFrom(nodes []int, topics ...string) ([]cluster.PartitionState, error) {
+func (c *fakeCluster) PartitionsFrom(nodes []int, topics ...string) ([]schema.PartitionState, error) {
 	ps, err := c.view(nodes)
-	var out []cluster.PartitionState
+	var out []schema.PartitionState
 	for _, p := range ps {
 		if slices.Contains(topics, p.Topic) {
 			out = append(out, p)

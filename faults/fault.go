@@ -23,18 +23,9 @@ import (
 	"context"
 	"fmt"
 	"time"
-)
 
-// Effect is what a fault did, as observed in the cluster. It lands in the
-// result so a reader sees that the fault really happened.
-type Effect struct {
-	Target      []int    `json:"target"`
-	Description string   `json:"description"`
-	Observed    []string `json:"observed"`
-	// Metrics are figures measured at the fault, e.g. unsynced bytes per
-	// node at the instant of a power cut.
-	Metrics map[string]int64 `json:"metrics,omitempty"`
-}
+	"github.com/kafka-chaos/kafka-chaos/schema"
+)
 
 // Fault is one kind of failure. Inject returns once the fault is in place
 // and has visibly taken effect, or with an error saying why it did not;
@@ -44,7 +35,7 @@ type Fault interface {
 	// Prepare runs before Inject with the workload already running (to
 	// make followers lag, for example). It may be a no-op.
 	Prepare(ctx context.Context, env Env) error
-	Inject(ctx context.Context, env Env) (Effect, error)
+	Inject(ctx context.Context, env Env) (schema.FaultEffect, error)
 	Heal(ctx context.Context, env Env) error
 }
 

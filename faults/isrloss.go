@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Election modes of ISRLeaderLoss: who gives the leaderless partitions a
@@ -53,7 +54,7 @@ type ISRLeaderLoss struct {
 	unclean map[string]bool
 	minISR  map[string]int
 	atCut   map[string]int64
-	prep    Effect
+	prep    schema.FaultEffect
 	killed  bool
 }
 
@@ -118,7 +119,7 @@ func (f *ISRLeaderLoss) Prepare(ctx context.Context, env Env) error {
 	// producer stuck on another partition), may keep their followers and
 	// fail over cleanly. Inject records every partition's state at the kill.
 	var shrunk int
-	ready := func(ps []cluster.PartitionState) (ok bool) {
+	ready := func(ps []schema.PartitionState) (ok bool) {
 		ok, shrunk = shrunkOnEveryTopic(ps, isrIsOnly(leader))
 		for _, p := range ps {
 			if f.minISR[p.Topic] == 1 && !isrIsOnly(leader)(p) {
@@ -142,8 +143,8 @@ func (f *ISRLeaderLoss) Prepare(ctx context.Context, env Env) error {
 // Inject kills the leader, restores the followers' links and waits for
 // every partition to lose it; topics with unclean election on must get a
 // new leader.
-func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (Effect, error) {
-	eff := Effect{
+func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
+	eff := schema.FaultEffect{
 		Target:      []int{f.leader},
 		Description: fmt.Sprintf("%s; then %s to node %d, the only ISR member; followers' links restored; unclean elections by %s", f.prep.Description, f.Signal, f.leader, f.Election),
 		Metrics:     f.prep.Metrics,
@@ -174,14 +175,14 @@ func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (Effect, error) {
 	}
 	env.logf("fault %s: node %d killed, followers' links restored", f.Name(), f.leader)
 	view := followers(env, f.leader)
-	ps, err := waitState(ctx, env, view, 30*time.Second, fmt.Sprintf("no partition led by node %d", f.leader), every(func(p cluster.PartitionState) bool { return !ledBy(f.leader)(p) }))
+	ps, err := waitState(ctx, env, view, 30*time.Second, fmt.Sprintf("no partition led by node %d", f.leader), every(func(p schema.PartitionState) bool { return !ledBy(f.leader)(p) }))
 	if err != nil {
 		return eff, fmt.Errorf("isr leader loss: %w", err)
 	}
 	for _, o := range describe(ps) {
 		eff.Observed = append(eff.Observed, "right after the kill: "+o)
 	}
-	want, what := every(func(p cluster.PartitionState) bool { return !f.unclean[p.Topic] || movedOff(f.leader)(p) }), "a leader for every partition of the unclean topics"
+	want, what := every(func(p schema.PartitionState) bool { return !f.unclean[p.Topic] || movedOff(f.leader)(p) }), "a leader for every partition of the unclean topics"
 	actedAt := time.Now()
 	switch f.Election {
 	case ElectByTimer:

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // LeaderKill kills the leader of the scenario's partitions with a signal and
@@ -74,8 +75,8 @@ func (f *LeaderKill) Prepare(ctx context.Context, env Env) error {
 }
 
 // Inject kills the leader and waits for leadership to move.
-func (f *LeaderKill) Inject(ctx context.Context, env Env) (Effect, error) {
-	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("%s to node %d, leader of every scenario partition", f.Signal, f.leader)}
+func (f *LeaderKill) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
+	eff := schema.FaultEffect{Target: []int{f.leader}, Description: fmt.Sprintf("%s to node %d, leader of every scenario partition", f.Signal, f.leader)}
 	if err := env.Nodes.Kill(ctx, f.leader, f.Signal, 30*time.Second); err != nil {
 		return eff, fmt.Errorf("leader kill: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Isolate cuts the scenario leader off the network through the toxiproxy
@@ -62,7 +63,7 @@ func (f *Isolate) Prepare(ctx context.Context, env Env) error {
 }
 
 // Inject cuts the links and checks the cluster's reaction.
-func (f *Isolate) Inject(ctx context.Context, env Env) (Effect, error) {
+func (f *Isolate) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	n := f.node
 	var links []cluster.Link
 	if f.Peers {
@@ -71,7 +72,7 @@ func (f *Isolate) Inject(ctx context.Context, env Env) (Effect, error) {
 	if f.Clients {
 		links = append(links, cluster.Link{From: cluster.Client, To: n, Kind: cluster.ClientLink})
 	}
-	eff := Effect{Target: []int{n}, Description: fmt.Sprintf("node %d, leader of every scenario partition, cut off: links %v", n, links)}
+	eff := schema.FaultEffect{Target: []int{n}, Description: fmt.Sprintf("node %d, leader of every scenario partition, cut off: links %v", n, links)}
 	if ctrl, epoch, err := env.State.ActiveController(ctx); err == nil {
 		eff.Description += fmt.Sprintf("; active controller node %d (epoch %d)", ctrl, epoch)
 	}
@@ -155,9 +156,9 @@ func (f *Bridge) Prepare(ctx context.Context, env Env) error {
 }
 
 // Inject cuts leader<->far and waits for the cluster to react.
-func (f *Bridge) Inject(ctx context.Context, env Env) (Effect, error) {
+func (f *Bridge) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	links := cluster.NodeLinks([]int{f.leader}, []int{f.far}, cluster.Internal, cluster.Controller)
-	eff := Effect{Target: []int{f.leader, f.far}, Description: fmt.Sprintf("nodes %d (leader) and %d cannot reach each other; node %d reaches both", f.leader, f.far, f.bridge)}
+	eff := schema.FaultEffect{Target: []int{f.leader, f.far}, Description: fmt.Sprintf("nodes %d (leader) and %d cannot reach each other; node %d reaches both", f.leader, f.far, f.bridge)}
 	if ctrl, epoch, err := env.State.ActiveController(ctx); err == nil {
 		eff.Description += fmt.Sprintf("; active controller node %d (epoch %d)", ctrl, epoch)
 	}
@@ -166,7 +167,7 @@ func (f *Bridge) Inject(ctx context.Context, env Env) (Effect, error) {
 	}
 	env.logf("fault %s: %d<->%d cut, %d bridges", f.Name(), f.leader, f.far, f.bridge)
 	ps, err := waitState(ctx, env, []int{f.bridge}, f.ChangeTimeout, fmt.Sprintf("leader %d fenced or node %d out of the ISR", f.leader, f.far),
-		every(func(p cluster.PartitionState) bool { return !ledBy(f.leader)(p) || !containsNode(p.ISR, f.far) }))
+		every(func(p schema.PartitionState) bool { return !ledBy(f.leader)(p) || !containsNode(p.ISR, f.far) }))
 	if err != nil {
 		return eff, fmt.Errorf("bridge: %w", err)
 	}

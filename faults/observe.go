@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // others returns every node except the excluded ones: the side of the
@@ -24,12 +24,12 @@ func others(env Env, exclude ...int) []int {
 
 // partitions returns the scenario partitions as the first node to answer
 // sees them.
-func partitions(env Env) ([]cluster.PartitionState, error) {
+func partitions(env Env) ([]schema.PartitionState, error) {
 	return env.State.PartitionsFrom(env.Nodes.IDs(), env.Topics...)
 }
 
 // describe renders partition states for an Effect.
-func describe(ps []cluster.PartitionState) []string {
+func describe(ps []schema.PartitionState) []string {
 	obs := make([]string, 0, len(ps))
 	for _, p := range ps {
 		obs = append(obs, fmt.Sprintf("%s-%d: leader %d (epoch %d), isr %v", p.Topic, p.Partition, p.Leader, p.LeaderEpoch, p.ISR))
@@ -40,9 +40,9 @@ func describe(ps []cluster.PartitionState) []string {
 // waitState polls the scenario partitions as the nodes in from see them
 // until cond holds for the whole set, and returns that state. On timeout
 // the error wraps ErrNoEffect and names what was awaited and the last state.
-func waitState(ctx context.Context, env Env, from []int, timeout time.Duration, what string, cond func([]cluster.PartitionState) bool) ([]cluster.PartitionState, error) {
+func waitState(ctx context.Context, env Env, from []int, timeout time.Duration, what string, cond func([]schema.PartitionState) bool) ([]schema.PartitionState, error) {
 	deadline := time.Now().Add(timeout)
-	var last []cluster.PartitionState
+	var last []schema.PartitionState
 	var lastErr error
 	for {
 		ps, err := env.State.PartitionsFrom(from, env.Topics...)
@@ -67,8 +67,8 @@ func waitState(ctx context.Context, env Env, from []int, timeout time.Duration, 
 
 // every is a waitState condition that holds when f holds for every
 // partition.
-func every(f func(cluster.PartitionState) bool) func([]cluster.PartitionState) bool {
-	return func(ps []cluster.PartitionState) bool {
+func every(f func(schema.PartitionState) bool) func([]schema.PartitionState) bool {
+	return func(ps []schema.PartitionState) bool {
 		for _, p := range ps {
 			if !f(p) {
 				return false
@@ -79,18 +79,18 @@ func every(f func(cluster.PartitionState) bool) func([]cluster.PartitionState) b
 }
 
 // ledBy reports whether a partition is led by node n.
-func ledBy(n int) func(cluster.PartitionState) bool {
-	return func(p cluster.PartitionState) bool { return p.Leader == int32(n) }
+func ledBy(n int) func(schema.PartitionState) bool {
+	return func(p schema.PartitionState) bool { return p.Leader == int32(n) }
 }
 
 // movedOff holds when a partition has a leader other than n.
-func movedOff(n int) func(cluster.PartitionState) bool {
-	return func(p cluster.PartitionState) bool { return p.Leader >= 0 && p.Leader != int32(n) }
+func movedOff(n int) func(schema.PartitionState) bool {
+	return func(p schema.PartitionState) bool { return p.Leader >= 0 && p.Leader != int32(n) }
 }
 
 // isrIsOnly holds when n leads the partition with an ISR of n alone.
-func isrIsOnly(n int) func(cluster.PartitionState) bool {
-	return func(p cluster.PartitionState) bool {
+func isrIsOnly(n int) func(schema.PartitionState) bool {
+	return func(p schema.PartitionState) bool {
 		return p.Leader == int32(n) && len(p.ISR) == 1 && p.ISR[0] == int32(n)
 	}
 }
@@ -105,7 +105,7 @@ func isrIsOnly(n int) func(cluster.PartitionState) bool {
 // out its ack timeout there, so its other partitions shrink later, one ack
 // timeout at a time. One shrunk partition per topic is the
 // evidence that every profile's writes met the leader alone.
-func shrunkOnEveryTopic(ps []cluster.PartitionState, shrunk func(cluster.PartitionState) bool) (ok bool, n int) {
+func shrunkOnEveryTopic(ps []schema.PartitionState, shrunk func(schema.PartitionState) bool) (ok bool, n int) {
 	topics := map[string]bool{}
 	for _, p := range ps {
 		s := shrunk(p)
@@ -123,7 +123,7 @@ func shrunkOnEveryTopic(ps []cluster.PartitionState, shrunk func(cluster.Partiti
 }
 
 // partitionKey names a partition as topic-partition.
-func partitionKey(p cluster.PartitionState) string { return fmt.Sprintf("%s-%d", p.Topic, p.Partition) }
+func partitionKey(p schema.PartitionState) string { return fmt.Sprintf("%s-%d", p.Topic, p.Partition) }
 
 // followers returns the nodes other than leader.
 func followers(env Env, leader int) []int { return others(env, leader) }
@@ -163,7 +163,7 @@ func pinLeader(ctx context.Context, env Env) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("restore preferred leaders: %w", err)
 		}
-		preferred := func(p cluster.PartitionState) bool { return len(p.Replicas) > 0 && p.Leader == p.Replicas[0] }
+		preferred := func(p schema.PartitionState) bool { return len(p.Replicas) > 0 && p.Leader == p.Replicas[0] }
 		if _, err := waitState(ctx, env, env.Nodes.IDs(), 30*time.Second, "preferred leaders restored", every(preferred)); err != nil {
 			// Not ErrNoEffect: no fault has run yet.
 			return 0, fmt.Errorf("restore preferred leaders: %v", err)

@@ -3,24 +3,24 @@ package faults
 import (
 	"testing"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 func TestShrunkOnEveryTopic(t *testing.T) {
-	p := func(topic string, part int32, isr ...int32) cluster.PartitionState {
-		return cluster.PartitionState{Topic: topic, Partition: part, Leader: 3, ISR: isr}
+	p := func(topic string, part int32, isr ...int32) schema.PartitionState {
+		return schema.PartitionState{Topic: topic, Partition: part, Leader: 3, ISR: isr}
 	}
 	cases := []struct {
 		name   string
-		ps     []cluster.PartitionState
+		ps     []schema.PartitionState
 		ok     bool
 		shrunk int
 	}{
-		{"nothing shrunk", []cluster.PartitionState{p("a", 0, 3, 1, 2), p("b", 0, 3, 1)}, false, 0},
-		{"one topic still whole", []cluster.PartitionState{p("a", 0, 3), p("a", 1, 3), p("b", 0, 3, 1), p("b", 1, 3, 2)}, false, 2},
-		{"one partition per topic", []cluster.PartitionState{p("a", 0, 3), p("a", 1, 3, 1), p("b", 0, 3, 2), p("b", 1, 3)}, true, 2},
-		{"all", []cluster.PartitionState{p("a", 0, 3), p("b", 0, 3)}, true, 2},
-		{"ISR of another node", []cluster.PartitionState{p("a", 0, 1), p("b", 0, 3)}, false, 1},
+		{"nothing shrunk", []schema.PartitionState{p("a", 0, 3, 1, 2), p("b", 0, 3, 1)}, false, 0},
+		{"one topic still whole", []schema.PartitionState{p("a", 0, 3), p("a", 1, 3), p("b", 0, 3, 1), p("b", 1, 3, 2)}, false, 2},
+		{"one partition per topic", []schema.PartitionState{p("a", 0, 3), p("a", 1, 3, 1), p("b", 0, 3, 2), p("b", 1, 3)}, true, 2},
+		{"all", []schema.PartitionState{p("a", 0, 3), p("b", 0, 3)}, true, 2},
+		{"ISR of another node", []schema.PartitionState{p("a", 0, 1), p("b", 0, 3)}, false, 1},
 	}
 	for _, c := range cases {
 		ok, n := shrunkOnEveryTopic(c.ps, isrIsOnly(3))

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // PowerTarget selects which nodes lose power.
@@ -76,8 +77,8 @@ func (f *PowerLoss) Prepare(ctx context.Context, env Env) error {
 }
 
 // Inject cuts the power and checks that data was at risk.
-func (f *PowerLoss) Inject(ctx context.Context, env Env) (Effect, error) {
-	eff := Effect{Target: f.victims, Description: fmt.Sprintf("power cut of nodes %v (leader %d): unsynced writes dropped", f.victims, f.leader)}
+func (f *PowerLoss) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
+	eff := schema.FaultEffect{Target: f.victims, Description: fmt.Sprintf("power cut of nodes %v (leader %d): unsynced writes dropped", f.victims, f.leader)}
 	unsynced, err := env.Disks.PowerOff(ctx, f.victims...)
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
@@ -114,7 +115,7 @@ func (f *PowerLoss) Inject(ctx context.Context, env Env) (Effect, error) {
 // no eligible replica is left.
 func waitLeaderNot(ctx context.Context, env Env, old int, timeout time.Duration) ([]string, error) {
 	deadline := time.Now().Add(timeout)
-	var last []cluster.PartitionState
+	var last []schema.PartitionState
 	for time.Now().Before(deadline) {
 		ps, err := partitions(env)
 		if err == nil && len(ps) > 0 {
@@ -156,7 +157,7 @@ func (f *PowerLoss) Heal(ctx context.Context, env Env) error {
 // waitISR waits until every scenario partition's ISR equals isr.
 func waitISR(ctx context.Context, env Env, isr []int32, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	var last []cluster.PartitionState
+	var last []schema.PartitionState
 	for time.Now().Before(deadline) {
 		ps, err := partitions(env)
 		if err == nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // LeaderPause freezes the leader's processes (cgroup freezer) and thaws it
@@ -37,8 +38,8 @@ func (f *LeaderPause) Prepare(ctx context.Context, env Env) error {
 
 // Inject pauses the leader and waits for the controller to fence it and
 // move leadership.
-func (f *LeaderPause) Inject(ctx context.Context, env Env) (Effect, error) {
-	eff := Effect{Target: []int{f.leader}, Description: fmt.Sprintf("node %d, leader of every scenario partition, frozen", f.leader)}
+func (f *LeaderPause) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
+	eff := schema.FaultEffect{Target: []int{f.leader}, Description: fmt.Sprintf("node %d, leader of every scenario partition, frozen", f.leader)}
 	if err := env.Nodes.Pause(ctx, f.leader); err != nil {
 		return eff, fmt.Errorf("leader pause: %w", err)
 	}
@@ -88,16 +89,16 @@ func (f *ControllerKill) Name() string { return "controller-kill" }
 func (f *ControllerKill) Prepare(ctx context.Context, env Env) error { return nil }
 
 // Inject kills the active controller and waits for a new one.
-func (f *ControllerKill) Inject(ctx context.Context, env Env) (Effect, error) {
+func (f *ControllerKill) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	ctrl, epoch, err := env.State.ActiveController(ctx)
 	if err != nil {
-		return Effect{}, fmt.Errorf("controller kill: %w", err)
+		return schema.FaultEffect{}, fmt.Errorf("controller kill: %w", err)
 	}
 	leader, err := pinLeader(ctx, env)
 	if err != nil {
-		return Effect{}, fmt.Errorf("controller kill: %w", err)
+		return schema.FaultEffect{}, fmt.Errorf("controller kill: %w", err)
 	}
-	eff := Effect{
+	eff := schema.FaultEffect{
 		Target:      []int{ctrl},
 		Description: fmt.Sprintf("%s to node %d, active controller at epoch %d (partition leader: node %d)", f.Signal, ctrl, epoch, leader),
 		Metrics:     map[string]int64{"old_controller": int64(ctrl), "old_epoch": int64(epoch)},
@@ -137,7 +138,7 @@ func (f *ControllerKill) Inject(ctx context.Context, env Env) (Effect, error) {
 	}
 	// A follower's death shrinks the ISR; the leader stays.
 	ps, err := waitState(ctx, env, others(env, ctrl), f.MoveTimeout, fmt.Sprintf("node %d out of every ISR, leader %d kept", ctrl, leader),
-		every(func(p cluster.PartitionState) bool { return ledBy(leader)(p) && !containsNode(p.ISR, ctrl) }))
+		every(func(p schema.PartitionState) bool { return ledBy(leader)(p) && !containsNode(p.ISR, ctrl) }))
 	if err != nil {
 		return eff, fmt.Errorf("controller kill: %w", err)
 	}

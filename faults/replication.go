@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // ReplicationCut stops the followers from replicating from the leader while
@@ -79,7 +80,7 @@ func (f *ReplicationCut) Prepare(ctx context.Context, env Env) error {
 // partition that stops taking writes (acks=all refused for lack of
 // replicas) lets its followers catch up and rejoin, so ISRs flap, and that
 // flapping is part of what the scenario shows.
-func (f *ReplicationCut) Inject(ctx context.Context, env Env) (Effect, error) {
+func (f *ReplicationCut) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	began := time.Now()
 	eff, err := breakReplication(env, f.leader, f.Toxic)
 	if err != nil {
@@ -87,11 +88,11 @@ func (f *ReplicationCut) Inject(ctx context.Context, env Env) (Effect, error) {
 	}
 	seen := map[string]bool{}
 	var shrunk int
-	onEveryTopic := func(ps []cluster.PartitionState) (ok bool) {
+	onEveryTopic := func(ps []schema.PartitionState) (ok bool) {
 		for _, p := range ps {
 			seen[partitionKey(p)] = seen[partitionKey(p)] || isrIsOnly(f.leader)(p)
 		}
-		ok, shrunk = shrunkOnEveryTopic(ps, func(p cluster.PartitionState) bool { return seen[partitionKey(p)] })
+		ok, shrunk = shrunkOnEveryTopic(ps, func(p schema.PartitionState) bool { return seen[partitionKey(p)] })
 		return ok
 	}
 	ps, err := waitState(ctx, env, env.Nodes.IDs(), f.ShrinkTimeout, fmt.Sprintf("an ISR of [%d] on every topic", f.leader), onEveryTopic)
@@ -116,9 +117,9 @@ func (f *ReplicationCut) Heal(ctx context.Context, env Env) error {
 
 // breakReplication cuts (toxic nil) or degrades the replication links
 // between leader and followers, leaving every controller link up.
-func breakReplication(env Env, leader int, toxic *cluster.Toxic) (Effect, error) {
+func breakReplication(env Env, leader int, toxic *cluster.Toxic) (schema.FaultEffect, error) {
 	fs := followers(env, leader)
-	eff := Effect{Target: fs, Metrics: map[string]int64{}}
+	eff := schema.FaultEffect{Target: fs, Metrics: map[string]int64{}}
 	if toxic == nil {
 		links := cluster.NodeLinks([]int{leader}, fs, cluster.Internal)
 		eff.Description = fmt.Sprintf("replication links %v cut; controller links up", links)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // RollingRestart restarts every node in turn with SIGTERM, the way an
@@ -35,13 +36,13 @@ func (f *RollingRestart) Name() string { return "rolling-restart" }
 func (f *RollingRestart) Prepare(ctx context.Context, env Env) error { return nil }
 
 // Inject rolls the cluster.
-func (f *RollingRestart) Inject(ctx context.Context, env Env) (Effect, error) {
+func (f *RollingRestart) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	leader, err := pinLeader(ctx, env)
 	if err != nil {
-		return Effect{}, fmt.Errorf("rolling restart: %w", err)
+		return schema.FaultEffect{}, fmt.Errorf("rolling restart: %w", err)
 	}
 	order := append(followers(env, leader), leader)
-	eff := Effect{Target: order, Description: fmt.Sprintf("%s and restart of nodes %v in turn (leader %d last), waiting for full ISRs between", f.Signal, order, leader), Metrics: map[string]int64{}}
+	eff := schema.FaultEffect{Target: order, Description: fmt.Sprintf("%s and restart of nodes %v in turn (leader %d last), waiting for full ISRs between", f.Signal, order, leader), Metrics: map[string]int64{}}
 	for _, n := range order {
 		began := time.Now()
 		if err := env.Nodes.Kill(ctx, n, f.Signal, f.StepTimeout); err != nil {

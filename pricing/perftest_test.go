@@ -4,50 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
-
-// safeIdempotent has the settings of safe-idempotent in
-// scenarios/profiles/default.yaml.
-var safeIdempotent = workload.Profile{
-	Name: "safe-idempotent", ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: workload.Async, Acks: workload.AcksAll, Idempotent: true,
-	RetryMax: 10, RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
-}
-
-// TestJavaProps: the Java client's defaults that differ from sarama's are
-// written out, and the batching knobs map to their Java names.
-func TestJavaProps(t *testing.T) {
-	got := JavaProps(safeIdempotent)
-	for k, want := range map[string]string{
-		"acks": "all", "enable.idempotence": "true", "max.in.flight.requests.per.connection": "1",
-		"retries": "10", "retry.backoff.ms": "250", "retry.backoff.max.ms": "250", "request.timeout.ms": "10000",
-		"linger.ms": "0", "batch.size": "1048576", "max.request.size": "104857600", "compression.type": "none",
-	} {
-		if got[k] != want {
-			t.Errorf("%s = %q, want %q", k, got[k], want)
-		}
-	}
-	tuned := safeIdempotent
-	tuned.Acks, tuned.Idempotent, tuned.Compression = workload.Acks1, false, "lz4"
-	tuned.Batching = workload.Batching{Linger: 5 * time.Millisecond, FlushBytes: 16384}
-	got = JavaProps(tuned)
-	if got["acks"] != "1" || got["enable.idempotence"] != "false" || got["linger.ms"] != "5" || got["batch.size"] != "16384" || got["compression.type"] != "lz4" {
-		t.Errorf("tuned profile: %v", got)
-	}
-}
-
-func TestPerfTestArgs(t *testing.T) {
-	pt := PerfTest{Bootstrap: "kafka-2:9292", Topic: "t", Records: 1000, WarmupRecords: 200, RecordSize: 256, Keys: 16,
-		Props: map[string]string{"linger.ms": "0", "acks": "all"}}
-	got := strings.Join(pt.Args(), " ")
-	want := "/opt/kafka/bin/kafka-run-class.sh org.apache.kafka.tools.ProducerPerformance --bootstrap-server kafka-2:9292 --topic t --num-records 1000 --warmup-records 200 --record-size 256" +
-		" --throughput -1 --key-distribution range --record-key-range 16 --command-property acks=all linger.ms=0"
-	if got != want {
-		t.Errorf("args\n %s\nwant\n %s", got, want)
-	}
-}
 
 // TestParsePerfTest: the steady-state summary wins over the total, and the
 // progress lines are skipped.
@@ -56,7 +15,7 @@ func TestParsePerfTest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := PerfTestSummary{
+	want := schema.PerfTestSummary{
 		Records: 122118, RecordsPerSecond: 49004.012841, MBPerSecond: 11.96, AvgLatencyMs: 75.28, MaxLatencyMs: 286,
 		P50Ms: 57, P95Ms: 201, P99Ms: 271, P999Ms: 281, SteadyState: true,
 	}

@@ -4,19 +4,14 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
-// Range summarises one figure over the repetitions.
-type Range struct {
-	Median float64 `json:"median"`
-	Min    float64 `json:"min"`
-	Max    float64 `json:"max"`
-}
-
 // Summarize returns the median and range of xs; zero for none.
-func Summarize(xs []float64) Range {
+func Summarize(xs []float64) schema.Range {
 	if len(xs) == 0 {
-		return Range{}
+		return schema.Range{}
 	}
 	s := slices.Sorted(slices.Values(xs))
 	n := len(s)
@@ -24,17 +19,13 @@ func Summarize(xs []float64) Range {
 	if n%2 == 0 {
 		median = (s[n/2-1] + s[n/2]) / 2
 	}
-	return Range{Median: median, Min: s[0], Max: s[n-1]}
+	return schema.Range{Median: median, Min: s[0], Max: s[n-1]}
 }
-
-// Overlaps reports whether two ranges share a value: then which of the two
-// is lower is within the noise of the repetitions.
-func (r Range) Overlaps(o Range) bool { return r.Min <= o.Max && o.Min <= r.Max }
 
 // Paired summarises f over the repetitions of two profiles taken in pairs,
 // repetition i of a with repetition i of b: both ran in the same round of
 // the plan, so a drift between rounds cancels out of each pair.
-func Paired(a, b []float64, f func(a, b float64) float64) Range {
+func Paired(a, b []float64, f func(a, b float64) float64) schema.Range {
 	n := min(len(a), len(b))
 	xs := make([]float64, n)
 	for i := range n {

@@ -6,42 +6,22 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 func TestSummarize(t *testing.T) {
 	cases := []struct {
 		xs   []float64
-		want Range
+		want schema.Range
 	}{
-		{nil, Range{}},
-		{[]float64{7}, Range{7, 7, 7}},
-		{[]float64{30, 10, 20}, Range{20, 10, 30}},
-		{[]float64{4, 1, 3, 2}, Range{2.5, 1, 4}},
+		{nil, schema.Range{}},
+		{[]float64{7}, schema.Range{Median: 7, Min: 7, Max: 7}},
+		{[]float64{30, 10, 20}, schema.Range{Median: 20, Min: 10, Max: 30}},
+		{[]float64{4, 1, 3, 2}, schema.Range{Median: 2.5, Min: 1, Max: 4}},
 	}
 	for _, c := range cases {
 		if got := Summarize(c.xs); got != c.want {
 			t.Errorf("Summarize(%v) = %+v, want %+v", c.xs, got, c.want)
-		}
-	}
-}
-
-// TestOverlaps: ranges that share a value rank nothing.
-func TestOverlaps(t *testing.T) {
-	cases := []struct {
-		a, b Range
-		want bool
-	}{
-		{Range{10, 9, 11}, Range{12, 11, 13}, true},     // touch at 11
-		{Range{10, 9, 11}, Range{10.5, 10, 10.6}, true}, // one inside the other
-		{Range{10, 9, 11}, Range{13, 12, 14}, false},
-		{Range{13, 12, 14}, Range{10, 9, 11}, false},
-	}
-	for _, c := range cases {
-		if got := c.a.Overlaps(c.b); got != c.want {
-			t.Errorf("%+v overlaps %+v = %v, want %v", c.a, c.b, got, c.want)
-		}
-		if got := c.b.Overlaps(c.a); got != c.want {
-			t.Errorf("overlap is not symmetric for %+v, %+v", c.a, c.b)
 		}
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // breach is one guarantee the scenario expected of a profile that the run
 // broke.
 type breach struct {
-	// guarantee names it: a verify.Guarantee, a verify.ConsumerGuarantee,
+	// guarantee names it: a schema.Guarantee, a schema.ConsumerGuarantee,
 	// or ErrUndelivered's text. Runs are compared by name, since the counts
 	// in text differ from one run to the next.
 	guarantee string
@@ -26,9 +26,9 @@ const recordedFail = "verdict recorded as fail"
 // broke, whatever the scenario's status: the producer verdict's, then the
 // client side's (ClientErr). They are derived from the counts, as the
 // verdicts' own are, so they do not depend on how a status was set.
-func (p ProfileResult) breaches() []breach {
+func breaches(p schema.ProfileResult) []breach {
 	out := named(p.Verdict.Err(), p.Verdict.Status, p.Verdict.Violations)
-	var st verify.Status
+	var st schema.Status
 	var recorded []string
 	if c := p.Consumer; c != nil {
 		st, recorded = c.Verdict.Status, c.Verdict.Violations
@@ -39,23 +39,23 @@ func (p ProfileResult) breaches() []breach {
 // named splits err into one breach per violated guarantee. A verdict
 // recorded as failed (st) stays broken even when its counts derive no
 // violation: no status may hide a broken guarantee, in either direction.
-func named(err error, st verify.Status, recorded []string) []breach {
+func named(err error, st schema.Status, recorded []string) []breach {
 	var out []breach
 	for _, e := range leaves(err) {
 		b := breach{guarantee: e.Error(), text: e.Error()}
-		var v *verify.Violation
-		var cv *verify.ConsumerViolation
+		var v *schema.Violation
+		var cv *schema.ConsumerViolation
 		switch {
 		case errors.As(e, &v):
 			b.guarantee = string(v.Guarantee)
 		case errors.As(e, &cv):
 			b.guarantee = string(cv.Guarantee)
-		case errors.Is(e, ErrUndelivered):
-			b.guarantee = ErrUndelivered.Error()
+		case errors.Is(e, schema.ErrUndelivered):
+			b.guarantee = schema.ErrUndelivered.Error()
 		}
 		out = append(out, b)
 	}
-	if len(out) == 0 && st == verify.Fail {
+	if len(out) == 0 && st == schema.Fail {
 		text := strings.Join(recorded, "; ")
 		if text == "" {
 			text = recordedFail
@@ -94,14 +94,14 @@ func texts(bs []breach) []string {
 // judged sums up p's verdicts: fail when it broke anything expected of it;
 // else unknown, and why, when its producer or consumer verdict had nothing
 // to judge (the fault did not exercise it); else pass.
-func (p ProfileResult) judged() (verify.Status, string) {
+func judged(p schema.ProfileResult) (schema.Status, string) {
 	switch {
-	case len(p.breaches()) > 0:
-		return verify.Fail, ""
-	case p.Verdict.Status == verify.Unknown:
-		return verify.Unknown, p.Verdict.Reason
-	case p.Consumer != nil && p.Consumer.Verdict.Status == verify.Unknown:
-		return verify.Unknown, p.Consumer.Verdict.Reason
+	case len(breaches(p)) > 0:
+		return schema.Fail, ""
+	case p.Verdict.Status == schema.Unknown:
+		return schema.Unknown, p.Verdict.Reason
+	case p.Consumer != nil && p.Consumer.Verdict.Status == schema.Unknown:
+		return schema.Unknown, p.Consumer.Verdict.Reason
 	}
-	return verify.Pass, ""
+	return schema.Pass, ""
 }

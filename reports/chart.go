@@ -13,6 +13,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Chart geometry: four stacked panels on the left, their legends in a
@@ -31,7 +33,7 @@ const minLatencyMs = 0.01
 // latency per profile, partitions led per node and ISR size, each with the
 // fault window shaded. colours maps a profile to its colour index, so a
 // profile keeps its colour across scenarios.
-func Chart(s Scenario, colours map[string]int) ([]byte, error) {
+func Chart(s schema.Scenario, colours map[string]int) ([]byte, error) {
 	panels, err := chartPanels(s, colours)
 	if err != nil {
 		return nil, err
@@ -39,7 +41,7 @@ func Chart(s Scenario, colours map[string]int) ([]byte, error) {
 	return drawPanels(panels, vgsvg.New(chartW, chartH))
 }
 
-func chartPanels(s Scenario, colours map[string]int) ([]*plot.Plot, error) {
+func chartPanels(s schema.Scenario, colours map[string]int) ([]*plot.Plot, error) {
 	xmax := timeSpan(s)
 	throughput, latency := plot.New(), plot.New()
 	throughput.Title.Text = fmt.Sprintf("%s (%s)", s.Name, s.Status)
@@ -101,7 +103,7 @@ func addLine(p *plot.Plot, name string, xys plotter.XYs, c color.Color, step plo
 
 // clusterPanels plots the timeline: how many partitions each node leads
 // (and how many have no leader), and the smallest and mean ISR size.
-func clusterPanels(s Scenario) (leaders, isr *plot.Plot) {
+func clusterPanels(s schema.Scenario) (leaders, isr *plot.Plot) {
 	leaders, isr = plot.New(), plot.New()
 	leaders.Y.Label.Text = "partitions led"
 	isr.Y.Label.Text = "ISR size"
@@ -160,7 +162,7 @@ func secondTicks(lo, hi float64) []plot.Tick {
 
 // timeSpan is the scenario's length on the chart: the last instant any
 // record mentions.
-func timeSpan(s Scenario) float64 {
+func timeSpan(s schema.Scenario) float64 {
 	end := max(s.Fault.RecoveredAt, s.Fault.HealedAt, 1)
 	for _, smp := range s.Timeline {
 		end = max(end, smp.At)
@@ -173,7 +175,7 @@ func timeSpan(s Scenario) float64 {
 	return end
 }
 
-func hasSeries(s Scenario) bool {
+func hasSeries(s schema.Scenario) bool {
 	for _, p := range s.Profiles {
 		if len(p.Series) > 0 {
 			return true

@@ -7,8 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // appRow is one producer application of a scenario: what it did around its
@@ -19,7 +18,7 @@ type appRow struct {
 	Behaviour                       string
 	Processes, Resends, Undelivered int
 	MustDeliver                     bool
-	Status                          verify.Status
+	Status                          schema.Status
 	// Broken names every guarantee broken: the verdict's, and delivering
 	// everything when the application is held to it.
 	Broken []string
@@ -34,9 +33,9 @@ type consumerRow struct {
 	// one key=value list; the configuration section lists every setting.
 	Settings               string
 	Group, DeadLetterTopic string
-	Counts                 verify.ConsumerCounts
-	Metrics                verify.ConsumerMetrics
-	Status                 verify.Status
+	Counts                 schema.ConsumerCounts
+	Metrics                schema.ConsumerMetrics
+	Status                 schema.Status
 	// Broken names the broken consumer guarantees, or why nothing was
 	// judged.
 	Broken   []string
@@ -51,7 +50,7 @@ type memberRow struct {
 }
 
 // appRows lists the scenario's producer applications, nil when it ran none.
-func appRows(s Scenario) []appRow {
+func appRows(s schema.Scenario) []appRow {
 	var out []appRow
 	for _, p := range s.Profiles {
 		a := p.App
@@ -62,10 +61,10 @@ func appRows(s Scenario) []appRow {
 			Profile: p.Profile.Name, Behaviour: behaviour(a.Behaviour),
 			Processes: a.Processes, Resends: a.Resends, Undelivered: a.Undelivered, MustDeliver: a.MustDeliver,
 			Status: p.Verdict.Status, Broken: slices.Clone(p.Verdict.Violations),
-			Examples: examples(p.Verdict.Examples, []string{verify.AnomalyLost, verify.AnomalyBelievedLost}),
+			Examples: examples(p.Verdict.Examples, []string{schema.AnomalyLost, schema.AnomalyBelievedLost}),
 		}
 		if err := a.Err(); err != nil {
-			row.Status, row.Broken = verify.Fail, append(row.Broken, err.Error())
+			row.Status, row.Broken = schema.Fail, append(row.Broken, err.Error())
 		}
 		out = append(out, row)
 	}
@@ -73,7 +72,7 @@ func appRows(s Scenario) []appRow {
 }
 
 // consumerRows lists the scenario's consumer groups, nil when it ran none.
-func consumerRows(s Scenario) []consumerRow {
+func consumerRows(s schema.Scenario) []consumerRow {
 	var out []consumerRow
 	for _, p := range s.Profiles {
 		c := p.Consumer
@@ -113,7 +112,7 @@ func behaviour(b map[string]string) string {
 
 // consumerSettings picks what decides a consumer application's fate under a
 // fault: when it commits, how it retries, where failures go.
-func consumerSettings(c workload.ConsumerProfile) string {
+func consumerSettings(c schema.ConsumerProfile) string {
 	kvs := []KV{{"commit", string(c.Commit)}}
 	if c.ProcessLag > 0 {
 		kvs = append(kvs, KV{"process_lag", c.ProcessLag.String()})
@@ -150,7 +149,7 @@ var signalNames = map[string]string{
 	"killed": "SIGKILL", "terminated": "SIGTERM", "stopped (signal)": "SIGSTOP", "continued": "SIGCONT",
 }
 
-func member(m MemberRecord) memberRow {
+func member(m schema.MemberRecord) memberRow {
 	row := memberRow{Name: m.Name, Started: seconds(m.StartedAt), Exited: "–", Signals: "–"}
 	if m.ExitedAt > 0 {
 		row.Exited = seconds(m.ExitedAt)

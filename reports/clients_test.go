@@ -6,20 +6,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // appProfile is a producer application held to delivering everything that
 // left three messages out: its verdict passes, the application fails.
-func appProfile() ProfileResult {
+func appProfile() schema.ProfileResult {
 	p := result("fire-app", nil, 0, 3, 0, 100)
 	p.ClientConfig = map[string]string{"acks": "all"}
 	p.Verdict.Examples = map[string][]string{
-		verify.AnomalyBelievedLost:           {"fire-app-000000011", "fire-app-000000012"},
-		verify.AnomalyPresentAlthoughUnknown: {"fire-app-000000099"},
+		schema.AnomalyBelievedLost:           {"fire-app-000000011", "fire-app-000000012"},
+		schema.AnomalyPresentAlthoughUnknown: {"fire-app-000000099"},
 	}
-	p.App = &AppResult{
+	p.App = &schema.AppResult{
 		Behaviour: map[string]string{"app.results": "ignored", "app.exit": "no-close"},
 		Processes: 7, Resends: 2, Undelivered: 3, MustDeliver: true,
 	}
@@ -28,31 +27,31 @@ func appProfile() ProfileResult {
 
 // consumerProfile is a consumer group that broke NoProcessingLoss, with
 // one member SIGKILLed, one SIGSTOPped and one still running at the end.
-func consumerProfile(seed int64) ProfileResult {
+func consumerProfile(seed int64) schema.ProfileResult {
 	p := result("group-app", noLoss, 0, 0, 0, 100)
-	v := verify.ConsumerResult{
-		Profile: "group-app", Status: verify.Pass, Expected: verify.ConsumerExpectation{verify.NoProcessingLoss},
-		Counts: verify.ConsumerCounts{
+	v := schema.ConsumerVerdict{
+		Profile: "group-app", Status: schema.Pass, Expected: schema.ConsumerExpectation{schema.NoProcessingLoss},
+		Counts: schema.ConsumerCounts{
 			Required: 100, Processed: 90, DeadLettered: 4, DeadLetterCopies: 1, NeverProcessed: 6,
 			SkippedAfterFailure: 2, NotInLog: 1, DuplicateEffects: 5, DuplicatedIDs: 3,
 		},
-		Metrics:  verify.ConsumerMetrics{Retries: 17, Skips: 2, Deduplicated: 8, Sessions: 4, GroupErrors: 1},
-		Examples: map[string][]string{verify.AnomalyNeverProcessed: {"group-app-000000042"}, verify.AnomalyDuplicateEffects: {"group-app-000000007"}},
+		Metrics:  schema.ConsumerMetrics{Retries: 17, Skips: 2, Deduplicated: 8, Sessions: 4, GroupErrors: 1},
+		Examples: map[string][]string{schema.AnomalyNeverProcessed: {"group-app-000000042"}, schema.AnomalyDuplicateEffects: {"group-app-000000007"}},
 	}
 	if err := v.Err(); err != nil {
-		v.Status, v.Violations = verify.Fail, strings.Split(err.Error(), "\n")
+		v.Status, v.Violations = schema.Fail, strings.Split(err.Error(), "\n")
 	}
-	p.Consumer = &ConsumerResult{
-		Consumer: workload.ConsumerProfile{
-			Name: "group-app", Description: "retries then dead-letters", Commit: workload.AfterProcessing,
-			Retry:      workload.RetryPolicy{MaxAttempts: 3, Backoff: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond},
+	p.Consumer = &schema.ConsumerResult{
+		Consumer: schema.ConsumerProfile{
+			Name: "group-app", Description: "retries then dead-letters", Commit: schema.AfterProcessing,
+			Retry:      schema.RetryPolicy{MaxAttempts: 3, Backoff: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond},
 			DeadLetter: true, AutoCommitInterval: 5 * time.Second,
 		},
 		Group: "crash.group-app", DeadLetterTopic: "crash.group-app.dlt",
 		ClientConfig: map[string]string{"session.timeout": "6s", "app.dedupe": "false"},
-		Failures:     workload.Failures{Seed: seed, Rate: 0.25, MaxFailures: 3, IDs: []string{"poison-1"}},
+		Failures:     schema.Failures{Seed: seed, Rate: 0.25, MaxFailures: 3, IDs: []string{"poison-1"}},
 		Verdict:      v,
-		Members: []MemberRecord{
+		Members: []schema.MemberRecord{
 			{Name: "group-app-m1", StartedAt: 4.25, ExitedAt: 15.75, Signals: []string{"killed"}},
 			{Name: "group-app-m2", StartedAt: 4.3, ExitedAt: 47.1, Signals: []string{"stopped (signal)", "continued", "terminated"}},
 			{Name: "group-app-m3", StartedAt: 33},
@@ -61,10 +60,10 @@ func consumerProfile(seed int64) ProfileResult {
 	return p
 }
 
-func clientsRun() *Run {
+func clientsRun() *schema.Run {
 	return run("clients", 1,
-		scenario("crash", Fail, appProfile(), consumerProfile(11)),
-		scenario("stall", Fail, consumerProfile(12)))
+		scenario("crash", schema.ScenarioFail, appProfile(), consumerProfile(11)),
+		scenario("stall", schema.ScenarioFail, consumerProfile(12)))
 }
 
 func TestReportShowsClientApplications(t *testing.T) {

@@ -6,8 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // ThroughputTolerance is the relative change of acked/s that compare
@@ -61,9 +60,9 @@ func (c Change) String() string {
 
 // Compare lists what changed from old to new, scenario by scenario (matched
 // by name) and profile by profile (matched by name).
-func Compare(old, new *Run) []Change {
+func Compare(old, new *schema.Run) []Change {
 	var out []Change
-	olds := map[string]Scenario{}
+	olds := map[string]schema.Scenario{}
 	for _, s := range old.Scenarios {
 		olds[s.Name] = s
 	}
@@ -82,7 +81,7 @@ func Compare(old, new *Run) []Change {
 		profiles := compareProfiles(o, n, len(setup) > 0)
 		switch {
 		case o.Status == n.Status:
-		case o.Status == Pass && n.Status == Invalid:
+		case o.Status == schema.ScenarioPass && n.Status == schema.ScenarioInvalid:
 			// Proving nothing is no regression by itself; breaking a
 			// guarantee while proving nothing is.
 			out = append(out, Change{Kind: BecameInvalid, Scenario: n.Name, Text: "pass -> invalid: " + n.Reason,
@@ -106,9 +105,9 @@ func Compare(old, new *Run) []Change {
 
 // compareProfiles lists what changed profile by profile; setupDiffers marks
 // throughput moves that another setup may explain.
-func compareProfiles(o, n Scenario, setupDiffers bool) []Change {
+func compareProfiles(o, n schema.Scenario, setupDiffers bool) []Change {
 	var out []Change
-	olds := map[string]ProfileResult{}
+	olds := map[string]schema.ProfileResult{}
 	for _, p := range o.Profiles {
 		olds[p.Profile.Name] = p
 	}
@@ -133,7 +132,7 @@ func compareProfiles(o, n Scenario, setupDiffers bool) []Change {
 			out = append(out, Change{Kind: StoppedLosing, Scenario: n.Name, Profile: name,
 				Text: fmt.Sprintf("lost 0 (was %d acknowledged, %d believed sent)", oc.Lost, oc.BelievedLost)})
 		}
-		out = append(out, startedBreaking(n.Name, op.breaches(), np)...)
+		out = append(out, startedBreaking(n.Name, breaches(op), np)...)
 		if d, ok := relChange(op.Perf.AckedPerSecond, np.Perf.AckedPerSecond); ok && math.Abs(d) > ThroughputTolerance {
 			text := fmt.Sprintf("acked/s %.1f -> %.1f (%+.0f%%)", op.Perf.AckedPerSecond, np.Perf.AckedPerSecond, 100*d)
 			if setupDiffers {
@@ -155,9 +154,9 @@ func compareProfiles(o, n Scenario, setupDiffers bool) []Change {
 // run did not run it), matched by guarantee, not by text: the same
 // guarantee broken by other counts is no news. Nothing when it broke
 // nothing new.
-func startedBreaking(scenario string, old []breach, p ProfileResult) []Change {
+func startedBreaking(scenario string, old []breach, p schema.ProfileResult) []Change {
 	var news []string
-	for _, b := range p.breaches() {
+	for _, b := range breaches(p) {
 		if !slices.ContainsFunc(old, func(o breach) bool { return o.guarantee == b.guarantee }) {
 			news = append(news, b.text)
 		}
@@ -171,7 +170,7 @@ func startedBreaking(scenario string, old []breach, p ProfileResult) []Change {
 
 // setupDiff names what differs between two clusters that moves throughput
 // by itself, old value and new, in the order a reader checks them.
-func setupDiff(o, n cluster.Info) []string {
+func setupDiff(o, n schema.ClusterInfo) []string {
 	var out []string
 	for _, f := range []struct{ what, old, new string }{
 		{"Kafka image", o.Images.Kafka, n.Images.Kafka},
@@ -188,12 +187,12 @@ func setupDiff(o, n cluster.Info) []string {
 }
 
 // promisedLoss counts the losses a verdict's expected guarantees forbid.
-func promisedLoss(v verify.Result) int {
+func promisedLoss(v schema.Verdict) int {
 	n := 0
-	if v.Expected.Has(verify.NoAckedLoss) {
+	if v.Expected.Has(schema.NoAckedLoss) {
 		n = max(n, v.Counts.Lost)
 	}
-	if v.Expected.Has(verify.NoBelievedLoss) {
+	if v.Expected.Has(schema.NoBelievedLoss) {
 		n = max(n, v.Counts.BelievedLost)
 	}
 	return n

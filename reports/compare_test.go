@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // changes keys Compare's changes by "kind scenario/profile".
-func changes(old, new *Run) map[string]Change {
+func changes(old, new *schema.Run) map[string]Change {
 	got := map[string]Change{}
 	for _, c := range Compare(old, new) {
 		got[string(c.Kind)+" "+c.Scenario+"/"+c.Profile] = c
@@ -18,9 +18,9 @@ func changes(old, new *Run) map[string]Change {
 }
 
 func TestCompare(t *testing.T) {
-	noDup := verify.Expectation{verify.NoDuplicates}
+	noDup := schema.Expectation{schema.NoDuplicates}
 	old := run("old", 1,
-		scenario("kill", Pass,
+		scenario("kill", schema.ScenarioPass,
 			result("safe", noLoss, 0, 0, 0, 300),
 			result("acks1", nil, 12, 12, 0, 400),
 			result("acks0", nil, 0, 0, 0, 500),
@@ -29,14 +29,14 @@ func TestCompare(t *testing.T) {
 			result("dedup", noDup, 0, 0, 0, 100),
 			result("stubborn", noLoss, 2, 2, 0, 100),
 			consumer("group", 0, 0, 0)),
-		scenario("retired", Pass),
-		scenario("blip", Pass, result("safe", noLoss, 0, 0, 0, 300)),
-		scenario("flap", Pass, result("safe", noLoss, 0, 0, 0, 300)),
+		scenario("retired", schema.ScenarioPass),
+		scenario("blip", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 300)),
+		scenario("flap", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 300)),
 	)
 	group := consumer("group", 5, 0, 0)
-	group.Consumer.Verdict.Expected = verify.ConsumerExpectation{verify.NoProcessingLoss}
+	group.Consumer.Verdict.Expected = schema.ConsumerExpectation{schema.NoProcessingLoss}
 	new := run("new", 2,
-		scenario("kill", Fail,
+		scenario("kill", schema.ScenarioFail,
 			result("safe", noLoss, 4, 4, 0, 330), // +10 %: noise
 			result("acks1", nil, 0, 0, 0, 300),   // -25 %
 			result("acks0", nil, 9, 9, 0, 500),
@@ -46,11 +46,11 @@ func TestCompare(t *testing.T) {
 			// Broke the same guarantee before, by fewer: no news.
 			result("stubborn", noLoss, 5, 5, 0, 100),
 			group),
-		scenario("added", Pass),
+		scenario("added", schema.ScenarioPass),
 		// Proves nothing now, but broke nothing either.
-		scenario("blip", Invalid, result("safe", noLoss, 0, 0, 0, 300)),
+		scenario("blip", schema.ScenarioInvalid, result("safe", noLoss, 0, 0, 0, 300)),
 		// Proves nothing now, and the promised profile lost.
-		scenario("flap", Invalid, result("safe", noLoss, 6, 6, 0, 300)),
+		scenario("flap", schema.ScenarioInvalid, result("safe", noLoss, 6, 6, 0, 300)),
 	)
 	got := changes(old, new)
 	want := map[string]bool{ // key -> regression
@@ -89,7 +89,7 @@ func TestCompare(t *testing.T) {
 	for k, texts := range map[string][]string{
 		"started-breaking kill/safe":  {"no acknowledged message lost: 4 lost", "no believed-sent message lost: 4 believed sent but lost"},
 		"started-breaking kill/dedup": {"no duplicates: 3 duplicate copies"},
-		"started-breaking kill/group": {string(verify.NoProcessingLoss) + ": 5 never processed"},
+		"started-breaking kill/group": {string(schema.NoProcessingLoss) + ": 5 never processed"},
 		"throughput kill/acks1":       {"acked/s 400.0 -> 300.0 (-25%)"},
 	} {
 		for _, text := range texts {
@@ -104,9 +104,9 @@ func TestCompare(t *testing.T) {
 }
 
 func TestCompareSaysWhenSetupsDiffer(t *testing.T) {
-	old := run("old", 1, scenario("kill", Pass, result("safe", noLoss, 0, 0, 0, 300)), scenario("same", Pass, result("safe", noLoss, 0, 0, 0, 300)))
-	new := run("new", 1, scenario("kill", Pass, result("safe", noLoss, 0, 0, 0, 600)), scenario("same", Pass, result("safe", noLoss, 0, 0, 0, 600)))
-	for i, r := range []*Run{old, new} {
+	old := run("old", 1, scenario("kill", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 300)), scenario("same", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 300)))
+	new := run("new", 1, scenario("kill", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 600)), scenario("same", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 600)))
+	for i, r := range []*schema.Run{old, new} {
 		for j := range r.Scenarios {
 			c := &r.Scenarios[j].Cluster
 			c.Images.Kafka, c.Images.Toxiproxy = "kafka-chaos/kafka:4.4.0", "kafka-chaos/toxiproxy:2.12.0"
@@ -143,31 +143,31 @@ func TestCompareSaysWhenSetupsDiffer(t *testing.T) {
 }
 
 func TestRegressedOnlyForABrokenGuarantee(t *testing.T) {
-	old := run("old", 1, scenario("kill", Pass, result("safe", noLoss, 0, 0, 0, 300), result("acks1", nil, 0, 0, 0, 300)))
-	lossyOnly := run("new", 1, scenario("kill", Pass, result("safe", noLoss, 0, 0, 0, 300), result("acks1", nil, 5, 5, 0, 300)))
+	old := run("old", 1, scenario("kill", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 300), result("acks1", nil, 0, 0, 0, 300)))
+	lossyOnly := run("new", 1, scenario("kill", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 300), result("acks1", nil, 5, 5, 0, 300)))
 	if Regressed(Compare(old, lossyOnly)) {
 		t.Error("acks1 promised nothing: its new loss is a finding, not a regression")
 	}
-	safeLoses := run("new", 1, scenario("kill", Fail, result("safe", noLoss, 1, 1, 0, 300), result("acks1", nil, 0, 0, 0, 300)))
+	safeLoses := run("new", 1, scenario("kill", schema.ScenarioFail, result("safe", noLoss, 1, 1, 0, 300), result("acks1", nil, 0, 0, 0, 300)))
 	if !Regressed(Compare(old, safeLoses)) {
 		t.Error("the safe profile started losing: want a regression")
 	}
 	// It lost before too, but only now under a guarantee: the scenario
 	// started expecting safety the profile lacks.
-	nowPromised := run("new", 1, scenario("kill", Fail, result("safe", noLoss, 0, 0, 0, 300), result("acks1", noLoss, 5, 5, 0, 300)))
-	lossyBefore := run("old", 1, scenario("kill", Pass, result("safe", noLoss, 0, 0, 0, 300), result("acks1", nil, 5, 5, 0, 300)))
+	nowPromised := run("new", 1, scenario("kill", schema.ScenarioFail, result("safe", noLoss, 0, 0, 0, 300), result("acks1", noLoss, 5, 5, 0, 300)))
+	lossyBefore := run("old", 1, scenario("kill", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 300), result("acks1", nil, 5, 5, 0, 300)))
 	if c, ok := changes(lossyBefore, nowPromised)["started-breaking kill/acks1"]; !ok || !c.Regression {
 		t.Errorf("acks1 now breaks a promise it did not make before: got %+v, want a started-breaking regression", c)
 	}
-	newScenario := run("new", 1, old.Scenarios[0], scenario("partition", Fail, result("safe", noLoss, 2, 2, 0, 300)))
+	newScenario := run("new", 1, old.Scenarios[0], scenario("partition", schema.ScenarioFail, result("safe", noLoss, 2, 2, 0, 300)))
 	if c, ok := changes(old, newScenario)["started-breaking partition/safe"]; !ok || !c.Regression {
 		t.Errorf("a new scenario where the safe profile loses data: got %+v, want a started-breaking regression", c)
 	}
-	newProfile := run("new", 1, scenario("kill", Fail, old.Scenarios[0].Profiles[0], old.Scenarios[0].Profiles[1], result("fresh", noLoss, 2, 2, 0, 300)))
+	newProfile := run("new", 1, scenario("kill", schema.ScenarioFail, old.Scenarios[0].Profiles[0], old.Scenarios[0].Profiles[1], result("fresh", noLoss, 2, 2, 0, 300)))
 	if c, ok := changes(old, newProfile)["started-breaking kill/fresh"]; !ok || !c.Regression {
 		t.Errorf("a new profile that breaks its promise: got %+v, want a started-breaking regression", c)
 	}
-	becameInvalid := run("new", 1, scenario("kill", Invalid, old.Scenarios[0].Profiles...))
+	becameInvalid := run("new", 1, scenario("kill", schema.ScenarioInvalid, old.Scenarios[0].Profiles...))
 	if cs := Compare(old, becameInvalid); Regressed(cs) || len(cs) != 1 || cs[0].Kind != BecameInvalid {
 		t.Errorf("pass -> invalid without a broken guarantee: %v, want one became-invalid change, no regression", cs)
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // KV is one setting as the report prints it.
@@ -81,7 +83,7 @@ type ClusterGroup struct {
 }
 
 // ClusterGroups groups the run's scenarios by cluster configuration.
-func ClusterGroups(r *Run) []ClusterGroup {
+func ClusterGroups(r *schema.Run) []ClusterGroup {
 	var groups []ClusterGroup
 	for _, s := range r.Scenarios {
 		kv := slices.DeleteFunc(flatten(s.Cluster), func(kv KV) bool {
@@ -119,7 +121,7 @@ type ConsumerConfig struct {
 }
 
 // ProfileConfigs lists every profile's configuration in matrix order.
-func ProfileConfigs(r *Run) []ProfileConfig {
+func ProfileConfigs(r *schema.Run) []ProfileConfig {
 	var out []ProfileConfig
 	index := map[string]int{}
 	for _, s := range r.Scenarios {
@@ -138,7 +140,7 @@ func ProfileConfigs(r *Run) []ProfileConfig {
 	return out
 }
 
-func profileConfig(p ProfileResult) ProfileConfig {
+func profileConfig(p schema.ProfileResult) ProfileConfig {
 	// An application's behaviour is part of its client configuration,
 	// whether or not the runner recorded it there too.
 	client := map[string]string{}
@@ -179,7 +181,7 @@ func isTimeout(key string) bool {
 // Timeouts lists, per scenario, the fault's timeouts, the workload's
 // phases, the broker's detection settings, each profile's client timeouts
 // and each consumer group's.
-func Timeouts(r *Run) []Timeout {
+func Timeouts(r *schema.Run) []Timeout {
 	var out []Timeout
 	add := func(s, where string, kvs []KV, all bool) {
 		for _, kv := range kvs {
@@ -197,8 +199,8 @@ func Timeouts(r *Run) []Timeout {
 			{"recovery took", seconds(s.Fault.RecoverySeconds)},
 		}, true)
 		add(s.Name, "broker", flatten(s.Cluster.Settings), false)
-		out = append(out, clientTimeouts(s, "profile", func(p ProfileResult) map[string]string { return p.ClientConfig })...)
-		out = append(out, clientTimeouts(s, "consumer group", func(p ProfileResult) map[string]string {
+		out = append(out, clientTimeouts(s, "profile", func(p schema.ProfileResult) map[string]string { return p.ClientConfig })...)
+		out = append(out, clientTimeouts(s, "consumer group", func(p schema.ProfileResult) map[string]string {
 			if p.Consumer == nil {
 				return nil
 			}
@@ -212,7 +214,7 @@ func Timeouts(r *Run) []Timeout {
 // of a scenario (who names them: "profile", "consumer group"), one row per
 // distinct value: most are shared by every profile and would otherwise
 // repeat once per profile. config returns nil for a profile without one.
-func clientTimeouts(s Scenario, who string, config func(ProfileResult) map[string]string) []Timeout {
+func clientTimeouts(s schema.Scenario, who string, config func(schema.ProfileResult) map[string]string) []Timeout {
 	type kv struct{ key, value string }
 	users := map[kv][]string{}
 	var order []kv

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // JUnit XML, the subset CI systems read: one suite per scenario, one case
@@ -57,7 +57,7 @@ type junitMessage struct {
 // nothing, which CI must not mistake for a pass); a profile whose verdict
 // is unknown (nothing to judge, or a fault that did not exercise it) is
 // skipped with the reason.
-func JUnit(r *Run) ([]byte, error) {
+func JUnit(r *schema.Run) ([]byte, error) {
 	out := junitSuites{Name: "kafka-chaos " + r.RunID}
 	total := 0.0
 	for _, s := range r.Scenarios {
@@ -71,7 +71,7 @@ func JUnit(r *Run) ([]byte, error) {
 		// A scenario that did not pass needs a failing case to be seen: an
 		// invalid one may have stopped before any profile ran, a failed one
 		// may have failed on something no profile verdict shows.
-		if s.Status != Pass && !slices.ContainsFunc(su.Cases, func(c junitCase) bool { return c.Failure != nil }) {
+		if s.Status != schema.ScenarioPass && !slices.ContainsFunc(su.Cases, func(c junitCase) bool { return c.Failure != nil }) {
 			su.Cases = append(su.Cases, junitCase{Name: "scenario", Classname: s.Name,
 				Failure: &junitMessage{Message: s.Reason, Type: string(s.Status) + "-scenario"}})
 		}
@@ -96,21 +96,21 @@ func JUnit(r *Run) ([]byte, error) {
 	return append([]byte(xml.Header), append(b, '\n')...), nil
 }
 
-func junitCaseOf(s Scenario, p ProfileResult) junitCase {
+func junitCaseOf(s schema.Scenario, p schema.ProfileResult) junitCase {
 	c := p.Verdict.Counts
 	jc := junitCase{Name: p.Profile.Name, Classname: s.Name, SystemOut: fmt.Sprintf(
 		"attempted=%d acked=%d failed=%d unknown=%d lost=%d believed_lost=%d duplicates=%d acked/s=%.1f max_ack_gap=%.1fs",
 		c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.BelievedLost, c.Duplicates, p.Perf.AckedPerSecond, p.Perf.MaxAckGapSeconds)}
-	status, reason := p.judged()
+	status, reason := judged(p)
 	switch {
 	// Before the scenario's status: a guarantee broken in an invalid
 	// scenario is broken all the same.
-	case status == verify.Fail:
-		viol := texts(p.breaches())
+	case status == schema.Fail:
+		viol := texts(breaches(p))
 		jc.Failure = &junitMessage{Message: viol[0], Type: "guarantee-violated", Text: strings.Join(viol, "\n")}
-	case s.Status == Invalid:
+	case s.Status == schema.ScenarioInvalid:
 		jc.Failure = &junitMessage{Message: "invalid scenario: " + s.Reason, Type: "invalid-scenario", Text: s.Reason}
-	case status == verify.Unknown:
+	case status == schema.Unknown:
 		jc.Skipped = &junitMessage{Message: "unknown: " + reason}
 	}
 	return jc

@@ -1,7 +1,7 @@
 package reports
 
 import (
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Colour is the verdict of one matrix cell at a glance.
@@ -37,10 +37,10 @@ type Cell struct {
 	AckedPerSecond float64
 	// Exposure is what the fault touched of this profile (nil without a
 	// fault window): a cell's "lost 0" is a verdict of these messages.
-	Exposure *verify.Exposure
+	Exposure *schema.Exposure
 	// Status sums up the profile's verdicts (producer and client side);
 	// Reason says why it is unknown.
-	Status     verify.Status
+	Status     schema.Status
 	Reason     string
 	Colour     Colour
 	Violations []string
@@ -56,7 +56,7 @@ type Matrix struct {
 }
 
 // BuildMatrix lays a run out as profiles × scenarios.
-func BuildMatrix(r *Run) Matrix {
+func BuildMatrix(r *schema.Run) Matrix {
 	var m Matrix
 	row := map[string]int{}
 	for _, s := range r.Scenarios {
@@ -83,19 +83,19 @@ func BuildMatrix(r *Run) Matrix {
 	return m
 }
 
-func cellOf(s Scenario, p ProfileResult) Cell {
+func cellOf(s schema.Scenario, p schema.ProfileResult) Cell {
 	v := p.Verdict
 	c := Cell{
 		Scenario: s.Name, Profile: p.Profile.Name, Present: true,
 		Lost: v.Counts.Lost, BelievedLost: v.Counts.BelievedLost, Duplicates: v.Counts.Duplicates,
 		GapSeconds: p.Perf.MaxAckGapSeconds, AckedPerSecond: p.Perf.AckedPerSecond, Exposure: v.Exposure,
-		Violations: texts(p.breaches()),
+		Violations: texts(breaches(p)),
 	}
-	c.Status, c.Reason = p.judged()
+	c.Status, c.Reason = judged(p)
 	switch {
-	case c.Status == verify.Fail:
+	case c.Status == schema.Fail:
 		c.Colour = Red
-	case s.Status == Invalid || c.Status == verify.Unknown:
+	case s.Status == schema.ScenarioInvalid || c.Status == schema.Unknown:
 		c.Colour = Grey
 	case c.Lost > 0 || c.BelievedLost > 0:
 		c.Colour = Amber

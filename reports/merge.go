@@ -3,16 +3,9 @@ package reports
 import (
 	"errors"
 	"fmt"
-	"time"
-)
 
-// Source is one shard of a merged run.
-type Source struct {
-	RunID     string    `json:"run_id"`
-	Seed      int64     `json:"seed"`
-	StartedAt time.Time `json:"started_at"`
-	Scenarios []string  `json:"scenarios"`
-}
+	"github.com/kafka-chaos/kafka-chaos/schema"
+)
 
 // Merge combines the shards of one logical run (a nightly matrix split by
 // label across machines) into a single run with the given id. Scenarios
@@ -20,7 +13,7 @@ type Source struct {
 // scenario from a shard with another seed records its own, so every
 // scenario stays replayable. A scenario name found in two shards is an
 // error: one of the two results would silently hide the other.
-func Merge(runID string, shards ...*Run) (*Run, error) {
+func Merge(runID string, shards ...*schema.Run) (*schema.Run, error) {
 	if len(shards) == 0 {
 		return nil, errors.New("merge runs: no run given")
 	}
@@ -30,14 +23,14 @@ func Merge(runID string, shards ...*Run) (*Run, error) {
 			first = s
 		}
 	}
-	out := &Run{SchemaVersion: SchemaVersion, RunID: runID, Seed: first.Seed, StartedAt: first.StartedAt}
+	out := &schema.Run{SchemaVersion: schema.SchemaVersion, RunID: runID, Seed: first.Seed, StartedAt: first.StartedAt}
 	from := map[string]string{}
 	pricedBy := ""
 	for _, sh := range shards {
-		if sh.SchemaVersion != SchemaVersion {
-			return nil, fmt.Errorf("merge run %s: schema_version %d, this build writes %d", sh.RunID, sh.SchemaVersion, SchemaVersion)
+		if sh.SchemaVersion != schema.SchemaVersion {
+			return nil, fmt.Errorf("merge run %s: schema_version %d, this build writes %d", sh.RunID, sh.SchemaVersion, schema.SchemaVersion)
 		}
-		src := Source{RunID: sh.RunID, Seed: sh.Seed, StartedAt: sh.StartedAt}
+		src := schema.Source{RunID: sh.RunID, Seed: sh.Seed, StartedAt: sh.StartedAt}
 		if sh.Prices != nil {
 			// Two pricings measured on different machines would not
 			// compare; which one to keep is not for the merge to guess.
@@ -65,12 +58,4 @@ func Merge(runID string, shards ...*Run) (*Run, error) {
 		}
 	}
 	return out, nil
-}
-
-// ScenarioSeed is the seed a scenario ran with.
-func (r *Run) ScenarioSeed(s Scenario) int64 {
-	if s.Seed != 0 {
-		return s.Seed
-	}
-	return r.Seed
 }

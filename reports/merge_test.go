@@ -4,17 +4,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 func TestMergeShards(t *testing.T) {
-	a := run("shard-a", 11, scenario("kill", Pass, result("safe", noLoss, 0, 0, 0, 300)))
-	b := run("shard-b", 22, scenario("partition", Pass), scenario("power", Fail))
+	a := run("shard-a", 11, scenario("kill", schema.ScenarioPass, result("safe", noLoss, 0, 0, 0, 300)))
+	b := run("shard-b", 22, scenario("partition", schema.ScenarioPass), scenario("power", schema.ScenarioFail))
 	b.StartedAt = a.StartedAt.Add(-time.Minute)
 	m, err := Merge("nightly", a, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.RunID != "nightly" || m.SchemaVersion != SchemaVersion || m.Seed != 22 || !m.StartedAt.Equal(b.StartedAt) {
+	if m.RunID != "nightly" || m.SchemaVersion != schema.SchemaVersion || m.Seed != 22 || !m.StartedAt.Equal(b.StartedAt) {
 		t.Errorf("merged run %s v%d seed %d started %v: want nightly, v1, the earliest shard's seed and start", m.RunID, m.SchemaVersion, m.Seed, m.StartedAt)
 	}
 	var names []string
@@ -31,7 +33,7 @@ func TestMergeShards(t *testing.T) {
 		t.Errorf("merged_from = %+v", m.MergedFrom)
 	}
 	// Merging a merge keeps the original shards as provenance.
-	c := run("shard-c", 22, scenario("consumer", Pass))
+	c := run("shard-c", 22, scenario("consumer", schema.ScenarioPass))
 	mm, err := Merge("again", m, c)
 	if err != nil {
 		t.Fatal(err)
@@ -42,8 +44,8 @@ func TestMergeShards(t *testing.T) {
 }
 
 func TestMergeRejectsConflicts(t *testing.T) {
-	a := run("a", 1, scenario("kill", Pass))
-	b := run("b", 1, scenario("kill", Fail))
+	a := run("a", 1, scenario("kill", schema.ScenarioPass))
+	b := run("b", 1, scenario("kill", schema.ScenarioFail))
 	if _, err := Merge("m", a, b); err == nil || !strings.Contains(err.Error(), "kill") {
 		t.Errorf("duplicate scenario: err = %v", err)
 	}

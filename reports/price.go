@@ -1,102 +1,12 @@
 package reports
 
 import (
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/pricing"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
-// Prices is the isolated pricing of producer profiles: each alone on one
-// healthy cluster, measured repeatedly in interleaved order
-// (pricing.Plan), summarised by median and range. Scenarios run profiles
-// side by side, sharing CPU and broker queues: their throughputs compare
-// loss under one fault, never a price.
-type Prices struct {
-	Method  pricing.Method `json:"method"`
-	Cluster cluster.Info   `json:"cluster"`
-	// Leader is the node leading every partition of every priced topic.
-	Leader int `json:"leader"`
-	// Order is the plan the measurements ran in.
-	Order       []pricing.Slot `json:"order"`
-	Profiles    []ProfilePrice `json:"profiles"`
-	Calibration []Calibration  `json:"calibration"`
-	// HarnessPath is how the harness's producers reach the brokers.
-	HarnessPath string  `json:"harness_path"`
-	WallSeconds float64 `json:"wall_seconds"`
-}
-
-// ProfilePrice is one profile's repetitions and their summary.
-type ProfilePrice struct {
-	Profile      workload.Profile  `json:"profile"`
-	ClientConfig map[string]string `json:"client_config"`
-	Runs         []PriceRun        `json:"runs"`
-	// Unthrottled throughput, and latency at the fixed load, over the
-	// repetitions that ran without error.
-	AckedPerSecond pricing.Range `json:"acked_per_second"`
-	MBPerSecond    pricing.Range `json:"mb_per_second"`
-	P50Ms          pricing.Range `json:"p50_ms"`
-	P99Ms          pricing.Range `json:"p99_ms"`
-	P999Ms         pricing.Range `json:"p99_9_ms"`
-	MaxMs          pricing.Range `json:"max_ms"`
-	// Sustained: every repetition sustained the fixed load
-	// (PriceRun.Sustained); otherwise its latency is that of a growing
-	// queue.
-	Sustained bool `json:"sustained"`
-}
-
-// PriceRun is one repetition of one profile, on a topic of its own.
-type PriceRun struct {
-	Repetition int    `json:"repetition"`
-	Topic      string `json:"topic"`
-	// StartedAt is in seconds from the start of the pricing.
-	StartedAt   float64            `json:"started_at"`
-	Fixed       pricing.Latency    `json:"fixed_load"`
-	Unthrottled pricing.Throughput `json:"unthrottled"`
-	Error       string             `json:"error,omitempty"`
-}
-
-// Sustained reports whether the repetition kept up with the offered
-// load: every message due acknowledged, and more than that rate
-// unthrottled. Messages are sent until all due ones went, so one that
-// falls behind still gets them all acknowledged, late.
-func (r PriceRun) Sustained(offered int) bool {
-	return r.Error == "" && r.Fixed.Complete() && r.Unthrottled.AckedPerSecond > float64(offered)
-}
-
-// Calibration is one profile's throughput next to what Kafka's own
-// kafka-producer-perf-test reaches with equivalent settings on the same
-// cluster, once per round of the plan, right after the round measured
-// the profile: each ratio compares two runs under the same drift.
-type Calibration struct {
-	Profile string `json:"profile"`
-	// Node is the broker container perf-test ran in, JVMOpts its JVM's
-	// options, Path the way its requests took.
-	Node    int              `json:"node"`
-	JVMOpts string           `json:"jvm_opts"`
-	Path    string           `json:"path"`
-	Runs    []CalibrationRun `json:"runs"`
-	// PerfTest is perf-test's records/s, Harness the profile's acked/s in
-	// the same rounds, Ratio the harness's share per round.
-	PerfTest pricing.Range `json:"perf_test_records_per_second"`
-	Harness  pricing.Range `json:"harness_acked_per_second"`
-	Ratio    pricing.Range `json:"ratio"`
-	// Differences are what the two clients do differently even so.
-	Differences []string `json:"differences"`
-}
-
-// CalibrationRun is one perf-test run, after round Repetition.
-type CalibrationRun struct {
-	Repetition            int                     `json:"repetition"`
-	PerfTest              pricing.PerfTest        `json:"perf_test"`
-	Summary               pricing.PerfTestSummary `json:"summary"`
-	HarnessAckedPerSecond float64                 `json:"harness_acked_per_second"`
-	Ratio                 float64                 `json:"ratio"`
-	Seconds               float64                 `json:"seconds"`
-	Error                 string                  `json:"error,omitempty"`
-}
-
-// Summarize fills the ranges from the runs that succeeded.
-func (c *Calibration) Summarize() {
+// SummarizeCalibration fills c's ranges from the runs that succeeded.
+func SummarizeCalibration(c *schema.Calibration) {
 	var perf, harness, ratio []float64
 	for _, r := range c.Runs {
 		if r.Error == "" {
@@ -113,8 +23,8 @@ const CalibrationTarget = 0.85
 
 // NewProfilePrice summarises a profile's repetitions at the offered fixed
 // load.
-func NewProfilePrice(p workload.Profile, clientConfig map[string]string, runs []PriceRun, offered int) ProfilePrice {
-	pp := ProfilePrice{Profile: p, ClientConfig: clientConfig, Runs: runs, Sustained: len(runs) > 0}
+func NewProfilePrice(p schema.Profile, clientConfig map[string]string, runs []schema.PriceRun, offered int) schema.ProfilePrice {
+	pp := schema.ProfilePrice{Profile: p, ClientConfig: clientConfig, Runs: runs, Sustained: len(runs) > 0}
 	var acked, mb, p50, p99, p999, maxMs []float64
 	for _, r := range runs {
 		if r.Error != "" {
@@ -129,29 +39,4 @@ func NewProfilePrice(p workload.Profile, clientConfig map[string]string, runs []
 	pp.AckedPerSecond, pp.MBPerSecond = pricing.Summarize(acked), pricing.Summarize(mb)
 	pp.P50Ms, pp.P99Ms, pp.P999Ms, pp.MaxMs = pricing.Summarize(p50), pricing.Summarize(p99), pricing.Summarize(p999), pricing.Summarize(maxMs)
 	return pp
-}
-
-// Measured counts the repetitions that ran without error.
-func (p ProfilePrice) Measured() int {
-	n := 0
-	for _, r := range p.Runs {
-		if r.Error == "" {
-			n++
-		}
-	}
-	return n
-}
-
-// Profile returns the price of the named profile, nil when it was not
-// priced or no repetition of it ran without error.
-func (ps *Prices) Profile(name string) *ProfilePrice {
-	if ps == nil {
-		return nil
-	}
-	for i := range ps.Profiles {
-		if p := &ps.Profiles[i]; p.Profile.Name == name && p.Measured() > 0 {
-			return p
-		}
-	}
-	return nil
 }

@@ -7,13 +7,14 @@ import (
 	"strings"
 
 	"github.com/kafka-chaos/kafka-chaos/pricing"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // priceAlone takes every producer profile's price from the isolated
 // measurement when the run has one. Profiles it did not price stay
 // unpriced: a baseline's figure, measured side by side with others, does
 // not rank against prices measured alone.
-func (rec *Recommendation) priceAlone(ps *Prices) {
+func (rec *Recommendation) priceAlone(ps *schema.Prices) {
 	if ps == nil {
 		return
 	}
@@ -77,7 +78,7 @@ func (r Recommendation) aloneCost(s, f *ProfileSummary) (string, bool) {
 		added := pricing.Paired(figures(sp, fp, p99), figures(fp, sp, p99), func(s, f float64) float64 { return s - f })
 		verb, less := "adds", ""
 		if added.Median < 0 {
-			verb, less, added = "takes", "less ", pricing.Range{Median: -added.Median, Min: -added.Max, Max: -added.Min}
+			verb, less, added = "takes", "less ", schema.Range{Median: -added.Median, Min: -added.Max, Max: -added.Min}
 		}
 		if subject == "" {
 			b.WriteString(" and ")
@@ -90,12 +91,12 @@ func (r Recommendation) aloneCost(s, f *ProfileSummary) (string, bool) {
 	return b.String() + ".", true
 }
 
-func ackedPerSecond(r PriceRun) float64 { return r.Unthrottled.AckedPerSecond }
-func p99(r PriceRun) float64            { return r.Fixed.P99Ms }
+func ackedPerSecond(r schema.PriceRun) float64 { return r.Unthrottled.AckedPerSecond }
+func p99(r schema.PriceRun) float64            { return r.Fixed.P99Ms }
 
 // figures returns fig of a's repetitions that b also measured, in
 // repetition order, so that pricing.Paired pairs them by round.
-func figures(a, b *ProfilePrice, fig func(PriceRun) float64) []float64 {
+func figures(a, b *schema.ProfilePrice, fig func(schema.PriceRun) float64) []float64 {
 	ok := map[int]bool{}
 	for _, r := range b.Runs {
 		ok[r.Repetition] = r.Error == ""
@@ -109,7 +110,7 @@ func figures(a, b *ProfilePrice, fig func(PriceRun) float64) []float64 {
 	return out
 }
 
-func behind(ps ...*ProfilePrice) string {
+func behind(ps ...*schema.ProfilePrice) string {
 	var names []string
 	for _, p := range ps {
 		if !p.Sustained {
@@ -120,7 +121,7 @@ func behind(ps ...*ProfilePrice) string {
 }
 
 // spread prints a range as "median (min–max)".
-func spread(r pricing.Range, f func(float64) string) string {
+func spread(r schema.Range, f func(float64) string) string {
 	return fmt.Sprintf("%s (%s–%s)", f(r.Median), f(r.Min), f(r.Max))
 }
 

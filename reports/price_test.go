@@ -7,34 +7,34 @@ import (
 	"testing"
 
 	"github.com/kafka-chaos/kafka-chaos/pricing"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // priced is a profile priced alone: acked/s and fixed-load p99 per
 // repetition.
-func priced(name string, acked, p99 []float64) ProfilePrice {
-	var runs []PriceRun
+func priced(name string, acked, p99 []float64) schema.ProfilePrice {
+	var runs []schema.PriceRun
 	for i := range acked {
-		runs = append(runs, PriceRun{
+		runs = append(runs, schema.PriceRun{
 			Repetition:  i + 1,
-			Unthrottled: pricing.Throughput{AckedPerSecond: acked[i], MBPerSecond: acked[i] * 256 / (1 << 20)},
-			Fixed:       pricing.Latency{P50Ms: p99[i] / 2, P99Ms: p99[i], P999Ms: p99[i] * 2, MaxMs: p99[i] * 3, Messages: 3000, Acked: 3000},
+			Unthrottled: schema.Throughput{AckedPerSecond: acked[i], MBPerSecond: acked[i] * 256 / (1 << 20)},
+			Fixed:       schema.Latency{P50Ms: p99[i] / 2, P99Ms: p99[i], P999Ms: p99[i] * 2, MaxMs: p99[i] * 3, Messages: 3000, Acked: 3000},
 		})
 	}
-	return NewProfilePrice(workload.Profile{Name: name}, nil, runs, pricing.DefaultMethod().FixedRate)
+	return NewProfilePrice(schema.Profile{Name: name}, nil, runs, pricing.DefaultMethod().FixedRate)
 }
 
-func prices(pp ...ProfilePrice) *Prices {
+func prices(pp ...schema.ProfilePrice) *schema.Prices {
 	m := pricing.DefaultMethod()
-	return &Prices{Method: m, Profiles: pp, Leader: 2, WallSeconds: 170}
+	return &schema.Prices{Method: m, Profiles: pp, Leader: 2, WallSeconds: 170}
 }
 
 func TestNewProfilePrice(t *testing.T) {
 	pp := priced("p", []float64{1100, 3000, 2000}, []float64{5, 4, 6})
-	if pp.AckedPerSecond != (pricing.Range{Median: 2000, Min: 1100, Max: 3000}) || pp.P99Ms != (pricing.Range{Median: 5, Min: 4, Max: 6}) || !pp.Sustained {
+	if pp.AckedPerSecond != (schema.Range{Median: 2000, Min: 1100, Max: 3000}) || pp.P99Ms != (schema.Range{Median: 5, Min: 4, Max: 6}) || !pp.Sustained {
 		t.Errorf("price %+v", pp)
 	}
-	pp.Runs = append(pp.Runs, PriceRun{Repetition: 4, Error: "create topic: timeout"})
+	pp.Runs = append(pp.Runs, schema.PriceRun{Repetition: 4, Error: "create topic: timeout"})
 	again := NewProfilePrice(pp.Profile, nil, pp.Runs, 1000)
 	if again.Measured() != 3 || again.AckedPerSecond != pp.AckedPerSecond || again.Sustained {
 		t.Errorf("a failed repetition: measured %d, %+v, sustained %v; want it left out of the figures and not sustained",
@@ -45,17 +45,17 @@ func TestNewProfilePrice(t *testing.T) {
 	if slow := NewProfilePrice(pp.Profile, nil, pp.Runs[:3], 1500); slow.Sustained {
 		t.Error("a profile whose unthrottled rate is below the fixed load sustained it")
 	}
-	if (&Prices{Profiles: []ProfilePrice{NewProfilePrice(workload.Profile{Name: "x"}, nil, []PriceRun{{Error: "e"}}, 1000)}}).Profile("x") != nil {
+	if (&schema.Prices{Profiles: []schema.ProfilePrice{NewProfilePrice(schema.Profile{Name: "x"}, nil, []schema.PriceRun{{Error: "e"}}, 1000)}}).Profile("x") != nil {
 		t.Error("a profile with no repetition measured has a price")
 	}
 }
 
 // pricedRun is a run whose producer profiles were also priced alone; the
 // concurrent baseline ranks them the other way round and must not count.
-func pricedRun(ps *Prices) *Run {
+func pricedRun(ps *schema.Prices) *schema.Run {
 	r := run("priced", 1,
 		baseline("baseline-throughput", result("acks1-async", nil, 0, 0, 0, 5000), durable(result("safe-idempotent", noLoss, 0, 0, 0, 9000))),
-		scenario("leader-kill", Pass, result("acks1-async", nil, 40, 40, 0, 400), durable(result("safe-idempotent", noLoss, 0, 0, 0, 400)),
+		scenario("leader-kill", schema.ScenarioPass, result("acks1-async", nil, 40, 40, 0, 400), durable(result("safe-idempotent", noLoss, 0, 0, 0, 400)),
 			result("unpriced-safe", noLoss, 0, 0, 0, 400)),
 	)
 	r.Prices = ps
@@ -142,22 +142,22 @@ func TestRenderPrices(t *testing.T) {
 		priced("acks1-async", []float64{30000, 24000, 29000}, []float64{3, 2, 4}),
 		priced("safe-idempotent", []float64{20000, 15000, 21000}, []float64{7, 6, 9}),
 	)
-	cal := Calibration{Profile: "acks1-async", Node: 3, Path: "inside node 3's container", Differences: []string{"murmur2 against FNV-1a"}}
+	cal := schema.Calibration{Profile: "acks1-async", Node: 3, Path: "inside node 3's container", Differences: []string{"murmur2 against FNV-1a"}}
 	for i, perf := range []float64{40000, 36000, 42000} {
 		harness := ps.Profiles[0].Runs[i].Unthrottled.AckedPerSecond
-		cal.Runs = append(cal.Runs, CalibrationRun{
+		cal.Runs = append(cal.Runs, schema.CalibrationRun{
 			Repetition: i + 1, HarnessAckedPerSecond: harness, Ratio: harness / perf,
-			Summary:  pricing.PerfTestSummary{RecordsPerSecond: perf, MBPerSecond: perf * 256 / (1 << 20), P50Ms: 2, P99Ms: 9, P999Ms: 20, MaxLatencyMs: 31},
-			PerfTest: pricing.PerfTest{Records: int(2 * harness), WarmupRecords: int(2*harness) / 5, RecordSize: 256, Keys: 16, Props: map[string]string{"acks": "1"}},
+			Summary:  schema.PerfTestSummary{RecordsPerSecond: perf, MBPerSecond: perf * 256 / (1 << 20), P50Ms: 2, P99Ms: 9, P999Ms: 20, MaxLatencyMs: 31},
+			PerfTest: schema.PerfTest{Records: int(2 * harness), WarmupRecords: int(2*harness) / 5, RecordSize: 256, Keys: 16, Props: map[string]string{"acks": "1"}},
 		})
 	}
-	cal.Runs = append(cal.Runs, CalibrationRun{Repetition: 4, Error: "kafka-producer-perf-test: exit code 1"})
-	cal.Summarize()
+	cal.Runs = append(cal.Runs, schema.CalibrationRun{Repetition: 4, Error: "kafka-producer-perf-test: exit code 1"})
+	SummarizeCalibration(&cal)
 	// Per round: 30/40, 24/36, 29/42; the failed run counts in none.
-	if cal.PerfTest != (pricing.Range{Median: 40000, Min: 36000, Max: 42000}) || cal.Ratio.Median != 29000.0/42000 {
+	if cal.PerfTest != (schema.Range{Median: 40000, Min: 36000, Max: 42000}) || cal.Ratio.Median != 29000.0/42000 {
 		t.Errorf("calibration summary %+v, %+v: want perf-test 40,000 (36,000–42,000), ratio 69 %%", cal.PerfTest, cal.Ratio)
 	}
-	ps.Calibration = []Calibration{cal}
+	ps.Calibration = []schema.Calibration{cal}
 	dir := renderTo(t, pricedRun(ps))
 	md, page := readFile(t, filepath.Join(dir, MarkdownFile)), readFile(t, filepath.Join(dir, HTMLFile))
 	for file, text := range map[string]string{"report.md": md, "report.html": page} {
@@ -175,7 +175,7 @@ func TestRenderPrices(t *testing.T) {
 }
 
 func TestMergeKeepsOnePricing(t *testing.T) {
-	a, b := run("a", 1, scenario("kill", Pass)), run("b", 1, scenario("partition", Pass))
+	a, b := run("a", 1, scenario("kill", schema.ScenarioPass)), run("b", 1, scenario("partition", schema.ScenarioPass))
 	b.Prices = prices(priced("p", []float64{1}, []float64{1}))
 	m, err := Merge("m", a, b)
 	if err != nil || m.Prices != b.Prices {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kafka-chaos/kafka-chaos/pricing"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // priceView is the report's section on the isolated pricing.
@@ -48,7 +49,7 @@ type priceRunRow struct {
 }
 
 // newPriceView lays out the run's pricing; nil when it has none.
-func newPriceView(ps *Prices) *priceView {
+func newPriceView(ps *schema.Prices) *priceView {
 	if ps == nil {
 		return nil
 	}
@@ -61,7 +62,7 @@ func newPriceView(ps *Prices) *priceView {
 			"%d measurements and the calibration took %.0f s.",
 		ps.Cluster.KafkaVersion, ps.Cluster.Images.Kafka, ps.Cluster.JVMOpts, m.Repetitions, m.Partitions, ps.Leader,
 		grouped(float64(m.FixedRate)), m.MessageBytes, m.FixedWarmup, m.FixedMeasure, m.Warmup, m.Measure, len(ps.Order), ps.WallSeconds)}
-	var fastest *ProfilePrice
+	var fastest *schema.ProfilePrice
 	for i := range ps.Profiles {
 		if p := &ps.Profiles[i]; p.Measured() > 0 && (fastest == nil || p.AckedPerSecond.Median > fastest.AckedPerSecond.Median) {
 			fastest = p
@@ -100,7 +101,7 @@ func newPriceView(ps *Prices) *priceView {
 
 // costAgainst is p's throughput cost against the fastest profile, per
 // round, or why there is none to tell.
-func costAgainst(p, fastest *ProfilePrice) string {
+func costAgainst(p, fastest *schema.ProfilePrice) string {
 	switch {
 	case p == fastest:
 		return "fastest"
@@ -111,7 +112,7 @@ func costAgainst(p, fastest *ProfilePrice) string {
 	return fmt.Sprintf("%s %% (%s–%s %%)", percent(c.Median), percent(c.Min), percent(c.Max))
 }
 
-func newCalibrationRow(c Calibration) calibrationRow {
+func newCalibrationRow(c schema.Calibration) calibrationRow {
 	row := calibrationRow{
 		Profile: c.Profile, Path: c.Path, JVM: c.JVMOpts, Differences: c.Differences,
 		PerfTest: spread(c.PerfTest, grouped) + " records/s", Harness: spread(c.Harness, grouped) + " acked/s",

@@ -6,15 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kafka-chaos/kafka-chaos/faults"
-	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
-
-// baselineFault names the fault of the scenarios that price profiles: no
-// fault, every profile unthrottled, so acked/s is what a configuration
-// costs and nothing else.
-var baselineFault = faults.Baseline{}.Name()
 
 // lostInShown is how many of a profile's losing scenarios LostIn names.
 const lostInShown = 3
@@ -24,7 +17,7 @@ const lostInShown = 3
 // have their own summaries (AppSummary, ConsumerSummary).
 type ProfileSummary struct {
 	Name    string
-	Profile workload.Profile
+	Profile schema.Profile
 	// Faults counts the fault scenarios (every scenario but baselines) the
 	// profile ran in; Proven those among them that were valid and whose
 	// verdict is not unknown (the fault exercised the profile): only those
@@ -92,7 +85,7 @@ func (p ProfileSummary) LostIn() string {
 // second in-sync replica required, no unclean leader election. Which fault
 // defeats them is for the run to show, not for this to know.
 func (p ProfileSummary) commonlySafe() bool {
-	return p.Profile.Acks == workload.AcksAll && p.Profile.MinInsyncReplicas >= 2 && !p.Profile.UncleanElection
+	return p.Profile.Acks == schema.AcksAll && p.Profile.MinInsyncReplicas >= 2 && !p.Profile.UncleanElection
 }
 
 // Recommendation answers the report's question: which configuration loses
@@ -125,15 +118,15 @@ type Recommendation struct {
 	Apps        []AppSummary
 	// Prices is the run's isolated pricing, when it has one: it then
 	// prices every producer profile (priceAlone).
-	Prices *Prices
+	Prices *schema.Prices
 }
 
 // Recommend summarises every profile, prices the producer profiles and
 // picks the cheapest safe one.
-func Recommend(r *Run) Recommendation {
+func Recommend(r *schema.Run) Recommendation {
 	rec := Recommendation{
 		ByBaseline: slices.ContainsFunc(r.Scenarios, isBaseline), Rate: offeredRate(r),
-		FaultScenarios: countFunc(r.Scenarios, func(s Scenario) bool {
+		FaultScenarios: countFunc(r.Scenarios, func(s schema.Scenario) bool {
 			return !isBaseline(s) && slices.ContainsFunc(s.Profiles, isProducer)
 		}),
 		Consumers: consumerSummaries(r), Apps: appSummaries(r),
@@ -147,7 +140,7 @@ func Recommend(r *Run) Recommendation {
 	return rec
 }
 
-func (rec *Recommendation) addProducer(ps *ProfileSummary, s Scenario, p ProfileResult) {
+func (rec *Recommendation) addProducer(ps *ProfileSummary, s schema.Scenario, p schema.ProfileResult) {
 	c := p.Verdict.Counts
 	ps.Profile = p.Profile
 	ps.Lost += c.Lost
@@ -170,7 +163,7 @@ func (rec *Recommendation) addProducer(ps *ProfileSummary, s Scenario, p Profile
 		return
 	}
 	// An invalid baseline measured nothing worth a price.
-	if s.Status == Invalid {
+	if s.Status == schema.ScenarioInvalid {
 		return
 	}
 	ps.baselines++
@@ -237,7 +230,7 @@ func (rec *Recommendation) pick() {
 
 // summarise folds the run's profile results that keep selects into one
 // summary per profile name, in the order the run first mentions them.
-func summarise[S any](r *Run, keep func(ProfileResult) bool, start func(name string) S, add func(*S, Scenario, ProfileResult)) []S {
+func summarise[S any](r *schema.Run, keep func(schema.ProfileResult) bool, start func(name string) S, add func(*S, schema.Scenario, schema.ProfileResult)) []S {
 	var out []S
 	index := map[string]int{}
 	for _, s := range r.Scenarios {
@@ -257,17 +250,22 @@ func summarise[S any](r *Run, keep func(ProfileResult) bool, start func(name str
 	return out
 }
 
-func isBaseline(s Scenario) bool { return s.Fault.Name == baselineFault }
+// isBaseline reports whether s is one of the scenarios that price
+// profiles: no fault, every profile unthrottled, so acked/s is what a
+// configuration costs and nothing else.
+func isBaseline(s schema.Scenario) bool { return s.Fault.Name == schema.BaselineFault }
 
 // isProducer tells a producer profile from a producer application and
 // from a consumer group.
-func isProducer(p ProfileResult) bool { return p.App == nil && p.Consumer == nil }
+func isProducer(p schema.ProfileResult) bool { return p.App == nil && p.Consumer == nil }
 
 // proves reports whether a verdict in s proves anything: the scenario was
 // valid and the verdict is not unknown (it had something to judge, and the
 // fault exercised it). What a verdict lost counts whether it proves
 // anything or not.
-func proves(s Scenario, st verify.Status) bool { return s.Status != Invalid && st != verify.Unknown }
+func proves(s schema.Scenario, st schema.Status) bool {
+	return s.Status != schema.ScenarioInvalid && st != schema.Unknown
+}
 
 func countFunc[T any](xs []T, f func(T) bool) int {
 	n := 0

@@ -1,5 +1,7 @@
 package reports
 
+import "github.com/kafka-chaos/kafka-chaos/schema"
+
 // ConsumerSummary is one consumer-group profile across a run. Its loss is
 // what was never processed, not what the input producer lost.
 type ConsumerSummary struct {
@@ -33,10 +35,10 @@ type AppSummary struct {
 // of the log in every scenario it ran in, and proved it somewhere.
 func (a AppSummary) DeliveredAll() bool { return a.Undelivered == 0 && a.Proven > 0 }
 
-func consumerSummaries(r *Run) []ConsumerSummary {
-	return summarise(r, func(p ProfileResult) bool { return p.Consumer != nil },
+func consumerSummaries(r *schema.Run) []ConsumerSummary {
+	return summarise(r, func(p schema.ProfileResult) bool { return p.Consumer != nil },
 		func(name string) ConsumerSummary { return ConsumerSummary{Name: name} },
-		func(cs *ConsumerSummary, s Scenario, p ProfileResult) {
+		func(cs *ConsumerSummary, s schema.Scenario, p schema.ProfileResult) {
 			v := p.Consumer.Verdict
 			cs.Scenarios++
 			if proves(s, v.Status) {
@@ -48,10 +50,10 @@ func consumerSummaries(r *Run) []ConsumerSummary {
 		})
 }
 
-func appSummaries(r *Run) []AppSummary {
-	return summarise(r, func(p ProfileResult) bool { return p.App != nil },
+func appSummaries(r *schema.Run) []AppSummary {
+	return summarise(r, func(p schema.ProfileResult) bool { return p.App != nil },
 		func(name string) AppSummary { return AppSummary{Name: name} },
-		func(as *AppSummary, s Scenario, p ProfileResult) {
+		func(as *AppSummary, s schema.Scenario, p schema.ProfileResult) {
 			as.Scenarios++
 			if proves(s, p.Verdict.Status) {
 				as.Proven++

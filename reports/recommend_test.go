@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // summary finds a producer profile's summary, failing when it is missing.
@@ -30,7 +32,7 @@ func wantSentences(t *testing.T, rec Recommendation, wants ...string) {
 func TestRecommendWithoutBaselineFallsBackToTheMean(t *testing.T) {
 	r := run("rec", 1,
 		scenario("kill",
-			Pass,
+			schema.ScenarioPass,
 			result("fast-lossy", nil, 7, 7, 0, 1000),
 			result("mid-safe", noLoss, 0, 0, 3, 700),
 			result("slow-safe", noLoss, 0, 0, 0, 100),
@@ -39,14 +41,14 @@ func TestRecommendWithoutBaselineFallsBackToTheMean(t *testing.T) {
 			result("believes-too-much", nil, 0, 4, 0, 950),
 		),
 		scenario("partition",
-			Pass,
+			schema.ScenarioPass,
 			result("fast-lossy", nil, 0, 0, 0, 1000),
 			result("mid-safe", noLoss, 0, 0, 0, 900),
 			result("slow-safe", noLoss, 0, 0, 0, 100),
 			result("believes-too-much", nil, 0, 0, 0, 950),
 		),
 		// Zero loss, but only where the run proved nothing.
-		scenario("noop", Invalid, result("unproven", noLoss, 0, 0, 0, 990)),
+		scenario("noop", schema.ScenarioInvalid, result("unproven", noLoss, 0, 0, 0, 990)),
 	)
 	rec := Recommend(r)
 	if rec.ByBaseline || rec.FaultScenarios != 3 {
@@ -80,14 +82,14 @@ func TestRecommendWithoutBaselineFallsBackToTheMean(t *testing.T) {
 
 func TestRecommendCountsLossInInvalidScenariosButNotUnknownVerdictsAsCoverage(t *testing.T) {
 	r := run("invalid", 1,
-		scenario("kill", Pass,
+		scenario("kill", schema.ScenarioPass,
 			result("fast", noLoss, 0, 0, 0, 1000), result("steady", noLoss, 0, 0, 0, 900),
 			result("safe", noLoss, 0, 0, 0, 300), unexercised("idle")),
-		scenario("partition", Pass,
+		scenario("partition", schema.ScenarioPass,
 			result("fast", noLoss, 0, 0, 0, 1000), unexercised("steady"),
 			result("safe", noLoss, 0, 0, 0, 300), unexercised("idle")),
 		// Invalid, yet fast broke its promise here: it is not zero-loss.
-		scenario("flap", Invalid, result("fast", noLoss, 6, 6, 0, 1000)),
+		scenario("flap", schema.ScenarioInvalid, result("fast", noLoss, 6, 6, 0, 1000)),
 	)
 	rec := Recommend(r)
 	f := summary(t, rec, "fast")
@@ -116,15 +118,15 @@ func TestRecommendCountsLossInInvalidScenariosButNotUnknownVerdictsAsCoverage(t 
 func TestRecommendPricesByTheWidestBaseline(t *testing.T) {
 	// Under faults every profile delivers the offered rate, whatever it
 	// costs: the mean would rank them the other way round.
-	fault := func(name string, lost int) Scenario {
-		return scenario(name, Pass, result("fast-lossy", nil, lost, lost, 0, 300), result("safe", noLoss, 0, 0, 0, 400),
+	fault := func(name string, lost int) schema.Scenario {
+		return scenario(name, schema.ScenarioPass, result("fast-lossy", nil, lost, lost, 0, 300), result("safe", noLoss, 0, 0, 0, 400),
 			result("slow-safe", noLoss, 0, 0, 0, 400), result("unpriced", noLoss, 0, 0, 0, 400))
 	}
 	r := run("baselines", 1,
 		// Narrower than the next: safe's 9000 here does not count.
 		baseline("baseline-pair", result("safe", noLoss, 0, 0, 0, 9000), result("fast-lossy", nil, 0, 0, 0, 9500)),
 		// Its brokers' JVM options move the price: the sentences name them.
-		func() Scenario {
+		func() schema.Scenario {
 			s := baseline("baseline-all",
 				result("fast-lossy", nil, 0, 0, 0, 10000),
 				result("safe", noLoss, 0, 0, 0, 6000),
@@ -133,9 +135,9 @@ func TestRecommendPricesByTheWidestBaseline(t *testing.T) {
 			return s
 		}(),
 		// Invalid: measured nothing, so it prices nothing.
-		func() Scenario {
+		func() schema.Scenario {
 			s := baseline("baseline-broken", result("unpriced", noLoss, 0, 0, 0, 20000))
-			s.Status = Invalid
+			s.Status = schema.ScenarioInvalid
 			return s
 		}(),
 		fault("kill", 5), fault("partition", 0),
@@ -172,9 +174,9 @@ func TestRecommendPrefersCoverageToThroughput(t *testing.T) {
 	r := run("coverage", 1,
 		baseline("baseline-all", result("fast-lossy", nil, 0, 0, 0, 10000), result("fsync", noLoss, 0, 0, 0, 8000)),
 		baseline("baseline-sync", result("sync", noLoss, 0, 0, 0, 20)),
-		scenario("kill", Pass, result("fast-lossy", nil, 3, 3, 0, 400), result("sync", noLoss, 0, 0, 0, 20)),
-		scenario("partition", Pass, result("fast-lossy", nil, 0, 0, 0, 400), result("sync", noLoss, 0, 0, 0, 20)),
-		scenario("power-loss", Pass, result("fsync", noLoss, 0, 0, 0, 300)),
+		scenario("kill", schema.ScenarioPass, result("fast-lossy", nil, 3, 3, 0, 400), result("sync", noLoss, 0, 0, 0, 20)),
+		scenario("partition", schema.ScenarioPass, result("fast-lossy", nil, 0, 0, 0, 400), result("sync", noLoss, 0, 0, 0, 20)),
+		scenario("power-loss", schema.ScenarioPass, result("fsync", noLoss, 0, 0, 0, 300)),
 	)
 	rec := Recommend(r)
 	if rec.Safe == nil || rec.Safe.Name != "sync" || rec.Faster == nil || rec.Faster.Name != "fsync" {
@@ -190,10 +192,10 @@ func TestRecommendPrefersCoverageToThroughput(t *testing.T) {
 func TestRecommendSaysWhereACommonlySafeProfileLost(t *testing.T) {
 	r := run("lost", 1,
 		baseline("baseline", durable(result("safe-idempotent", noLoss, 0, 0, 0, 9000)), result("acks1", nil, 0, 0, 0, 12000)),
-		scenario("leader-kill", Pass, durable(result("safe-idempotent", noLoss, 0, 0, 0, 400)), result("acks1", nil, 40, 40, 0, 400)),
-		scenario("power-loss-all", Pass, durable(result("safe-idempotent", nil, 1477, 1477, 0, 70)), result("acks1", nil, 1600, 1600, 0, 80)),
-		scenario("bridge", Pass, durable(result("safe-idempotent", noLoss, 0, 0, 0, 400)), result("acks1", nil, 2, 2, 0, 400)),
-		scenario("disk-full", Pass, result("acks1", nil, 8, 8, 0, 400)),
+		scenario("leader-kill", schema.ScenarioPass, durable(result("safe-idempotent", noLoss, 0, 0, 0, 400)), result("acks1", nil, 40, 40, 0, 400)),
+		scenario("power-loss-all", schema.ScenarioPass, durable(result("safe-idempotent", nil, 1477, 1477, 0, 70)), result("acks1", nil, 1600, 1600, 0, 80)),
+		scenario("bridge", schema.ScenarioPass, durable(result("safe-idempotent", noLoss, 0, 0, 0, 400)), result("acks1", nil, 2, 2, 0, 400)),
+		scenario("disk-full", schema.ScenarioPass, result("acks1", nil, 8, 8, 0, 400)),
 	)
 	rec := Recommend(r)
 	if rec.Safe != nil {
@@ -216,9 +218,9 @@ func TestRecommendSaysWhereACommonlySafeProfileLost(t *testing.T) {
 func TestRecommendKeepsClientsOutOfTheProducerRanking(t *testing.T) {
 	r := run("clients", 1,
 		baseline("baseline", result("producer", noLoss, 0, 0, 0, 5000)),
-		scenario("kill", Pass, result("producer", noLoss, 0, 0, 0, 400), app("fire-and-forget", 30, 30, 0), app("careful", 0, 0, 2)),
-		scenario("member-crash", Pass, consumer("autocommit", 17, 0, 0), consumer("dlt", 0, 0, 5)),
-		scenario("member-stall", Pass, consumer("autocommit", 3, 4, 0), consumer("dlt", 0, 0, 1)),
+		scenario("kill", schema.ScenarioPass, result("producer", noLoss, 0, 0, 0, 400), app("fire-and-forget", 30, 30, 0), app("careful", 0, 0, 2)),
+		scenario("member-crash", schema.ScenarioPass, consumer("autocommit", 17, 0, 0), consumer("dlt", 0, 0, 5)),
+		scenario("member-stall", schema.ScenarioPass, consumer("autocommit", 3, 4, 0), consumer("dlt", 0, 0, 1)),
 	)
 	rec := Recommend(r)
 	var names []string
@@ -311,7 +313,7 @@ func TestRecommendOnTheLeaderKillRun(t *testing.T) {
 }
 
 func TestRecommendWithoutSafeProfile(t *testing.T) {
-	rec := Recommend(run("none", 1, scenario("kill", Pass, result("lossy", nil, 1, 1, 0, 10))))
+	rec := Recommend(run("none", 1, scenario("kill", schema.ScenarioPass, result("lossy", nil, 1, 1, 0, 10))))
 	if rec.Safe != nil || rec.CostPercent != 0 {
 		t.Errorf("safe = %+v, cost %v: want none", rec.Safe, rec.CostPercent)
 	}
@@ -321,7 +323,7 @@ func TestRecommendWithoutSafeProfile(t *testing.T) {
 }
 
 func TestRecommendWithoutProfiles(t *testing.T) {
-	if s := Recommend(run("empty", 1, scenario("broken", Invalid))).Sentences(); !slices.Equal(s, []string{"No profile ran: nothing to recommend."}) {
+	if s := Recommend(run("empty", 1, scenario("broken", schema.ScenarioInvalid))).Sentences(); !slices.Equal(s, []string{"No profile ran: nothing to recommend."}) {
 		t.Errorf("sentences = %q", s)
 	}
 }

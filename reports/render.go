@@ -1,7 +1,7 @@
 package reports
 
 import (
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 
 	"bytes"
 	"embed"
@@ -29,7 +29,7 @@ var templates embed.FS
 // view is everything the templates print. It is computed once so the
 // Markdown and the HTML report say the same thing.
 type view struct {
-	Run       *Run
+	Run       *schema.Run
 	Matrix    Matrix
 	Rec       Recommendation
 	Advice    []string
@@ -44,7 +44,7 @@ type view struct {
 }
 
 type scenarioView struct {
-	Scenario
+	schema.Scenario
 	Seed   int64
 	Params []KV
 	Window []KV
@@ -70,7 +70,7 @@ func RenderDir(dir string) error {
 // Render writes report.md, report.html, junit.xml and one SVG chart per
 // scenario into dir. It reads nothing but r, so a run can be re-rendered
 // long after its cluster is gone.
-func Render(dir string, r *Run) error {
+func Render(dir string, r *schema.Run) error {
 	v, charts, err := newView(r)
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func Render(dir string, r *Run) error {
 	return nil
 }
 
-func newView(r *Run) (*view, map[string][]byte, error) {
+func newView(r *schema.Run) (*view, map[string][]byte, error) {
 	v := &view{
 		Run: r, Matrix: BuildMatrix(r), Rec: Recommend(r), Clusters: ClusterGroups(r),
 		Profiles: ProfileConfigs(r), Timeouts: Timeouts(r), Time: Timings(r), Counts: map[string]int{},
@@ -140,7 +140,7 @@ func newView(r *Run) (*view, map[string][]byte, error) {
 
 // offeredRate is the rate every profile was offered, when all scenarios
 // agree on one (0 otherwise): throughput only compares at equal load.
-func offeredRate(r *Run) int {
+func offeredRate(r *schema.Run) int {
 	rate := 0
 	for i, s := range r.Scenarios {
 		if i > 0 && s.Workload.Rate != rate {
@@ -163,7 +163,7 @@ var funcs = map[string]any{
 		return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 	},
 	// exposure says what a verdict covers: the messages the fault touched.
-	"exposure": (*verify.Exposure).Short,
+	"exposure": (*schema.Exposure).Short,
 	"emoji": func(c Colour) string {
 		return map[Colour]string{Green: "🟢", Red: "🔴", Amber: "🟠", Grey: "⚪"}[c]
 	},

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
-func renderTo(t *testing.T, r *Run) string {
+func renderTo(t *testing.T, r *schema.Run) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := Render(dir, r); err != nil {
@@ -91,31 +91,31 @@ func TestMatrixOfTheLeaderKillRun(t *testing.T) {
 
 // unexercised is a profile whose verdict is unknown: the fault did not
 // reach it enough to prove anything, though nothing broke.
-func unexercised(name string) ProfileResult {
+func unexercised(name string) schema.ProfileResult {
 	p := result(name, noLoss, 0, 0, 0, 100)
-	p.Verdict.Status, p.Verdict.Reason = verify.Unknown, "too little exposure"
+	p.Verdict.Status, p.Verdict.Reason = schema.Unknown, "too little exposure"
 	return p
 }
 
 // brokenConsumer is a consumer group whose input lost nothing but which
 // left messages it promised to process unprocessed.
-func brokenConsumer(name string) ProfileResult {
+func brokenConsumer(name string) schema.ProfileResult {
 	p := consumer(name, 7, 0, 0)
-	p.Consumer.Verdict.Expected = verify.ConsumerExpectation{verify.NoProcessingLoss}
+	p.Consumer.Verdict.Expected = schema.ConsumerExpectation{schema.NoProcessingLoss}
 	return p
 }
 
 func TestMatrixColours(t *testing.T) {
 	r := run("colours", 1,
-		scenario("kill", Fail,
+		scenario("kill", schema.ScenarioFail,
 			result("safe", noLoss, 3, 3, 0, 100),
 			result("lossy", nil, 5, 5, 0, 200),
 			result("fine", nil, 0, 0, 2, 200),
 			unexercised("idle"),
 			brokenConsumer("group")),
-		scenario("blip", Invalid, result("safe", noLoss, 0, 0, 0, 100), result("lossy", nil, 1, 1, 0, 200)),
+		scenario("blip", schema.ScenarioInvalid, result("safe", noLoss, 0, 0, 0, 100), result("lossy", nil, 1, 1, 0, 200)),
 		// Invalid, yet the promised profile lost: the loss is real.
-		scenario("flap", Invalid, result("safe", noLoss, 4, 4, 0, 100), result("lossy", nil, 1, 1, 0, 200)),
+		scenario("flap", schema.ScenarioInvalid, result("safe", noLoss, 4, 4, 0, 100), result("lossy", nil, 1, 1, 0, 200)),
 	)
 	m := BuildMatrix(r)
 	got := map[string]Cell{}
@@ -139,13 +139,13 @@ func TestMatrixColours(t *testing.T) {
 			t.Errorf("%s: %s, want %s", k, colour, w)
 		}
 	}
-	if c := got["idle@kill"]; c.Status != verify.Unknown || c.Reason != "too little exposure" {
+	if c := got["idle@kill"]; c.Status != schema.Unknown || c.Reason != "too little exposure" {
 		t.Errorf("idle@kill: status %s (%q), want unknown with the verdict's reason", c.Status, c.Reason)
 	}
-	if c := got["group@kill"]; c.Status != verify.Fail || len(c.Violations) != 1 || !strings.Contains(c.Violations[0], string(verify.NoProcessingLoss)) {
+	if c := got["group@kill"]; c.Status != schema.Fail || len(c.Violations) != 1 || !strings.Contains(c.Violations[0], string(schema.NoProcessingLoss)) {
 		t.Errorf("group@kill: status %s, violations %q: want the consumer guarantee", c.Status, c.Violations)
 	}
-	if c := got["safe@flap"]; !strings.Contains(strings.Join(c.Violations, "\n"), string(verify.NoAckedLoss)) {
+	if c := got["safe@flap"]; !strings.Contains(strings.Join(c.Violations, "\n"), string(schema.NoAckedLoss)) {
 		t.Errorf("safe@flap violations %q: want the broken guarantee named", c.Violations)
 	}
 	dir := renderTo(t, r)
@@ -203,14 +203,14 @@ func TestRenderDirReadsResultsJSON(t *testing.T) {
 
 func TestJUnitFailsBrokenGuaranteesAndInvalidScenarios(t *testing.T) {
 	r := run("junit", 1,
-		scenario("kill", Fail, result("safe", noLoss, 3, 3, 0, 100), result("lossy", nil, 5, 5, 0, 200), unexercised("idle"), brokenConsumer("group")),
-		scenario("blip", Invalid, result("safe", noLoss, 0, 0, 0, 100)),
+		scenario("kill", schema.ScenarioFail, result("safe", noLoss, 3, 3, 0, 100), result("lossy", nil, 5, 5, 0, 200), unexercised("idle"), brokenConsumer("group")),
+		scenario("blip", schema.ScenarioInvalid, result("safe", noLoss, 0, 0, 0, 100)),
 		// Invalid, yet the promised profile lost: a broken guarantee, not
 		// just a run that proved nothing.
-		scenario("flap", Invalid, result("safe", noLoss, 4, 4, 0, 100)),
-		scenario("broken", Invalid),
+		scenario("flap", schema.ScenarioInvalid, result("safe", noLoss, 4, 4, 0, 100)),
+		scenario("broken", schema.ScenarioInvalid),
 		// Failed on something no profile verdict shows.
-		scenario("odd", Fail, result("lossy", nil, 0, 0, 0, 200)),
+		scenario("odd", schema.ScenarioFail, result("lossy", nil, 0, 0, 0, 200)),
 	)
 	b, err := JUnit(r)
 	if err != nil {
@@ -230,11 +230,11 @@ func TestJUnitFailsBrokenGuaranteesAndInvalidScenarios(t *testing.T) {
 		}
 	}
 	for _, k := range []string{"kill/safe", "flap/safe"} {
-		if f := cases[k].Failure; f == nil || f.Type != "guarantee-violated" || !strings.Contains(f.Message, string(verify.NoAckedLoss)) {
+		if f := cases[k].Failure; f == nil || f.Type != "guarantee-violated" || !strings.Contains(f.Message, string(schema.NoAckedLoss)) {
 			t.Errorf("%s failure = %+v, want the broken guarantee named", k, f)
 		}
 	}
-	if f := cases["kill/group"].Failure; f == nil || f.Type != "guarantee-violated" || !strings.Contains(f.Message, string(verify.NoProcessingLoss)) {
+	if f := cases["kill/group"].Failure; f == nil || f.Type != "guarantee-violated" || !strings.Contains(f.Message, string(schema.NoProcessingLoss)) {
 		t.Errorf("kill/group failure = %+v, want the broken consumer guarantee named", f)
 	}
 	if c := cases["kill/lossy"]; c.Failure != nil || c.Skipped != nil {
@@ -257,10 +257,10 @@ func TestJUnitFailsBrokenGuaranteesAndInvalidScenarios(t *testing.T) {
 // Every cell says what its counts are a verdict of: the messages the fault
 // touched, and how many of those the cluster refused.
 func TestCellsShowExposure(t *testing.T) {
-	exposed := result("safe", verify.Expectation{verify.NoAckedLoss}, 0, 0, 0, 300)
-	exposed.Verdict.Exposure = &verify.Exposure{InFlight: 4, Attempted: 1200, Exposed: 1204, Refused: 830,
+	exposed := result("safe", schema.Expectation{schema.NoAckedLoss}, 0, 0, 0, 300)
+	exposed.Verdict.Exposure = &schema.Exposure{InFlight: 4, Attempted: 1200, Exposed: 1204, Refused: 830,
 		RefusedBy: map[string]int{"NOT_ENOUGH_REPLICAS": 830}, Min: 100}
-	r := &Run{SchemaVersion: SchemaVersion, RunID: "r", Scenarios: []Scenario{scenario("isr", Pass, exposed, result("acks1", nil, 3, 3, 0, 400))}}
+	r := &schema.Run{SchemaVersion: schema.SchemaVersion, RunID: "r", Scenarios: []schema.Scenario{scenario("isr", schema.ScenarioPass, exposed, result("acks1", nil, 3, 3, 0, 400))}}
 	dir := renderTo(t, r)
 	md := readFile(t, filepath.Join(dir, MarkdownFile))
 	wantIn(t, "report.md", md,

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Distribution summarises one profile over repetitions of one scenario:
@@ -84,7 +84,7 @@ func (d Distribution) LossRate() float64 {
 // Repetitions groups a run's scenarios by name and summarises every
 // profile's acknowledged loss and broken guarantees across the repetitions,
 // in first-seen order.
-func Repetitions(r *Run) []Distribution {
+func Repetitions(r *schema.Run) []Distribution {
 	type key struct{ scenario, profile string }
 	index := map[key]int{}
 	var out []Distribution
@@ -100,9 +100,9 @@ func Repetitions(r *Run) []Distribution {
 				lost = append(lost, nil)
 			}
 			d := &out[i]
-			d.Promised = d.Promised || p.Verdict.Expected.Has(verify.NoAckedLoss)
-			l, broken := p.Verdict.Counts.Lost, len(p.breaches()) > 0
-			if s.Status == Invalid {
+			d.Promised = d.Promised || p.Verdict.Expected.Has(schema.NoAckedLoss)
+			l, broken := p.Verdict.Counts.Lost, len(breaches(p)) > 0
+			if s.Status == schema.ScenarioInvalid {
 				d.Invalid++
 				if l == 0 && !broken {
 					continue

@@ -4,19 +4,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // repetition is one run of leader-kill with acks1, which promises nothing,
 // and safe, which promises no acknowledged loss; lost gives their losses.
-func repetition(status Status, lost map[string]int) Scenario {
-	s := Scenario{Name: "leader-kill", Status: status}
+func repetition(status schema.ScenarioStatus, lost map[string]int) schema.Scenario {
+	s := schema.Scenario{Name: "leader-kill", Status: status}
 	for _, name := range []string{"acks1", "safe"} {
-		p := ProfileResult{Profile: workload.Profile{Name: name}}
-		p.Verdict = verify.Result{Counts: verify.Counts{Lost: lost[name]}}
+		p := schema.ProfileResult{Profile: schema.Profile{Name: name}}
+		p.Verdict = schema.Verdict{Counts: schema.Counts{Lost: lost[name]}}
 		if name == "safe" {
-			p.Verdict.Expected = verify.Expectation{verify.NoAckedLoss}
+			p.Verdict.Expected = schema.Expectation{schema.NoAckedLoss}
 		}
 		s.Profiles = append(s.Profiles, p)
 	}
@@ -24,14 +23,14 @@ func repetition(status Status, lost map[string]int) Scenario {
 }
 
 func TestRepetitionsSummariseLossPerProfile(t *testing.T) {
-	r := &Run{Scenarios: []Scenario{
-		repetition(Pass, map[string]int{"acks1": 300}),
-		repetition(Pass, map[string]int{"acks1": 0}),
+	r := &schema.Run{Scenarios: []schema.Scenario{
+		repetition(schema.ScenarioPass, map[string]int{"acks1": 300}),
+		repetition(schema.ScenarioPass, map[string]int{"acks1": 0}),
 		// Invalid, but both lost: the loss is real and counts.
-		repetition(Invalid, map[string]int{"acks1": 999, "safe": 999}),
-		repetition(Pass, map[string]int{"acks1": 120}),
+		repetition(schema.ScenarioInvalid, map[string]int{"acks1": 999, "safe": 999}),
+		repetition(schema.ScenarioPass, map[string]int{"acks1": 120}),
 		// Invalid and without loss: proves nothing, counts only as invalid.
-		repetition(Invalid, nil),
+		repetition(schema.ScenarioInvalid, nil),
 	}}
 	ds := Repetitions(r)
 	if len(ds) != 2 {
@@ -64,19 +63,19 @@ func TestRepetitionsSummariseLossPerProfile(t *testing.T) {
 func TestRepetitionsCountBrokenGuaranteesBesidesLoss(t *testing.T) {
 	// dedup promises no duplicates only; group, a consumer group, every
 	// message processed. Neither loses anything acknowledged.
-	dedup := func(dup int) ProfileResult {
-		return result("dedup", verify.Expectation{verify.NoDuplicates}, 0, 0, dup, 100)
+	dedup := func(dup int) schema.ProfileResult {
+		return result("dedup", schema.Expectation{schema.NoDuplicates}, 0, 0, dup, 100)
 	}
-	group := func(neverProcessed int) ProfileResult {
+	group := func(neverProcessed int) schema.ProfileResult {
 		p := consumer("group", neverProcessed, 0, 0)
-		p.Consumer.Verdict.Expected = verify.ConsumerExpectation{verify.NoProcessingLoss}
+		p.Consumer.Verdict.Expected = schema.ConsumerExpectation{schema.NoProcessingLoss}
 		return p
 	}
 	r := run("repeat", 1,
-		scenario("kill", Pass, dedup(0), group(0)),
-		scenario("kill", Invalid, dedup(2), group(0)),
-		scenario("kill", Invalid, dedup(0), group(5)),
-		scenario("kill", Invalid, dedup(0), group(0)),
+		scenario("kill", schema.ScenarioPass, dedup(0), group(0)),
+		scenario("kill", schema.ScenarioInvalid, dedup(2), group(0)),
+		scenario("kill", schema.ScenarioInvalid, dedup(0), group(5)),
+		scenario("kill", schema.ScenarioInvalid, dedup(0), group(0)),
 	)
 	ds := Repetitions(r)
 	if len(ds) != 2 {

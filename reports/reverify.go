@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/kafka-chaos/kafka-chaos/history"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 )
 
@@ -28,7 +29,7 @@ func (m Mismatch) String() string {
 // the run directory dir, with the expectations, fault window and exposure
 // threshold the result recorded, and lists every verdict that differs. It
 // needs no cluster: this is how a reader checks a run's verdicts.
-func Reverify(dir string, r *Run) (checked int, out []Mismatch, err error) {
+func Reverify(dir string, r *schema.Run) (checked int, out []Mismatch, err error) {
 	for _, s := range r.Scenarios {
 		for _, p := range s.Profiles {
 			miss := func(kind, stored, recomputed string) {
@@ -70,7 +71,7 @@ func Reverify(dir string, r *Run) (checked int, out []Mismatch, err error) {
 }
 
 // exposureOf returns the window and threshold a verdict was judged with.
-func exposureOf(x *verify.Exposure) (*verify.Window, int) {
+func exposureOf(x *schema.Exposure) (*schema.Window, int) {
 	if x == nil {
 		return nil, 0
 	}

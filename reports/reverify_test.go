@@ -8,15 +8,16 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/history"
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
 // recordedRun is a run as the runner leaves it: verdicts in results.json,
 // the histories they came from on disk.
-func recordedRun(t *testing.T, dir string) *Run {
+func recordedRun(t *testing.T, dir string) *schema.Run {
 	t.Helper()
-	w := verify.Window{Injected: 2 * time.Second, Healed: 4 * time.Second, Recovered: 5 * time.Second}
+	w := schema.Window{Injected: 2 * time.Second, Healed: 4 * time.Second, Recovered: 5 * time.Second}
 	var entries []ledger.Entry
 	var recs []ledger.Record
 	for i := range 20 {
@@ -33,12 +34,12 @@ func recordedRun(t *testing.T, dir string) *Run {
 	if err := history.Write(filepath.Join(dir, rel), h); err != nil {
 		t.Fatal(err)
 	}
-	v := verify.Producer(verify.Params{Profile: "p", Entries: entries, Records: recs, Expect: verify.Expectation{verify.NoAckedLoss}, Window: &w, MinExposure: 5})
+	v := verify.Producer(verify.Params{Profile: "p", Entries: entries, Records: recs, Expect: schema.Expectation{schema.NoAckedLoss}, Window: &w, MinExposure: 5})
 	cv := verify.Consumer(verify.ConsumerParams{Profile: "g", Entries: entries, Log: recs, Effects: effects,
-		Expect: verify.ConsumerExpectation{verify.NoProcessingLoss}, Window: &w, MinExposure: 5})
-	return &Run{SchemaVersion: SchemaVersion, RunID: "r", Scenarios: []Scenario{{Name: "s", Profiles: []ProfileResult{{
-		Profile: workload.Profile{Name: "p"}, History: rel, Verdict: v,
-		Consumer: &ConsumerResult{Verdict: cv},
+		Expect: schema.ConsumerExpectation{schema.NoProcessingLoss}, Window: &w, MinExposure: 5})
+	return &schema.Run{SchemaVersion: schema.SchemaVersion, RunID: "r", Scenarios: []schema.Scenario{{Name: "s", Profiles: []schema.ProfileResult{{
+		Profile: schema.Profile{Name: "p"}, History: rel, Verdict: v,
+		Consumer: &schema.ConsumerResult{Verdict: cv},
 	}}}}}
 }
 
@@ -56,7 +57,7 @@ func TestReverifyRoundTrip(t *testing.T) {
 	if err != nil || len(ms) > 0 || checked != 2 {
 		t.Fatalf("reverify of an untouched run: %d checked, mismatches %v, err %v", checked, ms, err)
 	}
-	if back.Scenarios[0].Profiles[0].Verdict.Status != verify.Fail {
+	if back.Scenarios[0].Profiles[0].Verdict.Status != schema.Fail {
 		t.Fatalf("the planted loss was not found: %+v", back.Scenarios[0].Profiles[0].Verdict)
 	}
 }

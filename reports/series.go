@@ -5,27 +5,14 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
-
-// Point is one second of one profile's traffic. T is the bucket's start in
-// whole seconds from the scenario's base time, the clock of the timeline
-// and of the fault window, so charts can lay them over each other.
-type Point struct {
-	T         int `json:"t"`
-	Attempted int `json:"attempted"`
-	// Acked and P99Ms are counted by the second the acknowledgement
-	// arrived, not the second the message was sent: a stall then shows as
-	// empty buckets followed by a burst of slow acks, which is what the
-	// application experienced.
-	Acked int     `json:"acked"`
-	P99Ms float64 `json:"p99_ms,omitempty"`
-}
 
 // PerSecond buckets a ledger into one Point per second, from the first
 // second with any send or acknowledgement to the last. Seconds in between
 // with no traffic are kept as zero points: an empty second is exactly the
 // unavailability the report has to show.
-func PerSecond(entries []ledger.Entry) []Point {
+func PerSecond(entries []ledger.Entry) []schema.Point {
 	first, last := -1, -1
 	see := func(d time.Duration) {
 		s := int(d / time.Second)
@@ -43,7 +30,7 @@ func PerSecond(entries []ledger.Entry) []Point {
 	if first < 0 {
 		return nil
 	}
-	pts := make([]Point, last-first+1)
+	pts := make([]schema.Point, last-first+1)
 	lat := make([][]time.Duration, len(pts))
 	for i := range pts {
 		pts[i].T = first + i

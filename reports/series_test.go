@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 func TestPerSecondBucketsSendsAndAcks(t *testing.T) {
@@ -19,7 +20,7 @@ func TestPerSecondBucketsSendsAndAcks(t *testing.T) {
 		{SentAt: 3200 * ms, Status: ledger.Unknown},
 		{SentAt: 5100 * ms, DoneAt: 5150 * ms, Status: ledger.Acked},
 	}
-	want := []Point{
+	want := []schema.Point{
 		{T: 2, Attempted: 3, Acked: 2, P99Ms: 30},
 		{T: 3, Attempted: 2},
 		{T: 4},

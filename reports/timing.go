@@ -3,11 +3,13 @@ package reports
 import (
 	"fmt"
 	"slices"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // phaseOrder lists the phases of a run in the order they happen: the
 // columns of the time table.
-var phaseOrder = []string{PhaseSetup, PhaseWarmup, PhasePrepare, PhaseFault, PhaseRecovery, PhaseAfter, PhaseDrain, PhaseAudit}
+var phaseOrder = []string{schema.PhaseSetup, schema.PhaseWarmup, schema.PhasePrepare, schema.PhaseFault, schema.PhaseRecovery, schema.PhaseAfter, schema.PhaseDrain, schema.PhaseAudit}
 
 // TimeRow is where one scenario's time went, in seconds.
 type TimeRow struct {
@@ -39,7 +41,7 @@ type TimeTable struct {
 // Timings splits each scenario's time into the cluster start and its
 // phases. Scenarios from before phases were recorded show their wall time
 // only.
-func Timings(r *Run) TimeTable {
+func Timings(r *schema.Run) TimeTable {
 	t := TimeTable{Phases: phaseOrder, Sum: TimeRow{Scenario: "all", Phases: make([]float64, len(phaseOrder))}}
 	for _, s := range r.Scenarios {
 		row := TimeRow{Scenario: s.Name, Phases: make([]float64, len(phaseOrder))}

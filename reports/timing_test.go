@@ -5,21 +5,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 func TestTimings(t *testing.T) {
-	phases := func(at ...float64) []Phase {
-		names := []string{PhaseSetup, PhaseWarmup, PhasePrepare, PhaseFault, PhaseRecovery, PhaseAfter, PhaseAudit}
-		var out []Phase
+	phases := func(at ...float64) []schema.Phase {
+		names := []string{schema.PhaseSetup, schema.PhaseWarmup, schema.PhasePrepare, schema.PhaseFault, schema.PhaseRecovery, schema.PhaseAfter, schema.PhaseAudit}
+		var out []schema.Phase
 		for i, a := range at {
-			out = append(out, Phase{Name: names[i], StartedAt: a})
+			out = append(out, schema.Phase{Name: names[i], StartedAt: a})
 		}
 		return out
 	}
-	r := &Run{Scenarios: []Scenario{
-		{Name: "fresh", Cluster: cluster.Info{StartSeconds: 15}, Phases: phases(0, 1, 6, 8, 20, 30, 35), WallSeconds: 40},
-		{Name: "reused", Cluster: cluster.Info{StartSeconds: 15, Reused: true}, Phases: phases(0, 2, 7, 9, 49, 51, 53), WallSeconds: 55},
+	r := &schema.Run{Scenarios: []schema.Scenario{
+		{Name: "fresh", Cluster: schema.ClusterInfo{StartSeconds: 15}, Phases: phases(0, 1, 6, 8, 20, 30, 35), WallSeconds: 40},
+		{Name: "reused", Cluster: schema.ClusterInfo{StartSeconds: 15, Reused: true}, Phases: phases(0, 2, 7, 9, 49, 51, 53), WallSeconds: 55},
 		{Name: "old", WallSeconds: 10},
 	}}
 	tt := Timings(r)
@@ -40,7 +40,7 @@ func TestTimings(t *testing.T) {
 	if tt.Rows[2].Unsplit != 10 || tt.Rows[0].Unsplit != 0 {
 		t.Errorf("unsplit %v/%v: want 0 for a run with phases, its wall time for one without", tt.Rows[0].Unsplit, tt.Rows[2].Unsplit)
 	}
-	if tt.Sum.Total != 120 || tt.Sum.Phases[3] != 52 || tt.Dominant != PhaseFault {
+	if tt.Sum.Total != 120 || tt.Sum.Phases[3] != 52 || tt.Dominant != schema.PhaseFault {
 		t.Errorf("sum %v, fault %v, dominant %q: want 120, 52, fault", tt.Sum.Total, tt.Sum.Phases[3], tt.Dominant)
 	}
 	if s := tt.Summary(); !strings.Contains(s, "3 scenarios took 2.0 min") || !strings.Contains(s, "fault, 43 %") {

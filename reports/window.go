@@ -6,6 +6,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // band shades an x interval over the full height of a plot's data area. It
@@ -68,7 +70,7 @@ var (
 // fault (injected → healed), recovering (healed → recovered), and marks the
 // instant the fault was seen to take effect. A phase the run never reached
 // (time zero) is left out.
-func windowPlotters(f FaultRecord) []layer {
+func windowPlotters(f schema.FaultRecord) []layer {
 	var out []layer
 	phase := func(name string, from, to float64, fill color.Color) {
 		if from > 0 && to > from {

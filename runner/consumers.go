@@ -12,7 +12,7 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -25,19 +25,19 @@ type Clients struct {
 	// MustDeliver names producer applications held to delivering every
 	// message they attempt, on top of their Expect entry.
 	MustDeliver []string
-	Consumers   []workload.ConsumerProfile
+	Consumers   []schema.ConsumerProfile
 	// Input is the producer profile feeding every consumer's topic, held
 	// to InputExpect.
-	Input       workload.Profile
-	InputExpect verify.Expectation
+	Input       schema.Profile
+	InputExpect schema.Expectation
 	// ConsumerExpect holds, per consumer profile, the guarantees the
 	// scenario asserts; a profile without an entry is measured only.
-	ConsumerExpect map[string]verify.ConsumerExpectation
+	ConsumerExpect map[string]schema.ConsumerExpectation
 	// Members is each group's size at start.
 	Members int
 	// Failures is injected into every consumer's processing; a zero Seed
 	// takes the run's seed.
-	Failures workload.Failures
+	Failures schema.Failures
 	// DrainTimeout bounds the wait for the consumers to catch up once
 	// production has stopped.
 	DrainTimeout time.Duration
@@ -60,12 +60,12 @@ type consumerGroup struct {
 	*workload.Group
 	input *workload.Producer
 	// profile is the input producer's, named after the consumer profile.
-	profile workload.Profile
+	profile schema.Profile
 }
 
 // createPinned creates a pinned topic (pinTopic) and adds it to the
 // scenario's topics.
-func (r *run) createPinned(ctx context.Context, topic string, leader int, prof workload.Profile) error {
+func (r *run) createPinned(ctx context.Context, topic string, leader int, prof schema.Profile) error {
 	if err := pinTopic(ctx, r.p.Cluster, topic, leader, r.s.Partitions, prof); err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (r *run) createPinned(ctx context.Context, topic string, leader int, prof w
 
 // pinTopic creates a topic with the profile's topic settings whose every
 // partition has the same replicas, leader first.
-func pinTopic(ctx context.Context, c *cluster.Cluster, topic string, leader, partitions int, prof workload.Profile) error {
+func pinTopic(ctx context.Context, c *cluster.Cluster, topic string, leader, partitions int, prof schema.Profile) error {
 	replicas := []int32{int32(leader)}
 	for n := 1; n <= cluster.Nodes; n++ {
 		if n != leader {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
-	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -112,7 +112,7 @@ func (cs *clientSet) drain(ctx context.Context) {
 	for _, g := range cs.groups {
 		quiet = max(quiet, g.Spec().Consumer.ProcessLag+2*time.Second)
 	}
-	cs.r.phase(reports.PhaseDrain, "consumers, up to "+cs.c.DrainTimeout.String())
+	cs.r.phase(schema.PhaseDrain, "consumers, up to "+cs.c.DrainTimeout.String())
 	deadline := time.Now().Add(cs.c.DrainTimeout)
 	last, since := int64(-1), time.Now()
 	for {

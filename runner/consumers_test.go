@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
@@ -19,7 +19,7 @@ func TestMemberMetricsSumEveryMember(t *testing.T) {
 		{Event: workload.EvGroupError}, {Event: workload.EvStop, Count: 4}, {Event: workload.EvStop, Count: 3},
 	}
 	m, skipped := memberMetrics(evs)
-	want := verify.ConsumerMetrics{Retries: 2, DeadLetterSends: 1, Skips: 2, Deduplicated: 1, GroupErrors: 1, Sessions: 2, AbandonedAtExit: 7}
+	want := schema.ConsumerMetrics{Retries: 2, DeadLetterSends: 1, Skips: 2, Deduplicated: 1, GroupErrors: 1, Sessions: 2, AbandonedAtExit: 7}
 	if m != want {
 		t.Errorf("metrics %+v, want %+v", m, want)
 	}
@@ -29,17 +29,17 @@ func TestMemberMetricsSumEveryMember(t *testing.T) {
 }
 
 func TestClientFailuresNameTheProfile(t *testing.T) {
-	h := verify.Consumer(verify.ConsumerParams{Profile: "c", Expect: verify.ConsumerExpectation{verify.NoProcessingLoss}})
-	ok := reports.ProfileResult{Consumer: &reports.ConsumerResult{Verdict: h}}
+	h := verify.Consumer(verify.ConsumerParams{Profile: "c", Expect: schema.ConsumerExpectation{schema.NoProcessingLoss}})
+	ok := schema.ProfileResult{Consumer: &schema.ConsumerResult{Verdict: h}}
 	ok.Profile.Name = "fine"
-	app := reports.ProfileResult{App: &reports.AppResult{MustDeliver: true, Undelivered: 3}}
+	app := schema.ProfileResult{App: &schema.AppResult{MustDeliver: true, Undelivered: 3}}
 	app.Profile.Name = "leaky"
-	measured := reports.ProfileResult{App: &reports.AppResult{Undelivered: 3}}
-	got := clientFailures([]reports.ProfileResult{ok, app, measured})
+	measured := schema.ProfileResult{App: &schema.AppResult{Undelivered: 3}}
+	got := clientFailures([]schema.ProfileResult{ok, app, measured})
 	if len(got) != 1 || got[0] != "leaky: every attempted message delivered: 3 not delivered" {
 		t.Fatalf("failures %q", got)
 	}
-	if !errors.Is(app.ClientErr(), reports.ErrUndelivered) {
+	if !errors.Is(app.ClientErr(), schema.ErrUndelivered) {
 		t.Error("ClientErr does not wrap ErrUndelivered")
 	}
 }

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/kafka-chaos/kafka-chaos/audit"
 	"github.com/kafka-chaos/kafka-chaos/history"
 	"github.com/kafka-chaos/kafka-chaos/ledger"
-	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
@@ -52,7 +53,7 @@ func (cs *clientSet) verifyApp(ctx context.Context, a *workload.App) error {
 	}
 	c := res.Verdict.Counts
 	res.ClientConfig = cfg
-	res.App = &reports.AppResult{
+	res.App = &schema.AppResult{
 		Behaviour: prof.Behaviour(), Processes: len(a.Workers()), Resends: resends, Undelivered: c.Attempted - c.Present,
 		MustDeliver: slices.Contains(cs.c.MustDeliver, prof.Name), LedgerDir: cs.dir,
 	}
@@ -70,7 +71,7 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	if err != nil {
 		return err
 	}
-	var dead verify.Audited
+	var dead audit.Log
 	if spec.DeadLetter != "" {
 		if dead, err = r.audit(ctx, spec.DeadLetter); err != nil {
 			return err
@@ -106,12 +107,12 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 		return err
 	}
 	res.ClientConfig = g.input.ClientConfig()
-	res.Consumer = &reports.ConsumerResult{
-		Consumer: prof, Group: g.ID(), DeadLetterTopic: spec.DeadLetter, ClientConfig: prof.ClientConfig(cfg),
+	res.Consumer = &schema.ConsumerResult{
+		Consumer: prof, Group: g.ID(), DeadLetterTopic: spec.DeadLetter, ClientConfig: workload.ConsumerClientConfig(prof, cfg),
 		Failures: spec.Failures, Verdict: cv, LedgerDir: cs.dir,
 	}
 	for _, w := range g.Members() {
-		m := reports.MemberRecord{Name: w.Name(), StartedAt: w.StartedAt.Sub(r.base).Seconds(), Signals: w.Signals()}
+		m := schema.MemberRecord{Name: w.Name(), StartedAt: w.StartedAt.Sub(r.base).Seconds(), Signals: w.Signals()}
 		if t := w.ExitedAt(); !t.IsZero() {
 			m.ExitedAt = t.Sub(r.base).Seconds()
 		}
@@ -127,8 +128,8 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 
 // memberMetrics sums the members' events, and returns the messages they
 // gave up on without dead-lettering.
-func memberMetrics(events []workload.MemberEvent) (verify.ConsumerMetrics, []ledger.Record) {
-	var m verify.ConsumerMetrics
+func memberMetrics(events []workload.MemberEvent) (schema.ConsumerMetrics, []ledger.Record) {
+	var m schema.ConsumerMetrics
 	var skipped []ledger.Record
 	for _, e := range events {
 		switch e.Event {
@@ -155,7 +156,7 @@ func memberMetrics(events []workload.MemberEvent) (verify.ConsumerMetrics, []led
 }
 
 // clientFailures lists the client guarantees the profiles broke.
-func clientFailures(profiles []reports.ProfileResult) []string {
+func clientFailures(profiles []schema.ProfileResult) []string {
 	var out []string
 	for _, p := range profiles {
 		if err := p.ClientErr(); err != nil {

@@ -7,15 +7,15 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
-	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
 // judgedProfile is a profile held to no acknowledged loss, with exposed
 // messages sent during the window, lost ones left out of the log.
-func judgedProfile(name string, exposed, lost int) reports.ProfileResult {
-	w := verify.Window{Injected: time.Second, Healed: 2 * time.Second, Recovered: 3 * time.Second}
+func judgedProfile(name string, exposed, lost int) schema.ProfileResult {
+	w := schema.Window{Injected: time.Second, Healed: 2 * time.Second, Recovered: 3 * time.Second}
 	var entries []ledger.Entry
 	var recs []ledger.Record
 	for i := range exposed {
@@ -25,8 +25,8 @@ func judgedProfile(name string, exposed, lost int) reports.ProfileResult {
 			recs = append(recs, ledger.Record{ID: id, Seq: int64(i), Offset: int64(i)})
 		}
 	}
-	v := verify.Producer(verify.Params{Profile: name, Entries: entries, Records: recs, Expect: verify.Expectation{verify.NoAckedLoss}, Window: &w, MinExposure: 100})
-	return reports.ProfileResult{Profile: workload.Profile{Name: name}, Verdict: v}
+	v := verify.Producer(verify.Params{Profile: name, Entries: entries, Records: recs, Expect: schema.Expectation{schema.NoAckedLoss}, Window: &w, MinExposure: 100})
+	return schema.ProfileResult{Profile: schema.Profile{Name: name}, Verdict: v}
 }
 
 // A broken guarantee fails the scenario whatever else went wrong; a run
@@ -35,23 +35,23 @@ func TestJudgeStatusPolicy(t *testing.T) {
 	healErr := errors.New("recover: ISR not full after 90s")
 	cases := []struct {
 		name     string
-		profiles []reports.ProfileResult
+		profiles []schema.ProfileResult
 		err      error
-		want     reports.Status
+		want     schema.ScenarioStatus
 		reason   []string
 	}{
-		{"exercised and clean", []reports.ProfileResult{judgedProfile("a", 200, 0)}, nil, reports.Pass, nil},
-		{"unexercised", []reports.ProfileResult{judgedProfile("a", 200, 0), judgedProfile("idle", 5, 0)}, nil, reports.Invalid,
+		{"exercised and clean", []schema.ProfileResult{judgedProfile("a", 200, 0)}, nil, schema.ScenarioPass, nil},
+		{"unexercised", []schema.ProfileResult{judgedProfile("a", 200, 0), judgedProfile("idle", 5, 0)}, nil, schema.ScenarioInvalid,
 			[]string{"profile idle was not exercised by the fault", "5 messages exposed"}},
-		{"lost while unexercised", []reports.ProfileResult{judgedProfile("idle", 5, 1)}, nil, reports.Fail,
+		{"lost while unexercised", []schema.ProfileResult{judgedProfile("idle", 5, 1)}, nil, schema.ScenarioFail,
 			[]string{"idle: no acknowledged message lost: 1 lost"}},
-		{"recovery failed, nothing lost", []reports.ProfileResult{judgedProfile("a", 200, 0)}, healErr, reports.Invalid,
+		{"recovery failed, nothing lost", []schema.ProfileResult{judgedProfile("a", 200, 0)}, healErr, schema.ScenarioInvalid,
 			[]string{"recover: ISR not full"}},
-		{"recovery failed and lost", []reports.ProfileResult{judgedProfile("a", 200, 7)}, healErr, reports.Fail,
+		{"recovery failed and lost", []schema.ProfileResult{judgedProfile("a", 200, 7)}, healErr, schema.ScenarioFail,
 			[]string{"a: no acknowledged message lost: 7 lost", "recover: ISR not full"}},
 	}
 	for _, c := range cases {
-		r := &run{res: reports.Scenario{Profiles: c.profiles}}
+		r := &run{res: schema.Scenario{Profiles: c.profiles}}
 		r.judge(c.err)
 		if r.res.Status != c.want {
 			t.Errorf("%s: status %s (%s), want %s", c.name, r.res.Status, r.res.Reason, c.want)

@@ -5,14 +5,14 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
-	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // perf derives throughput, latency and the longest acknowledgement gap from
 // a ledger.
-func perf(entries []ledger.Entry) reports.Perf {
+func perf(entries []ledger.Entry) schema.Perf {
 	if len(entries) == 0 {
-		return reports.Perf{}
+		return schema.Perf{}
 	}
 	first, last := entries[0].SentAt, entries[len(entries)-1].SentAt
 	var lat []time.Duration
@@ -24,7 +24,7 @@ func perf(entries []ledger.Entry) reports.Perf {
 		lat = append(lat, e.DoneAt-e.SentAt)
 		done = append(done, e.DoneAt)
 	}
-	var p reports.Perf
+	var p schema.Perf
 	if span := (last - first).Seconds(); span > 0 {
 		p.AckedPerSecond = float64(len(done)) / span
 	}

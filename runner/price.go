@@ -8,22 +8,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kafka-chaos/kafka-chaos/audit"
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/pricing"
 	"github.com/kafka-chaos/kafka-chaos/reports"
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
 // PriceParams configures the isolated pricing of producer profiles.
 type PriceParams struct {
 	Cluster  *cluster.Cluster
-	Profiles []workload.Profile
+	Profiles []schema.Profile
 	// Calibrate names the profiles kafka-producer-perf-test runs with;
 	// those not priced are skipped, and with none left the first priced
 	// profile is calibrated.
 	Calibrate []string
-	Method    pricing.Method
+	Method    schema.PriceMethod
 	// Seed chooses the node that leads every priced topic.
 	Seed int64
 	Logf func(format string, args ...any)
@@ -38,7 +39,7 @@ var perfTestJVM = []string{"KAFKA_OPTS=", "KAFKA_HEAP_OPTS=-Xms256m -Xmx512m"}
 
 type pricer struct {
 	p      PriceParams
-	m      pricing.Method
+	m      schema.PriceMethod
 	base   time.Time
 	leader int
 }
@@ -55,14 +56,14 @@ func (pc *pricer) logf(format string, args ...any) {
 // After each round, kafka-producer-perf-test runs with the calibrated
 // profiles' settings. The result holds every measurement made; the error
 // joins those that failed.
-func Price(ctx context.Context, p PriceParams) (*reports.Prices, error) {
+func Price(ctx context.Context, p PriceParams) (*schema.Prices, error) {
 	pc := &pricer{p: p, m: p.Method, base: time.Now(), leader: pinnedLeader(p.Seed)}
 	names := make([]string, len(p.Profiles))
 	for i, prof := range p.Profiles {
 		names[i] = prof.Name
 	}
-	profile := func(name string) workload.Profile { return p.Profiles[slices.Index(names, name)] }
-	out := &reports.Prices{
+	profile := func(name string) schema.Profile { return p.Profiles[slices.Index(names, name)] }
+	out := &schema.Prices{
 		Method: pc.m, Cluster: p.Cluster.Info(), Leader: pc.leader, Order: pricing.Plan(names, pc.m.Repetitions),
 		HarnessPath: fmt.Sprintf("the harness's process, through toxiproxy's client proxy of node %d (a published port), to its CLIENT listener", pc.leader),
 	}
@@ -76,7 +77,7 @@ func Price(ctx context.Context, p PriceParams) (*reports.Prices, error) {
 	// 500 ms) and stalls acks=all writes meanwhile.
 	created := map[string]error{}
 	var topics []string
-	create := func(topic string, prof workload.Profile) {
+	create := func(topic string, prof schema.Profile) {
 		created[topic] = pinTopic(ctx, p.Cluster, topic, pc.leader, pc.m.Partitions, prof)
 		if created[topic] == nil {
 			topics = append(topics, topic)
@@ -96,12 +97,12 @@ func Price(ctx context.Context, p PriceParams) (*reports.Prices, error) {
 	// includes every new partition.
 	sleep(ctx, fetchWaitMax)
 
-	runs := map[string][]reports.PriceRun{}
+	runs := map[string][]schema.PriceRun{}
 	configs := map[string]map[string]string{}
 	var errs []error
 	for i, slot := range out.Order {
 		prof := profile(slot.Profile)
-		run := reports.PriceRun{Repetition: slot.Repetition, Topic: measuredTopic(prof.Name, slot.Repetition)}
+		run := schema.PriceRun{Repetition: slot.Repetition, Topic: measuredTopic(prof.Name, slot.Repetition)}
 		var cfg map[string]string
 		err := created[run.Topic]
 		if err == nil {
@@ -127,7 +128,7 @@ func Price(ctx context.Context, p PriceParams) (*reports.Prices, error) {
 		for _, cal := range cals {
 			topic := perfTestTopic(cal.Profile, slot.Repetition)
 			harness := runs[cal.Profile][len(runs[cal.Profile])-1]
-			run := reports.CalibrationRun{Repetition: slot.Repetition, HarnessAckedPerSecond: harness.Unthrottled.AckedPerSecond}
+			run := schema.CalibrationRun{Repetition: slot.Repetition, HarnessAckedPerSecond: harness.Unthrottled.AckedPerSecond}
 			err := created[topic]
 			if err == nil && harness.Error != "" {
 				err = errors.New("the harness's repetition failed: nothing to compare")
@@ -148,7 +149,7 @@ func Price(ctx context.Context, p PriceParams) (*reports.Prices, error) {
 		out.Profiles = append(out.Profiles, reports.NewProfilePrice(prof, configs[prof.Name], runs[prof.Name], pc.m.FixedRate))
 	}
 	for _, cal := range cals {
-		cal.Summarize()
+		reports.SummarizeCalibration(cal)
 		out.Calibration = append(out.Calibration, *cal)
 	}
 	out.WallSeconds = time.Since(pc.base).Seconds()
@@ -175,7 +176,7 @@ func errText(err error) string {
 // load first, while the cluster is quiet (each measurement ends by
 // waiting for the followers to catch up): latency would suffer most from
 // what a run before left behind. It returns the client's settings.
-func (pc *pricer) measure(ctx context.Context, prof workload.Profile, run *reports.PriceRun) (map[string]string, error) {
+func (pc *pricer) measure(ctx context.Context, prof schema.Profile, run *schema.PriceRun) (map[string]string, error) {
 	run.StartedAt = time.Since(pc.base).Seconds()
 	m := pc.m
 	stretch := m.FixedWarmup + m.FixedMeasure
@@ -199,7 +200,7 @@ func (pc *pricer) measure(ctx context.Context, prof workload.Profile, run *repor
 
 // produce runs one open-loop producer from its first message until it
 // sent count messages (0: no limit) or d passed, and drains it.
-func (pc *pricer) produce(ctx context.Context, prof workload.Profile, topic string, rate int, count int64, d time.Duration) (*workload.Producer, error) {
+func (pc *pricer) produce(ctx context.Context, prof schema.Profile, topic string, rate int, count int64, d time.Duration) (*workload.Producer, error) {
 	c := pc.p.Cluster
 	pr, err := workload.NewProducer(workload.Params{
 		Profile: prof, Topic: topic, Brokers: c.Bootstrap(), Config: c.SaramaConfig("kafka-chaos-price"),
@@ -225,7 +226,7 @@ func (pc *pricer) deleteTopics(topics []string) {
 // priced, or else for the first priced one. perf-test runs in a
 // follower's container, so that its requests to the leader cross
 // toxiproxy once, as the harness's do.
-func (pc *pricer) calibrations(priced []string, profile func(string) workload.Profile) []*reports.Calibration {
+func (pc *pricer) calibrations(priced []string, profile func(string) schema.Profile) []*schema.Calibration {
 	var names []string
 	for _, name := range pc.p.Calibrate {
 		if slices.Contains(priced, name) {
@@ -236,9 +237,9 @@ func (pc *pricer) calibrations(priced []string, profile func(string) workload.Pr
 		names = priced[:1]
 	}
 	node := pc.leader%cluster.Nodes + 1
-	var out []*reports.Calibration
+	var out []*schema.Calibration
 	for _, name := range names {
-		out = append(out, &reports.Calibration{
+		out = append(out, &schema.Calibration{
 			Profile: name, Node: node, JVMOpts: strings.Join(perfTestJVM, " ") + " (full JIT)",
 			Path: fmt.Sprintf("inside node %d's container, to the INTERNAL listener of the leader (node %d) through toxiproxy's %d→%d replication proxy",
 				node, pc.leader, node, pc.leader),
@@ -252,14 +253,14 @@ func (pc *pricer) calibrations(priced []string, profile func(string) workload.Pr
 // settings on node's container, with as many records as the harness
 // acknowledged in CalibrationSeconds of the round's measurement, and
 // compares the two.
-func (pc *pricer) calibrate(ctx context.Context, run *reports.CalibrationRun, prof workload.Profile, node int, topic string) error {
+func (pc *pricer) calibrate(ctx context.Context, run *schema.CalibrationRun, prof schema.Profile, node int, topic string) error {
 	began := time.Now()
 	defer func() { run.Seconds = time.Since(began).Seconds() }()
 	records := max(10_000, int(run.HarnessAckedPerSecond*pc.m.CalibrationSeconds))
-	run.PerfTest = pricing.PerfTest{
+	run.PerfTest = schema.PerfTest{
 		Bootstrap: cluster.InternalAddress(node), Topic: topic,
 		Records: records, WarmupRecords: records * 2 / 5, RecordSize: pc.m.MessageBytes, Keys: workload.Keys,
-		Props: pricing.JavaProps(prof),
+		Props: javaProps(prof),
 	}
 	// Bounded by ten times the harness's pace, and a JVM start.
 	runCtx, cancel := context.WithTimeout(ctx, 30*time.Second+10*time.Duration(pc.m.CalibrationSeconds*float64(time.Second)))
@@ -290,7 +291,7 @@ const quiesceEvery = 250 * time.Millisecond
 // an unthrottled acks=0 or acks=1 run leaves the followers seconds behind,
 // and the next measurement would otherwise wait for their backlog.
 func (pc *pricer) quiesce(ctx context.Context, topic string) error {
-	_, settled, err := verify.Settled(ctx, quiesceEvery, 15*time.Second, func() ([]int64, error) {
+	_, settled, err := audit.Settled(ctx, quiesceEvery, 15*time.Second, func() ([]int64, error) {
 		return pc.p.Cluster.HighWatermarks(topic)
 	})
 	if err == nil && !settled {

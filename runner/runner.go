@@ -10,11 +10,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kafka-chaos/kafka-chaos/audit"
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/history"
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
@@ -39,7 +41,7 @@ type run struct {
 	p         Params
 	s         Scenario
 	base      time.Time
-	res       reports.Scenario
+	res       schema.Scenario
 	producers []*workload.Producer
 	topics    []string
 	clients   *clientSet
@@ -50,7 +52,7 @@ func (r *run) since() float64 { return time.Since(r.base).Seconds() }
 // phase marks the start of a step of the run: logged, and kept in the
 // result, where the report reads how long each step took.
 func (r *run) phase(name, detail string) {
-	r.res.Phases = append(r.res.Phases, reports.Phase{Name: name, StartedAt: r.since()})
+	r.res.Phases = append(r.res.Phases, schema.Phase{Name: name, StartedAt: r.since()})
 	if detail != "" {
 		name += " (" + detail + ")"
 	}
@@ -66,13 +68,13 @@ func (r *run) logf(format string, args ...any) {
 // Run executes the scenario. The returned result is always filled as far as
 // the run got; the error reports an infrastructure failure or a run that
 // proved nothing (status invalid).
-func Run(ctx context.Context, p Params) (reports.Scenario, error) {
+func Run(ctx context.Context, p Params) (schema.Scenario, error) {
 	r := &run{p: p, s: p.Scenario, base: time.Now()}
-	r.res = reports.Scenario{
+	r.res = schema.Scenario{
 		Name:    r.s.Name,
 		Cluster: p.Cluster.Info(),
-		Fault:   reports.FaultRecord{Name: r.s.Fault.Name(), Params: r.s.Fault},
-		Workload: reports.WorkloadRecord{
+		Fault:   schema.FaultRecord{Name: r.s.Fault.Name(), Params: r.s.Fault},
+		Workload: schema.WorkloadRecord{
 			Rate: r.s.Rate, Size: r.s.Size, Partitions: r.s.Partitions,
 			WarmupSeconds: r.s.Warmup.Seconds(), LeadSeconds: r.s.Lead.Seconds(), HoldSeconds: r.s.Hold.Seconds(), AfterSeconds: r.s.After.Seconds(),
 			MinExposure: r.s.MinExposure, RecoverTimeoutSeconds: r.s.RecoverTimeout.Seconds(),
@@ -85,7 +87,7 @@ func Run(ctx context.Context, p Params) (reports.Scenario, error) {
 }
 
 func (r *run) execute(ctx context.Context) error {
-	r.phase(reports.PhaseSetup, "topics and clients")
+	r.phase(schema.PhaseSetup, "topics and clients")
 	leader := pinnedLeader(r.p.Seed)
 	if err := r.createTopics(ctx, leader); err != nil {
 		return err
@@ -98,7 +100,7 @@ func (r *run) execute(ctx context.Context) error {
 	env := faultEnv(r.p.Cluster, r.topics, r.logf)
 
 	sampleCtx, stopSampling := context.WithCancel(ctx)
-	samples := make(chan []reports.Sample, 1)
+	samples := make(chan []schema.Sample, 1)
 	go func() { samples <- r.sample(sampleCtx, 500*time.Millisecond) }()
 	defer func() {
 		stopSampling()
@@ -125,7 +127,7 @@ func (r *run) execute(ctx context.Context) error {
 		faultErr = r.fault(ctx, env)
 	}
 
-	r.phase(reports.PhaseAfter, r.s.After.String())
+	r.phase(schema.PhaseAfter, r.s.After.String())
 	sleep(ctx, r.s.After)
 	stopProducing()
 	wg.Wait()
@@ -148,16 +150,16 @@ func (r *run) execute(ctx context.Context) error {
 // healed cluster.
 func (r *run) fault(ctx context.Context, env faults.Env) (err error) {
 	f := r.s.Fault
-	r.phase(reports.PhaseWarmup, r.s.Warmup.String())
+	r.phase(schema.PhaseWarmup, r.s.Warmup.String())
 	sleep(ctx, r.s.Warmup)
-	r.phase(reports.PhasePrepare, fmt.Sprintf("health check, prepare, then %s", r.s.Lead))
+	r.phase(schema.PhasePrepare, fmt.Sprintf("health check, prepare, then %s", r.s.Lead))
 	if err := env.State.WaitHealthy(ctx, r.topics, 30*time.Second); err != nil {
 		return fmt.Errorf("before fault: %w", err)
 	}
 	r.res.Fault.PreparedAt = r.since()
 	defer func() {
 		r.res.Fault.HealedAt = r.since()
-		r.phase(reports.PhaseRecovery, "heal, then wait for every ISR")
+		r.phase(schema.PhaseRecovery, "heal, then wait for every ISR")
 		if herr := f.Heal(context.WithoutCancel(ctx), env); herr != nil {
 			err = errors.Join(err, fmt.Errorf("heal: %w", herr))
 			return
@@ -175,7 +177,7 @@ func (r *run) fault(ctx context.Context, env faults.Env) (err error) {
 		return fmt.Errorf("prepare fault: %w", err)
 	}
 	sleep(ctx, r.s.Lead)
-	r.phase(reports.PhaseFault, f.Name())
+	r.phase(schema.PhaseFault, f.Name())
 	r.res.Fault.InjectedAt = r.since()
 	eff, err := f.Inject(ctx, env)
 	r.res.Fault.Effect = eff
@@ -228,12 +230,12 @@ func (r *run) progress(ctx context.Context, every time.Duration) {
 	}
 }
 
-func (r *run) sample(ctx context.Context, every time.Duration) []reports.Sample {
-	var out []reports.Sample
+func (r *run) sample(ctx context.Context, every time.Duration) []schema.Sample {
+	var out []schema.Sample
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		s := reports.Sample{At: r.since(), Controller: -1}
+		s := schema.Sample{At: r.since(), Controller: -1}
 		ps, err := r.p.Cluster.Partitions(r.topics...)
 		if err != nil {
 			s.Error = err.Error()
@@ -271,28 +273,28 @@ func sleep(ctx context.Context, d time.Duration) {
 const auditSettle = 10 * time.Second
 
 // audit reads one topic back.
-func (r *run) audit(ctx context.Context, topic string) (verify.Audited, error) {
-	return verify.Audit(ctx, verify.AuditParams{
+func (r *run) audit(ctx context.Context, topic string) (audit.Log, error) {
+	return audit.Read(ctx, audit.Params{
 		Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-auditor"), Topic: topic,
 		Parse: workload.ParseValue, Timeout: 60 * time.Second, Settle: auditSettle,
 	})
 }
 
 // window is the fault's span for exposure, nil when no fault was injected.
-func (r *run) window() *verify.Window {
+func (r *run) window() *schema.Window {
 	f := r.res.Fault
 	if f.InjectedAt == 0 {
 		return nil
 	}
 	at := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 	healed := max(f.HealedAt, f.InjectedAt)
-	return &verify.Window{Injected: at(f.InjectedAt), Healed: at(healed), Recovered: at(max(f.RecoveredAt, healed))}
+	return &schema.Window{Injected: at(f.InjectedAt), Healed: at(healed), Recovered: at(max(f.RecoveredAt, healed))}
 }
 
 // producerResult judges one producer ledger against its topic's audit and
 // stores the history it was judged from.
-func (r *run) producerResult(prof workload.Profile, topic string, entries []ledger.Entry, a verify.Audited, expect verify.Expectation, extra history.Profile) (reports.ProfileResult, error) {
-	res := reports.ProfileResult{
+func (r *run) producerResult(prof schema.Profile, topic string, entries []ledger.Entry, a audit.Log, expect schema.Expectation, extra history.Profile) (schema.ProfileResult, error) {
+	res := schema.ProfileResult{
 		Profile: prof, Topic: topic, Audit: a.Partitions,
 		Verdict: verify.Producer(verify.Params{
 			Profile: prof.Name, Entries: entries, Records: a.Records, Expect: expect,
@@ -310,9 +312,9 @@ func (r *run) producerResult(prof workload.Profile, topic string, entries []ledg
 
 // verify audits every topic and judges every profile.
 func (r *run) verify(ctx context.Context) error {
-	r.phase(reports.PhaseAudit, "")
+	r.phase(schema.PhaseAudit, "")
 	// Every topic is read back at once; the verdicts keep profile order.
-	results := make([]reports.ProfileResult, len(r.producers))
+	results := make([]schema.ProfileResult, len(r.producers))
 	errs := make([]error, len(r.producers))
 	var wg sync.WaitGroup
 	for i, pr := range r.producers {
@@ -358,30 +360,30 @@ func (r *run) judge(runErr error) {
 	invalid = append(invalid, unexercised(r.res.Profiles)...)
 	switch {
 	case len(failed) > 0:
-		r.res.Status = reports.Fail
+		r.res.Status = schema.ScenarioFail
 		r.res.Reason = strings.Join(append(failed, invalid...), "; ")
 	case len(invalid) > 0:
-		r.res.Status = reports.Invalid
+		r.res.Status = schema.ScenarioInvalid
 		r.res.Reason = strings.Join(invalid, "; ")
 	default:
-		r.res.Status, r.res.Reason = reports.Pass, ""
+		r.res.Status, r.res.Reason = schema.ScenarioPass, ""
 	}
 }
 
 // unexercised names every judged verdict left unknown: the profile (or its
 // consumer group) was not exercised by the fault, so the run proves
 // nothing about it.
-func unexercised(profiles []reports.ProfileResult) []string {
+func unexercised(profiles []schema.ProfileResult) []string {
 	var out []string
 	for _, p := range profiles {
 		v := p.Verdict
-		if len(v.Expected) > 0 && v.Status == verify.Unknown {
+		if len(v.Expected) > 0 && v.Status == schema.Unknown {
 			out = append(out, fmt.Sprintf("profile %s was not exercised by the fault (%s)", p.Profile.Name, v.Reason))
 		}
 		if p.Consumer == nil {
 			continue
 		}
-		if cv := p.Consumer.Verdict; len(cv.Expected) > 0 && cv.Status == verify.Unknown {
+		if cv := p.Consumer.Verdict; len(cv.Expected) > 0 && cv.Status == schema.Unknown {
 			out = append(out, fmt.Sprintf("consumer group %s was not exercised by the fault (%s)", p.Consumer.Consumer.Name, cv.Reason))
 		}
 	}

@@ -7,8 +7,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/faults"
-	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Scenario is one fault applied to every profile at the same instant.
@@ -16,10 +15,10 @@ type Scenario struct {
 	Name     string
 	Labels   []string
 	Fault    faults.Fault
-	Profiles []workload.Profile
+	Profiles []schema.Profile
 	// Expect holds, per profile name, the guarantees the scenario asserts.
 	// A profile without an entry is measured, not judged.
-	Expect map[string]verify.Expectation
+	Expect map[string]schema.Expectation
 	// Rate (messages per second per profile), message size and partitions
 	// per topic.
 	Rate       int
@@ -34,7 +33,7 @@ type Scenario struct {
 	After  time.Duration
 	// MinExposure is how many messages each judged profile must have in
 	// flight at the injection or attempted while the fault held for its
-	// verdict to count (verify.Exposure); a profile below it is unknown
+	// verdict to count (schema.Exposure); a profile below it is unknown
 	// and the scenario invalid.
 	MinExposure int
 	// RecoverTimeout bounds the wait for a healthy cluster after Heal.

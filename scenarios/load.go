@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kafka-chaos/kafka-chaos/runner"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -111,9 +112,9 @@ func (d *decoder) claim(defined map[string]named, kind, name string, line int) b
 
 // library is what the files under profiles/ define, by name.
 type library struct {
-	profiles map[string]workload.Profile
+	profiles map[string]schema.Profile
 	apps     map[string]workload.ClientProfile
-	groups   map[string]workload.ConsumerProfile
+	groups   map[string]schema.ConsumerProfile
 }
 
 // kindOf returns what name is defined as, or "".
@@ -151,7 +152,7 @@ func load(profileFiles, scenarioFiles []source) (library, []runner.Scenario, err
 // profile" to the real problem.
 func loadProfiles(files []source) (library, error) {
 	var errs []error
-	lib := library{profiles: map[string]workload.Profile{}, apps: map[string]workload.ClientProfile{}, groups: map[string]workload.ConsumerProfile{}}
+	lib := library{profiles: map[string]schema.Profile{}, apps: map[string]workload.ClientProfile{}, groups: map[string]schema.ConsumerProfile{}}
 	defined := map[string]named{}
 	for _, src := range files {
 		d := newDecoder(src.path)

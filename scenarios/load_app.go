@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -67,7 +68,7 @@ func (d *decoder) app(n *yaml.Node) workload.ClientProfile {
 // sarama's async producer, and re-sends only what it read as failed.
 func (d *decoder) checkApp(a workload.ClientProfile, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
-	if a.Mode != workload.Async && slices.Contains(modes, string(a.Mode)) {
+	if a.Mode != schema.Async && slices.Contains(modes, string(a.Mode)) {
 		fail("producer.mode", "an application sends through the async producer, not %s (app.results says whether it reads the results): remove mode, or set mode: async", a.Mode)
 	}
 	if at["producer.linger"] != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/runner"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -74,7 +75,7 @@ func (d *decoder) clients(c clientsSpec, at map[string]*yaml.Node, entry *yaml.N
 		return out
 	}
 	out.Members, out.DrainTimeout = c.Members, c.DrainTimeout
-	out.Failures = workload.Failures{Rate: c.Failures.Rate, MaxFailures: c.Failures.MaxFailures, IDs: c.Failures.PoisonIDs}
+	out.Failures = schema.Failures{Rate: c.Failures.Rate, MaxFailures: c.Failures.MaxFailures, IDs: c.Failures.PoisonIDs}
 	if n := at["clients.input"]; n == nil {
 		fail("clients.input", "missing: name the producer profile that feeds every consumer group's topic, e.g. input: safe-idempotent")
 	} else if p, ok := ref(d, n, "clients.input", kindProfile, lib.profiles, lib); ok {

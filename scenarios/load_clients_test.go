@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/faults"
-	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -133,14 +133,14 @@ consumer_groups:
 		t.Fatal(err)
 	}
 	app := workload.ClientProfile{
-		Profile: workload.Profile{
-			Name: "app-defaults", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: workload.Async, Acks: workload.Acks1,
+		Profile: schema.Profile{
+			Name: "app-defaults", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: schema.Async, Acks: schema.Acks1,
 			RetryMax: 3, RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 		},
 		Results: workload.Ignored, Exit: workload.NoClose,
 	}
-	group := workload.ConsumerProfile{
-		Name: "group-defaults", Commit: workload.AfterProcessing, Retry: workload.RetryPolicy{MaxAttempts: 1},
+	group := schema.ConsumerProfile{
+		Name: "group-defaults", Commit: schema.AfterProcessing, Retry: schema.RetryPolicy{MaxAttempts: 1},
 		AutoCommitInterval: time.Second, SessionTimeout: 6 * time.Second, HeartbeatInterval: time.Second, RebalanceTimeout: 10 * time.Second,
 	}
 	c := got[0].Clients
@@ -156,11 +156,11 @@ consumer_groups:
 	for field, v := range map[string][2]any{
 		"must_deliver":  {c.MustDeliver, []string{"safe-client"}},
 		"members":       {c.Members, 3},
-		"input_expect":  {c.InputExpect, verify.Expectation{verify.NoAckedLoss}},
-		"failures":      {c.Failures, workload.Failures{Rate: 0.5, MaxFailures: 2, IDs: []string{"commit-after-000000042"}}},
+		"input_expect":  {c.InputExpect, schema.Expectation{schema.NoAckedLoss}},
+		"failures":      {c.Failures, schema.Failures{Rate: 0.5, MaxFailures: 2, IDs: []string{"commit-after-000000042"}}},
 		"drain_timeout": {c.DrainTimeout, 2 * time.Minute},
-		"expect":        {got[0].Expect, map[string]verify.Expectation{"safe-client": {verify.NoBelievedLoss}}},
-		"expect groups": {c.ConsumerExpect, map[string]verify.ConsumerExpectation{"group-defaults": {verify.SingleOutcome}}},
+		"expect":        {got[0].Expect, map[string]schema.Expectation{"safe-client": {schema.NoBelievedLoss}}},
+		"expect groups": {c.ConsumerExpect, map[string]schema.ConsumerExpectation{"group-defaults": {schema.SingleOutcome}}},
 		"fault":         {got[0].Fault, faults.NewMemberStall()},
 		"profiles":      {len(got[0].Profiles), 0},
 	} {

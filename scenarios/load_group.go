@@ -7,24 +7,24 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // groupSpec is a consumer-group application as written under
 // consumer_groups: when it commits, how it retries, where a message it
 // gives up on goes, and its group settings.
 type groupSpec struct {
-	Name               string               `yaml:"name"`
-	Description        string               `yaml:"description"`
-	Commit             workload.CommitPoint `yaml:"commit"`
-	ProcessLag         time.Duration        `yaml:"process_lag"`
-	Retry              retrySpec            `yaml:"retry"`
-	DeadLetter         bool                 `yaml:"dead_letter"`
-	Dedupe             bool                 `yaml:"dedupe"`
-	AutoCommitInterval time.Duration        `yaml:"auto_commit_interval"`
-	SessionTimeout     time.Duration        `yaml:"session_timeout"`
-	HeartbeatInterval  time.Duration        `yaml:"heartbeat_interval"`
-	RebalanceTimeout   time.Duration        `yaml:"rebalance_timeout"`
+	Name               string             `yaml:"name"`
+	Description        string             `yaml:"description"`
+	Commit             schema.CommitPoint `yaml:"commit"`
+	ProcessLag         time.Duration      `yaml:"process_lag"`
+	Retry              retrySpec          `yaml:"retry"`
+	DeadLetter         bool               `yaml:"dead_letter"`
+	Dedupe             bool               `yaml:"dedupe"`
+	AutoCommitInterval time.Duration      `yaml:"auto_commit_interval"`
+	SessionTimeout     time.Duration      `yaml:"session_timeout"`
+	HeartbeatInterval  time.Duration      `yaml:"heartbeat_interval"`
+	RebalanceTimeout   time.Duration      `yaml:"rebalance_timeout"`
 }
 
 type retrySpec struct {
@@ -47,17 +47,17 @@ func defaultGroup() groupSpec {
 	}
 }
 
-func (s groupSpec) group() workload.ConsumerProfile {
-	return workload.ConsumerProfile{
+func (s groupSpec) group() schema.ConsumerProfile {
+	return schema.ConsumerProfile{
 		Name: s.Name, Description: s.Description, Commit: s.Commit, ProcessLag: s.ProcessLag,
-		Retry:      workload.RetryPolicy{MaxAttempts: s.Retry.MaxAttempts, Backoff: s.Retry.Backoff, MaxDelay: s.Retry.MaxDelay},
+		Retry:      schema.RetryPolicy{MaxAttempts: s.Retry.MaxAttempts, Backoff: s.Retry.Backoff, MaxDelay: s.Retry.MaxDelay},
 		DeadLetter: s.DeadLetter, Dedupe: s.Dedupe,
 		AutoCommitInterval: s.AutoCommitInterval, SessionTimeout: s.SessionTimeout,
 		HeartbeatInterval: s.HeartbeatInterval, RebalanceTimeout: s.RebalanceTimeout,
 	}
 }
 
-var commitPoints = []string{string(workload.OnReceive), string(workload.AfterProcessing)}
+var commitPoints = []string{string(schema.OnReceive), string(schema.AfterProcessing)}
 
 // The brokers' bounds on a member's session (group.min.session.timeout.ms
 // and group.max.session.timeout.ms, Kafka's defaults): the coordinator
@@ -69,7 +69,7 @@ const (
 
 // group decodes one entry of a consumer_groups: list, with its problems
 // reported.
-func (d *decoder) group(n *yaml.Node) workload.ConsumerProfile {
+func (d *decoder) group(n *yaml.Node) schema.ConsumerProfile {
 	spec := defaultGroup()
 	at := map[string]*yaml.Node{}
 	d.fields(n, "", reflect.ValueOf(&spec).Elem(), at)
@@ -89,7 +89,7 @@ func (d *decoder) group(n *yaml.Node) workload.ConsumerProfile {
 
 // checkProcessing reports a commit point, retry policy or dead-letter
 // setting the application model cannot run, or would ignore.
-func (d *decoder) checkProcessing(g workload.ConsumerProfile, at map[string]*yaml.Node, entry *yaml.Node) {
+func (d *decoder) checkProcessing(g schema.ConsumerProfile, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
 	r := g.Retry
 	switch {
@@ -97,13 +97,13 @@ func (d *decoder) checkProcessing(g workload.ConsumerProfile, at map[string]*yam
 		fail("commit", "missing: say when the application marks an offset for commit: on-receive (as soon as received) or after-processing (once the message's effect is recorded)")
 	case !slices.Contains(commitPoints, string(g.Commit)):
 		fail("commit", "%s", oneOf(string(g.Commit), commitPoints))
-	case g.Commit == workload.OnReceive && g.ProcessLag == 0:
+	case g.Commit == schema.OnReceive && g.ProcessLag == 0:
 		fail("process_lag", "missing: on-receive hands each message to a stage that runs behind the consumer loop: say how far, e.g. process_lag: 3s")
-	case g.Commit == workload.AfterProcessing && g.ProcessLag > 0:
+	case g.Commit == schema.AfterProcessing && g.ProcessLag > 0:
 		fail("process_lag", "only applies to commit: on-receive (after-processing processes in the consumer loop): remove it")
-	case g.Commit == workload.OnReceive && r.MaxAttempts != 1:
+	case g.Commit == schema.OnReceive && r.MaxAttempts != 1:
 		fail("retry.max_attempts", "%d: on-receive processing is fire-and-forget, one attempt: remove max_attempts, or commit: after-processing", r.MaxAttempts)
-	case g.Commit == workload.OnReceive && g.DeadLetter:
+	case g.Commit == schema.OnReceive && g.DeadLetter:
 		fail("dead_letter", "on-receive processing never gives a message up, so nothing reaches a dead-letter topic: remove dead_letter, or commit: after-processing")
 	}
 	switch {
@@ -125,7 +125,7 @@ func (d *decoder) checkProcessing(g workload.ConsumerProfile, at map[string]*yam
 
 // checkGroupTimeouts reports group settings sarama or the coordinator
 // would refuse.
-func (d *decoder) checkGroupTimeouts(g workload.ConsumerProfile, at map[string]*yaml.Node, entry *yaml.Node) {
+func (d *decoder) checkGroupTimeouts(g schema.ConsumerProfile, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
 	if g.SessionTimeout < minSession || g.SessionTimeout > maxSession {
 		fail("session_timeout", "%s is not between %s and %s, the brokers' group.min.session.timeout.ms and group.max.session.timeout.ms: the coordinator would refuse the member", g.SessionTimeout, minSession, maxSession)

@@ -9,7 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kafka-chaos/kafka-chaos/cluster"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // profileSpec is a profile as written in profiles/*.yaml: the topic and
@@ -31,8 +31,8 @@ type topicSpec struct {
 }
 
 type producerSpec struct {
-	Mode            workload.Mode `yaml:"mode"`
-	Acks            workload.Acks `yaml:"acks"`
+	Mode            schema.Mode   `yaml:"mode"`
+	Acks            schema.Acks   `yaml:"acks"`
 	Idempotent      bool          `yaml:"idempotent"`
 	RetryMax        int           `yaml:"retry_max"`
 	RetryBackoff    time.Duration `yaml:"retry_backoff"`
@@ -56,22 +56,22 @@ func defaultProfile() profileSpec {
 	return profileSpec{
 		Topic: topicSpec{ReplicationFactor: 3, MinInsyncReplicas: 1},
 		Producer: producerSpec{
-			Mode: workload.Async, Acks: workload.Acks1, RetryMax: 3, RetryBackoff: 100 * time.Millisecond,
+			Mode: schema.Async, Acks: schema.Acks1, RetryMax: 3, RetryBackoff: 100 * time.Millisecond,
 			MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 		},
 	}
 }
 
-func (s profileSpec) profile() workload.Profile {
-	return workload.Profile{
+func (s profileSpec) profile() schema.Profile {
+	return schema.Profile{
 		Name: s.Name, Description: s.Description,
 		ReplicationFactor: s.Topic.ReplicationFactor, MinInsyncReplicas: s.Topic.MinInsyncReplicas,
 		UncleanElection: s.Topic.UncleanElection, FlushMessages: s.Topic.FlushMessages, FlushMs: s.Topic.FlushMs,
 		Mode: s.Producer.Mode, Concurrency: s.Producer.Concurrency, Acks: s.Producer.Acks, Idempotent: s.Producer.Idempotent,
 		RetryMax: s.Producer.RetryMax, RetryBackoff: s.Producer.RetryBackoff,
 		MaxOpenRequests: s.Producer.MaxOpenRequests, AckTimeout: s.Producer.AckTimeout,
-		Compression: workload.Compression(s.Producer.Compression),
-		Batching: workload.Batching{
+		Compression: schema.Compression(s.Producer.Compression),
+		Batching: schema.Batching{
 			Linger: s.Producer.Linger, FlushBytes: s.Producer.FlushBytes, FlushMessages: s.Producer.FlushMessages,
 			MaxMessageBytes: s.Producer.MaxMessageBytes,
 		},
@@ -79,11 +79,11 @@ func (s profileSpec) profile() workload.Profile {
 }
 
 var (
-	modes        = []string{string(workload.Async), string(workload.Sync)}
-	ackings      = []string{string(workload.Acks0), string(workload.Acks1), string(workload.AcksAll)}
+	modes        = []string{string(schema.Async), string(schema.Sync)}
+	ackings      = []string{string(schema.Acks0), string(schema.Acks1), string(schema.AcksAll)}
 	compressions = func() []string {
-		out := make([]string, len(workload.Compressions))
-		for i, c := range workload.Compressions {
+		out := make([]string, len(schema.Compressions))
+		for i, c := range schema.Compressions {
 			out[i] = string(c)
 		}
 		return out
@@ -106,7 +106,7 @@ var nouns = map[string]string{kindProfile: "profile", kindApp: "producer app", k
 
 // profile decodes one entry of a profiles: list, with its problems
 // reported.
-func (d *decoder) profile(n *yaml.Node) workload.Profile {
+func (d *decoder) profile(n *yaml.Node) schema.Profile {
 	spec := defaultProfile()
 	at := map[string]*yaml.Node{}
 	d.fields(n, "", reflect.ValueOf(&spec).Elem(), at)
@@ -118,7 +118,7 @@ func (d *decoder) profile(n *yaml.Node) workload.Profile {
 
 // checkBatching reports batching settings sarama would ignore, or that
 // would hold messages back for ever.
-func (d *decoder) checkBatching(b workload.Batching, at map[string]*yaml.Node, entry *yaml.Node) {
+func (d *decoder) checkBatching(b schema.Batching, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
 	// sarama flushes a partial batch only on the timer: without one, the
 	// last messages of a quiet producer wait until more arrive.
@@ -143,7 +143,7 @@ func (d *decoder) checkBatching(b workload.Batching, at map[string]*yaml.Node, e
 
 // checkProfile reports settings that sarama or Kafka would refuse, or that
 // could never acknowledge a write.
-func (d *decoder) checkProfile(p workload.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
+func (d *decoder) checkProfile(p schema.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
 	before := len(d.errs)
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
 	rf, isr := p.ReplicationFactor, p.MinInsyncReplicas
@@ -160,7 +160,7 @@ func (d *decoder) checkProfile(p workload.Profile, at map[string]*yaml.Node, ent
 		fail("producer.mode", "%s", oneOf(string(p.Mode), modes))
 	}
 	switch {
-	case p.Concurrency != 0 && p.Mode != workload.Sync:
+	case p.Concurrency != 0 && p.Mode != schema.Sync:
 		fail("producer.concurrency", "%d senders only apply to mode: sync (this profile is %s, whose sends never wait): remove concurrency, or set mode: sync", p.Concurrency, p.Mode)
 	case p.Concurrency < 0 || p.Concurrency > maxConcurrency:
 		fail("producer.concurrency", "%d is not between 1 and %d: use the size of the application's sending pool, e.g. 16", p.Concurrency, maxConcurrency)
@@ -172,7 +172,7 @@ func (d *decoder) checkProfile(p workload.Profile, at map[string]*yaml.Node, ent
 	// (config.Validate): the broker dedupes by sequence number, which only
 	// works for acks=all with one request in flight and retries on.
 	if p.Idempotent {
-		if slices.Contains(ackings, string(p.Acks)) && p.Acks != workload.AcksAll {
+		if slices.Contains(ackings, string(p.Acks)) && p.Acks != schema.AcksAll {
 			fail("producer.idempotent", "idempotence needs acks: all (this profile has acks: %s): set acks: all, or idempotent: false", p.Acks)
 		}
 		if p.MaxOpenRequests != 1 {

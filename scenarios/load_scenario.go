@@ -10,8 +10,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kafka-chaos/kafka-chaos/runner"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
 // scenarioSpec is a scenario as written in *.yaml. The fault and the
@@ -60,20 +60,20 @@ func defaultWorkload() workloadSpec {
 }
 
 // guarantees are the names files use for verify's guarantees.
-var guarantees = map[string]verify.Guarantee{
-	"no-acked-loss":              verify.NoAckedLoss,
-	"no-believed-loss":           verify.NoBelievedLoss,
-	"no-duplicates":              verify.NoDuplicates,
-	"no-present-although-failed": verify.NoPresentAlthoughFailed,
-	"no-reordering":              verify.NoReordering,
+var guarantees = map[string]schema.Guarantee{
+	"no-acked-loss":              schema.NoAckedLoss,
+	"no-believed-loss":           schema.NoBelievedLoss,
+	"no-duplicates":              schema.NoDuplicates,
+	"no-present-although-failed": schema.NoPresentAlthoughFailed,
+	"no-reordering":              schema.NoReordering,
 }
 
 // consumerGuarantees are the names files use for verify's consumer
 // guarantees.
-var consumerGuarantees = map[string]verify.ConsumerGuarantee{
-	"no-processing-loss":   verify.NoProcessingLoss,
-	"no-duplicate-effects": verify.NoDuplicateEffects,
-	"single-outcome":       verify.SingleOutcome,
+var consumerGuarantees = map[string]schema.ConsumerGuarantee{
+	"no-processing-loss":   schema.NoProcessingLoss,
+	"no-duplicate-effects": schema.NoDuplicateEffects,
+	"single-outcome":       schema.SingleOutcome,
 }
 
 type parsedScenario struct {
@@ -133,7 +133,7 @@ func (d *decoder) checkLabels(list *yaml.Node) {
 
 // profileRefs resolves the scenario's profiles against the library. Only
 // a scenario of client applications may leave them out.
-func (d *decoder) profileRefs(at map[string]*yaml.Node, entry *yaml.Node, lib library) []workload.Profile {
+func (d *decoder) profileRefs(at map[string]*yaml.Node, entry *yaml.Node, lib library) []schema.Profile {
 	if at["profiles"] == nil && at["clients"] == nil {
 		d.fail(entry.Line, "profiles", "missing: list the profiles to compare, e.g. profiles: [acks1-async, safe-idempotent], or the applications under clients:")
 	}
@@ -144,7 +144,7 @@ func (d *decoder) profileRefs(at map[string]*yaml.Node, entry *yaml.Node, lib li
 // scenario's profiles and producer apps, consumer guarantees for its
 // consumer groups. Names are unique across the three (claim), so each
 // entry has one meaning.
-func (d *decoder) expect(n *yaml.Node, spec scenarioSpec) (map[string]verify.Expectation, map[string]verify.ConsumerExpectation) {
+func (d *decoder) expect(n *yaml.Node, spec scenarioSpec) (map[string]schema.Expectation, map[string]schema.ConsumerExpectation) {
 	if n == nil {
 		return nil, nil
 	}
@@ -158,8 +158,8 @@ func (d *decoder) expect(n *yaml.Node, spec scenarioSpec) (map[string]verify.Exp
 	if len(spec.Clients.ProducerApps)+len(groups) > 0 {
 		where, fix = "profiles, producer apps and consumer groups", "add it to profiles or clients"
 	}
-	var produce map[string]verify.Expectation
-	var consume map[string]verify.ConsumerExpectation
+	var produce map[string]schema.Expectation
+	var consume map[string]schema.ConsumerExpectation
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -169,12 +169,12 @@ func (d *decoder) expect(n *yaml.Node, spec scenarioSpec) (map[string]verify.Exp
 			d.fail(k.Line, path, "given twice: keep one")
 		case slices.Contains(producers, k.Value):
 			if produce == nil {
-				produce = map[string]verify.Expectation{}
+				produce = map[string]schema.Expectation{}
 			}
 			produce[k.Value] = guaranteeList(d, v, path, "the "+nouns[kindProfile], "a profile that promises nothing has no entry", guarantees)
 		case slices.Contains(groups, k.Value):
 			if consume == nil {
-				consume = map[string]verify.ConsumerExpectation{}
+				consume = map[string]schema.ConsumerExpectation{}
 			}
 			consume[k.Value] = guaranteeList(d, v, path, "the "+nouns[kindGroup], "a consumer group that promises nothing has no entry", consumerGuarantees)
 		default:
@@ -211,7 +211,7 @@ func guaranteeList[G comparable](d *decoder, v *yaml.Node, path, who, none strin
 // writers returns the producer profiles of every topic the scenario
 // writes: its profiles', its producer apps', and the input of each
 // consumer group, named after the group as the runner names it.
-func writers(s runner.Scenario) []workload.Profile {
+func writers(s runner.Scenario) []schema.Profile {
 	out := slices.Clone(s.Profiles)
 	for _, a := range s.Clients.Producers {
 		out = append(out, a.Profile)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/faults"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
@@ -85,16 +86,16 @@ func TestProfileFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []workload.Profile{
+	for _, want := range []schema.Profile{
 		{
 			Name: "every-field", Description: "all set",
 			ReplicationFactor: 2, MinInsyncReplicas: 2, UncleanElection: true, FlushMessages: 1, FlushMs: 500,
-			Mode: workload.Sync, Acks: workload.Acks0, RetryMax: 7, RetryBackoff: 1500 * time.Millisecond,
+			Mode: schema.Sync, Acks: schema.Acks0, RetryMax: 7, RetryBackoff: 1500 * time.Millisecond,
 			MaxOpenRequests: 2, AckTimeout: 30 * time.Second, Compression: "zstd",
-			Batching: workload.Batching{Linger: 20 * time.Millisecond, FlushBytes: 65536, FlushMessages: 500, MaxMessageBytes: 2 << 20},
+			Batching: schema.Batching{Linger: 20 * time.Millisecond, FlushBytes: 65536, FlushMessages: 500, MaxMessageBytes: 2 << 20},
 		},
 		{
-			Name: "defaults", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: workload.Async, Acks: workload.Acks1,
+			Name: "defaults", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: schema.Async, Acks: schema.Acks1,
 			RetryMax: 3, RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 		},
 	} {

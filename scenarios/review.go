@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/kafka-chaos/kafka-chaos/runner"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // withProfiles adds the named profiles of the library to every scenario
@@ -17,7 +17,7 @@ import (
 // added profile is measured, not judged: the report shows what it lost
 // next to the profiles the scenario holds to their guarantees. dir is where
 // the profiles are written, for the error about an unknown name.
-func withProfiles(ss []runner.Scenario, library map[string]workload.Profile, names []string, dir string) ([]runner.Scenario, error) {
+func withProfiles(ss []runner.Scenario, library map[string]schema.Profile, names []string, dir string) ([]runner.Scenario, error) {
 	if len(names) == 0 {
 		return ss, nil
 	}
@@ -31,7 +31,7 @@ func withProfiles(ss []runner.Scenario, library map[string]workload.Profile, nam
 		for i, s := range out {
 			// A scenario of client applications alone compares
 			// applications, not producer profiles.
-			if len(s.Profiles) == 0 || slices.ContainsFunc(s.Profiles, func(q workload.Profile) bool { return q.Name == name }) {
+			if len(s.Profiles) == 0 || slices.ContainsFunc(s.Profiles, func(q schema.Profile) bool { return q.Name == name }) {
 				continue
 			}
 			s.Profiles = append(slices.Clone(s.Profiles), p)
@@ -55,7 +55,7 @@ func ProfileNames(list string) []string {
 // Profiles returns the named producer profiles of dir/profiles/*.yaml (the
 // profiles: lists, not the producer apps or consumer groups), in the order
 // given; with no name, every one of them, by name.
-func Profiles(dir string, names ...string) ([]workload.Profile, error) {
+func Profiles(dir string, names ...string) ([]schema.Profile, error) {
 	files, err := readDir(filepath.Join(dir, "profiles"))
 	if err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func Profiles(dir string, names ...string) ([]workload.Profile, error) {
 	if len(names) == 0 {
 		names = known
 	}
-	out := make([]workload.Profile, 0, len(names))
+	out := make([]schema.Profile, 0, len(names))
 	for _, name := range names {
 		p, ok := library[name]
 		if !ok {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 func TestWithProfiles(t *testing.T) {
@@ -13,7 +13,7 @@ func TestWithProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := func(ps []workload.Profile) []string {
+	names := func(ps []schema.Profile) []string {
 		var out []string
 		for _, p := range ps {
 			out = append(out, p.Name)

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // benchHistory: a million messages over six partitions with a few hundred
@@ -47,9 +48,9 @@ func BenchmarkProducer1M(b *testing.B) {
 		{"interleaved", h.records},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			p := Params{Profile: "bench", Entries: h.entries, Records: bc.records, Expect: AllGuarantees()}
+			p := Params{Profile: "bench", Entries: h.entries, Records: bc.records, Expect: schema.AllGuarantees()}
 			b.ReportAllocs()
-			var r Result
+			var r schema.Verdict
 			for b.Loop() {
 				r = Producer(p)
 			}

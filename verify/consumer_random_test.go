@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // plantConsumer builds a clean consumer run and plants a random number of
 // every consumer anomaly at random, disjoint messages, with the counts and
 // examples the verifier must report. Every choice comes from seed.
-func plantConsumer(seed int64) (ConsumerParams, ConsumerCounts, map[string][]string) {
+func plantConsumer(seed int64) (ConsumerParams, schema.ConsumerCounts, map[string][]string) {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x636f6e73))
 	n := 200 + rng.IntN(2000)
 	h := newConsumerHistory(n, 1+rng.IntN(8))
@@ -31,7 +32,7 @@ func plantConsumer(seed int64) (ConsumerParams, ConsumerCounts, map[string][]str
 		unprocessed, skipped, notInLog, dup = take(), take(), take(), take()
 		dead, both, deadTwice, unknownInLog = take(), take(), take(), take()
 		unknownAbsent                       = take()
-		c                                   = ConsumerCounts{Required: n - len(unknownAbsent)}
+		c                                   = schema.ConsumerCounts{Required: n - len(unknownAbsent)}
 		neverProcessed                      = slices.Concat(unprocessed, skipped, notInLog, unknownInLog)
 	)
 	h.unprocess(unprocessed...)
@@ -94,8 +95,8 @@ func plantConsumer(seed int64) (ConsumerParams, ConsumerCounts, map[string][]str
 
 	ex := map[string][]string{}
 	for name, seqs := range map[string][]int64{
-		AnomalyNeverProcessed: neverProcessed, AnomalySkippedAfterFailure: skipped, AnomalyNotInLog: notInLog,
-		AnomalyDuplicateEffects: dup, AnomalyDeadLetteredTwice: deadTwice, AnomalyProcessedAndDeadLettered: both,
+		schema.AnomalyNeverProcessed: neverProcessed, schema.AnomalySkippedAfterFailure: skipped, schema.AnomalyNotInLog: notInLog,
+		schema.AnomalyDuplicateEffects: dup, schema.AnomalyDeadLetteredTwice: deadTwice, schema.AnomalyProcessedAndDeadLettered: both,
 	} {
 		seqs = slices.Sorted(slices.Values(seqs))
 		for _, s := range seqs[:min(len(seqs), maxExamples)] {
@@ -104,7 +105,7 @@ func plantConsumer(seed int64) (ConsumerParams, ConsumerCounts, map[string][]str
 	}
 	slices.SortFunc(unexpected, func(a, b sample) int { return cmp.Or(cmp.Compare(a.seq, b.seq), cmp.Compare(a.id, b.id)) })
 	for _, u := range unexpected[:min(len(unexpected), maxExamples)] {
-		ex[AnomalyUnexpectedOutcome] = append(ex[AnomalyUnexpectedOutcome], u.id)
+		ex[schema.AnomalyUnexpectedOutcome] = append(ex[schema.AnomalyUnexpectedOutcome], u.id)
 	}
 	if len(ex) == 0 {
 		ex = nil

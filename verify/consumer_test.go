@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // consumerHistory is a clean consumer run over newHistory's input: every
@@ -54,58 +55,58 @@ func (h *consumerHistory) skip(seqs ...int64) {
 	}
 }
 
-func (h *consumerHistory) params(expect ...ConsumerGuarantee) ConsumerParams {
+func (h *consumerHistory) params(expect ...schema.ConsumerGuarantee) ConsumerParams {
 	return ConsumerParams{
 		Profile: "test", Entries: h.entries, Log: h.records,
 		Effects: h.effects, DeadLetters: h.dead, Skipped: h.skipped,
-		Metrics: ConsumerMetrics{Retries: 7}, Expect: expect,
+		Metrics: schema.ConsumerMetrics{Retries: 7}, Expect: expect,
 	}
 }
 
-var allConsumer = ConsumerExpectation{NoProcessingLoss, NoDuplicateEffects, SingleOutcome}
+var allConsumer = schema.ConsumerExpectation{schema.NoProcessingLoss, schema.NoDuplicateEffects, schema.SingleOutcome}
 
 func TestConsumerAnomalies(t *testing.T) {
 	cases := []struct {
 		name       string
 		plant      func(h *consumerHistory)
-		expect     ConsumerExpectation
-		counts     func(c *ConsumerCounts) // changes from the clean counts
+		expect     schema.ConsumerExpectation
+		counts     func(c *schema.ConsumerCounts) // changes from the clean counts
 		examples   map[string][]string
-		status     Status
+		status     schema.Status
 		violations []string
 	}{
-		{name: "clean run passes", expect: allConsumer, status: Pass},
+		{name: "clean run passes", expect: allConsumer, status: schema.Pass},
 		{
 			name:     "dead-lettered is an outcome, not a loss",
 			plant:    func(h *consumerHistory) { h.deadLetter(4, 9) },
 			expect:   allConsumer,
-			counts:   func(c *ConsumerCounts) { c.Processed, c.DeadLettered, c.Effects = 18, 2, 18 },
-			status:   Pass,
+			counts:   func(c *schema.ConsumerCounts) { c.Processed, c.DeadLettered, c.Effects = 18, 2, 18 },
+			status:   schema.Pass,
 			examples: nil,
 		},
 		{
 			name:   "never processed after a skip is C1 loss",
 			plant:  func(h *consumerHistory) { h.skip(5, 2); h.unprocess(11) },
-			expect: ConsumerExpectation{NoProcessingLoss},
-			counts: func(c *ConsumerCounts) {
+			expect: schema.ConsumerExpectation{schema.NoProcessingLoss},
+			counts: func(c *schema.ConsumerCounts) {
 				c.Processed, c.Effects, c.NeverProcessed, c.SkippedAfterFailure = 17, 17, 3, 2
 			},
 			examples: map[string][]string{
-				AnomalyNeverProcessed:      {"p-00000002", "p-00000005", "p-00000011"},
-				AnomalySkippedAfterFailure: {"p-00000002", "p-00000005"},
+				schema.AnomalyNeverProcessed:      {"p-00000002", "p-00000005", "p-00000011"},
+				schema.AnomalySkippedAfterFailure: {"p-00000002", "p-00000005"},
 			},
-			status:     Fail,
+			status:     schema.Fail,
 			violations: []string{"every acknowledged message processed or dead-lettered: 3 never processed (e.g. p-00000002, p-00000005, p-00000011)"},
 		},
 		{
 			name:   "duplicate side effects, not promised",
 			plant:  func(h *consumerHistory) { h.effects = append(h.effects, h.rec(3), h.rec(3), h.rec(8)) },
-			expect: ConsumerExpectation{NoProcessingLoss},
-			counts: func(c *ConsumerCounts) { c.Effects, c.DuplicateEffects, c.DuplicatedIDs = 23, 3, 2 },
+			expect: schema.ConsumerExpectation{schema.NoProcessingLoss},
+			counts: func(c *schema.ConsumerCounts) { c.Effects, c.DuplicateEffects, c.DuplicatedIDs = 23, 3, 2 },
 			examples: map[string][]string{
-				AnomalyDuplicateEffects: {"p-00000003", "p-00000008"},
+				schema.AnomalyDuplicateEffects: {"p-00000003", "p-00000008"},
 			},
-			status: Pass,
+			status: schema.Pass,
 		},
 		{
 			name: "processed and dead-lettered, dead-lettered twice",
@@ -115,14 +116,14 @@ func TestConsumerAnomalies(t *testing.T) {
 				h.dead = append(h.dead, h.rec(1))
 			},
 			expect: allConsumer,
-			counts: func(c *ConsumerCounts) {
+			counts: func(c *schema.ConsumerCounts) {
 				c.Processed, c.Effects, c.DeadLettered, c.ProcessedAndDeadLettered, c.DeadLetterCopies = 19, 19, 2, 1, 1
 			},
 			examples: map[string][]string{
-				AnomalyProcessedAndDeadLettered: {"p-00000006"},
-				AnomalyDeadLetteredTwice:        {"p-00000001"},
+				schema.AnomalyProcessedAndDeadLettered: {"p-00000006"},
+				schema.AnomalyDeadLetteredTwice:        {"p-00000001"},
 			},
-			status:     Fail,
+			status:     schema.Fail,
 			violations: []string{"no message both processed and dead-lettered: 1 processed and dead-lettered (e.g. p-00000006)"},
 		},
 		{
@@ -131,13 +132,13 @@ func TestConsumerAnomalies(t *testing.T) {
 				h.drop(7)
 				h.unprocess(7)
 			},
-			expect: ConsumerExpectation{NoDuplicateEffects},
-			counts: func(c *ConsumerCounts) { c.Processed, c.Effects, c.NeverProcessed, c.NotInLog = 19, 19, 1, 1 },
+			expect: schema.ConsumerExpectation{schema.NoDuplicateEffects},
+			counts: func(c *schema.ConsumerCounts) { c.Processed, c.Effects, c.NeverProcessed, c.NotInLog = 19, 19, 1, 1 },
 			examples: map[string][]string{
-				AnomalyNeverProcessed: {"p-00000007"},
-				AnomalyNotInLog:       {"p-00000007"},
+				schema.AnomalyNeverProcessed: {"p-00000007"},
+				schema.AnomalyNotInLog:       {"p-00000007"},
 			},
-			status: Pass,
+			status: schema.Pass,
 		},
 		{
 			name: "an indeterminate send in the log must be processed; one absent need not",
@@ -149,11 +150,11 @@ func TestConsumerAnomalies(t *testing.T) {
 				h.unprocess(13)
 			},
 			expect: allConsumer,
-			counts: func(c *ConsumerCounts) { c.Required, c.Processed, c.Effects, c.NeverProcessed = 19, 18, 18, 1 },
+			counts: func(c *schema.ConsumerCounts) { c.Required, c.Processed, c.Effects, c.NeverProcessed = 19, 18, 18, 1 },
 			examples: map[string][]string{
-				AnomalyNeverProcessed: {"p-00000012"},
+				schema.AnomalyNeverProcessed: {"p-00000012"},
 			},
-			status:     Fail,
+			status:     schema.Fail,
 			violations: []string{"every acknowledged message processed or dead-lettered: 1 never processed (e.g. p-00000012)"},
 		},
 		{
@@ -163,14 +164,14 @@ func TestConsumerAnomalies(t *testing.T) {
 				h.dead = append(h.dead, ledger.Record{ID: "x-1", Seq: 1}, ledger.Record{ID: "x-2", Seq: 2})
 			},
 			expect:   allConsumer,
-			counts:   func(c *ConsumerCounts) { c.Effects, c.UnexpectedOutcomes = 21, 2 },
-			examples: map[string][]string{AnomalyUnexpectedOutcome: {"x-1", "x-2"}},
-			status:   Pass,
+			counts:   func(c *schema.ConsumerCounts) { c.Effects, c.UnexpectedOutcomes = 21, 2 },
+			examples: map[string][]string{schema.AnomalyUnexpectedOutcome: {"x-1", "x-2"}},
+			status:   schema.Pass,
 		},
 		{
 			name:       "unknown guarantee is never kept",
-			expect:     ConsumerExpectation{"exactly-once, somehow"},
-			status:     Fail,
+			expect:     schema.ConsumerExpectation{"exactly-once, somehow"},
+			status:     schema.Fail,
 			violations: []string{`unknown consumer guarantee "exactly-once, somehow": cannot be checked`},
 		},
 	}
@@ -181,7 +182,7 @@ func TestConsumerAnomalies(t *testing.T) {
 				tc.plant(h)
 			}
 			got := Consumer(h.params(tc.expect...))
-			want := ConsumerCounts{Required: 20, Processed: 20, Effects: 20}
+			want := schema.ConsumerCounts{Required: 20, Processed: 20, Effects: 20}
 			if tc.counts != nil {
 				tc.counts(&want)
 			}
@@ -206,8 +207,8 @@ func TestConsumerErrNamesTheGuarantee(t *testing.T) {
 	h.unprocess(3)
 	h.effects = append(h.effects, h.rec(4))
 	err := Consumer(h.params(allConsumer...)).Err()
-	var v *ConsumerViolation
-	if !errors.As(err, &v) || v.Guarantee != NoProcessingLoss || v.Count != 1 {
+	var v *schema.ConsumerViolation
+	if !errors.As(err, &v) || v.Guarantee != schema.NoProcessingLoss || v.Count != 1 {
 		t.Fatalf("Err() = %v, want a NoProcessingLoss violation first", err)
 	}
 	if n := len(Consumer(h.params(allConsumer...)).Violations); n != 2 {
@@ -217,7 +218,7 @@ func TestConsumerErrNamesTheGuarantee(t *testing.T) {
 
 func TestConsumerWithNothingToConsumeIsUnknown(t *testing.T) {
 	got := Consumer(ConsumerParams{Profile: "empty", Expect: allConsumer})
-	if got.Status != Unknown || got.Err() != nil {
+	if got.Status != schema.Unknown || got.Err() != nil {
 		t.Fatalf("status %q, err %v; want unknown and no error", got.Status, got.Err())
 	}
 }

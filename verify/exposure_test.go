@@ -6,9 +6,10 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
-var window = Window{Injected: 10 * time.Second, Healed: 16 * time.Second, Recovered: 20 * time.Second}
+var window = schema.Window{Injected: 10 * time.Second, Healed: 16 * time.Second, Recovered: 20 * time.Second}
 
 func entry(id string, sent, done time.Duration, st ledger.Status) ledger.Entry {
 	return ledger.Entry{ID: id, Status: st, SentAt: sent, DoneAt: done, Partition: 0, Offset: -1}
@@ -30,7 +31,7 @@ func TestProducerExposure(t *testing.T) {
 		refused,
 	}
 	x := ProducerExposure(entries, window, 3)
-	want := Exposure{Window: window, InFlight: 3, Attempted: 3, Acked: 1, AckedAfterHeal: 2, Refused: 1,
+	want := schema.Exposure{Window: window, InFlight: 3, Attempted: 3, Acked: 1, AckedAfterHeal: 2, Refused: 1,
 		RefusedBy: map[string]int{"NOT_ENOUGH_REPLICAS": 1}, Exposed: 6, Min: 3}
 	if x.InFlight != want.InFlight || x.Attempted != want.Attempted || x.Acked != want.Acked ||
 		x.AckedAfterHeal != want.AckedAfterHeal || x.Refused != want.Refused || x.Exposed != want.Exposed ||
@@ -40,7 +41,7 @@ func TestProducerExposure(t *testing.T) {
 	if got := x.Short(); !strings.Contains(got, "refused 1 with NOT_ENOUGH_REPLICAS") || !strings.HasPrefix(got, "6 exposed") {
 		t.Errorf("Short() = %q", got)
 	}
-	if got := (*Exposure)(nil).Short(); got != "no fault window" {
+	if got := (*schema.Exposure)(nil).Short(); got != "no fault window" {
 		t.Errorf("Short() of no exposure = %q", got)
 	}
 }
@@ -58,31 +59,31 @@ func TestExposureThreshold(t *testing.T) {
 		entries = append(entries, e)
 		recs = append(recs, ledger.Record{ID: e.ID, Seq: e.Seq, Offset: e.Offset})
 	}
-	judged := Expectation{NoAckedLoss}
+	judged := schema.Expectation{schema.NoAckedLoss}
 	w := window
 	cases := []struct {
 		name   string
-		expect Expectation
+		expect schema.Expectation
 		min    int
 		recs   []ledger.Record
-		want   Status
+		want   schema.Status
 	}{
-		{"enough exposed", judged, 50, recs, Pass},
-		{"too few exposed", judged, 51, recs, Unknown},
-		{"too few but lost", judged, 51, recs[1:], Fail},
-		{"measured only", nil, 51, recs, Pass},
+		{"enough exposed", judged, 50, recs, schema.Pass},
+		{"too few exposed", judged, 51, recs, schema.Unknown},
+		{"too few but lost", judged, 51, recs[1:], schema.Fail},
+		{"measured only", nil, 51, recs, schema.Pass},
 	}
 	for _, c := range cases {
 		r := Producer(Params{Profile: "p", Entries: entries, Records: c.recs, Expect: c.expect, Window: &w, MinExposure: c.min})
 		if r.Status != c.want {
 			t.Errorf("%s: status %s (%s), want %s", c.name, r.Status, r.Reason, c.want)
 		}
-		if c.want == Unknown && !strings.Contains(r.Reason, "not exercised by the fault: 50 messages exposed") {
+		if c.want == schema.Unknown && !strings.Contains(r.Reason, "not exercised by the fault: 50 messages exposed") {
 			t.Errorf("%s: reason %q", c.name, r.Reason)
 		}
 	}
 	// Without a window there is nothing to measure exposure against.
-	if r := Producer(Params{Profile: "p", Entries: entries, Records: recs, Expect: judged, MinExposure: 1000}); r.Status != Pass || r.Exposure != nil {
+	if r := Producer(Params{Profile: "p", Entries: entries, Records: recs, Expect: judged, MinExposure: 1000}); r.Status != schema.Pass || r.Exposure != nil {
 		t.Errorf("no window: %s %+v", r.Status, r.Exposure)
 	}
 }
@@ -109,8 +110,8 @@ func TestConsumerExposure(t *testing.T) {
 		t.Fatalf("exposure %+v, want 4 processed in the fault", x)
 	}
 	r := Consumer(ConsumerParams{Profile: "g", Entries: entries, Log: records(entries), Effects: effects,
-		Expect: ConsumerExpectation{NoProcessingLoss}, Window: &w, MinExposure: 5})
-	if r.Status != Unknown {
+		Expect: schema.ConsumerExpectation{schema.NoProcessingLoss}, Window: &w, MinExposure: 5})
+	if r.Status != schema.Unknown {
 		t.Errorf("consumer status %s (%s), want unknown", r.Status, r.Reason)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // history builds a clean producer ledger and the log an auditor would read
@@ -83,6 +84,6 @@ func (h *history) moveToEnd(seq int64) {
 	e.Offset = h.next[e.Partition] - 1
 }
 
-func (h *history) params(expect ...Guarantee) Params {
+func (h *history) params(expect ...schema.Guarantee) Params {
 	return Params{Profile: "test", Entries: h.entries, Records: h.records, Expect: expect}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Params is the input for verifying one producer profile.
@@ -16,11 +17,11 @@ type Params struct {
 	Records []ledger.Record
 	// Expect lists the guarantees the profile promises. Anomalies outside it
 	// are still counted, but do not fail the profile.
-	Expect Expectation
+	Expect schema.Expectation
 	// Window is when the fault held; with it the result carries the
 	// profile's exposure, and a judged profile with fewer than MinExposure
 	// exposed messages is unknown.
-	Window      *Window
+	Window      *schema.Window
 	MinExposure int
 }
 
@@ -40,124 +41,177 @@ const (
 //
 // Reordering uses the ledger's seq, so it assumes one seq sequence per
 // partition's writer, as a single producer per profile gives.
-func Producer(p Params) Result {
-	c := Counts{Attempted: len(p.Entries)}
-	ex := exampleSet{}
-	flags := make([]uint8, len(p.Entries))
-	idx := newEntryIndex(p.Entries, p.Records)
-	order := logOrder(p.Records)
-	var unexpected map[string]struct{}
+func Producer(p Params) schema.Verdict {
+	pc := &producerCheck{
+		p:     p,
+		c:     schema.Counts{Attempted: len(p.Entries)},
+		ex:    exampleSet{},
+		flags: make([]uint8, len(p.Entries)),
+		idx:   newEntryIndex(p.Entries, p.Records),
+	}
+	pc.scanLog()
+	for j := range p.Entries {
+		pc.tallyEntry(j)
+	}
+	return pc.verdict()
+}
 
+// producerCheck is one run of Producer: the tallies so far, and per ledger
+// entry the flags the scan of the log set.
+type producerCheck struct {
+	p     Params
+	c     schema.Counts
+	ex    exampleSet
+	flags []uint8
+	idx   *entryIndex
+	// unexpected holds the ids in the log that no entry attempted,
+	// counted once each.
+	unexpected map[string]struct{}
+}
+
+// scanLog reads the records in log order, partition by partition. A
+// record repeating the one before it (same id, partition and offset) is
+// the auditor's defect, counted and skipped.
+func (pc *producerCheck) scanLog() {
+	order := logOrder(pc.p.Records)
 	var prev *ledger.Record
 	var maxSeq int64
-	for k := range p.Records {
+	for k := range pc.p.Records {
 		i := k
 		if order != nil {
 			i = int(order[k])
 		}
-		r := &p.Records[i]
+		r := &pc.p.Records[i]
 		if prev != nil && prev.Partition == r.Partition && prev.Offset == r.Offset && prev.ID == r.ID {
-			c.RepeatedRecords++
+			pc.c.RepeatedRecords++
 			continue
 		}
 		if prev == nil || prev.Partition != r.Partition {
 			maxSeq = math.MinInt64
 		}
 		prev = r
+		maxSeq = pc.record(r, maxSeq)
+	}
+}
 
-		j := idx.lookup(r.ID, r.Seq)
-		if j < 0 {
-			if _, dup := unexpected[r.ID]; !dup {
-				if unexpected == nil {
-					unexpected = make(map[string]struct{})
-				}
-				unexpected[r.ID] = struct{}{}
-				c.Unexpected++
-				ex.add(AnomalyUnexpected, r.Seq, r.ID)
-			}
-			continue
+// record flags the entry r is a copy of, counts r as unexpected when no
+// entry attempted it, and as reordered when a first copy's seq is below
+// maxSeq, the highest seq of the first copies before it in its partition.
+// It returns the new highest seq.
+func (pc *producerCheck) record(r *ledger.Record, maxSeq int64) int64 {
+	j := pc.idx.lookup(r.ID, r.Seq)
+	if j < 0 {
+		pc.unexpectedRecord(r)
+		return maxSeq
+	}
+	e := &pc.p.Entries[j]
+	f := pc.flags[j]
+	if e.Status == ledger.Acked && e.Partition == r.Partition && e.Offset == r.Offset {
+		f |= atAcked
+	}
+	if f&seen != 0 {
+		// A second copy: counted once here, and left out of the order
+		// check, since a retried batch lands after newer messages by
+		// design and would otherwise be reported twice.
+		pc.c.Duplicates++
+		if f&duplicated == 0 {
+			f |= duplicated
+			pc.c.DuplicatedIDs++
 		}
-		e := &p.Entries[j]
-		f := flags[j]
-		if e.Status == ledger.Acked && e.Partition == r.Partition && e.Offset == r.Offset {
-			f |= atAcked
-		}
-		if f&seen != 0 {
-			// A second copy: counted once here, and left out of the order
-			// check, since a retried batch lands after newer messages by
-			// design and would otherwise be reported twice.
-			c.Duplicates++
-			if f&duplicated == 0 {
-				f |= duplicated
-				c.DuplicatedIDs++
-			}
-			flags[j] = f
-			continue
-		}
-		flags[j] = f | seen
-		if e.Seq < maxSeq {
-			c.Reordered++
-			ex.add(AnomalyReordered, e.Seq, e.ID)
-		} else {
-			maxSeq = e.Seq
+		pc.flags[j] = f
+		return maxSeq
+	}
+	pc.flags[j] = f | seen
+	if e.Seq < maxSeq {
+		pc.c.Reordered++
+		pc.ex.add(schema.AnomalyReordered, e.Seq, e.ID)
+		return maxSeq
+	}
+	return e.Seq
+}
+
+// unexpectedRecord counts an id in the log that the ledger never
+// attempted, once however many copies it has.
+func (pc *producerCheck) unexpectedRecord(r *ledger.Record) {
+	if _, dup := pc.unexpected[r.ID]; dup {
+		return
+	}
+	if pc.unexpected == nil {
+		pc.unexpected = make(map[string]struct{})
+	}
+	pc.unexpected[r.ID] = struct{}{}
+	pc.c.Unexpected++
+	pc.ex.add(schema.AnomalyUnexpected, r.Seq, r.ID)
+}
+
+// tallyEntry counts entry j by what the scan found of it and by what the
+// producer learned of it.
+func (pc *producerCheck) tallyEntry(j int) {
+	e := &pc.p.Entries[j]
+	f := pc.flags[j]
+	present := f&seen != 0
+	if present {
+		pc.c.Present++
+	}
+	if f&duplicated != 0 {
+		pc.ex.add(schema.AnomalyDuplicates, e.Seq, e.ID)
+	}
+	if e.Believed {
+		pc.c.Believed++
+		if !present {
+			pc.c.BelievedLost++
+			pc.ex.add(schema.AnomalyBelievedLost, e.Seq, e.ID)
 		}
 	}
+	pc.tallyOutcome(e, present, f&atAcked != 0)
+}
 
-	for j := range p.Entries {
-		e := &p.Entries[j]
-		f := flags[j]
-		present := f&seen != 0
+// tallyOutcome counts e by its status: an acknowledged entry absent from
+// the log is lost, or misplaced when its copies miss the acknowledged
+// offset; a failed one should be absent; an indeterminate one may be
+// either.
+func (pc *producerCheck) tallyOutcome(e *ledger.Entry, present, atAckedOffset bool) {
+	switch e.Status {
+	case ledger.Acked:
+		pc.c.Acked++
+		switch {
+		case !present:
+			pc.c.Lost++
+			pc.ex.add(schema.AnomalyLost, e.Seq, e.ID)
+		case e.Offset >= 0 && !atAckedOffset:
+			pc.c.AckedOffsetMismatch++
+			pc.ex.add(schema.AnomalyAckedOffsetMismatch, e.Seq, e.ID)
+		}
+	case ledger.Failed:
+		pc.c.Failed++
 		if present {
-			c.Present++
+			pc.c.PresentAlthoughFailed++
+			pc.ex.add(schema.AnomalyPresentAlthoughFailed, e.Seq, e.ID)
 		}
-		if f&duplicated != 0 {
-			ex.add(AnomalyDuplicates, e.Seq, e.ID)
-		}
-		if e.Believed {
-			c.Believed++
-			if !present {
-				c.BelievedLost++
-				ex.add(AnomalyBelievedLost, e.Seq, e.ID)
-			}
-		}
-		switch e.Status {
-		case ledger.Acked:
-			c.Acked++
-			switch {
-			case !present:
-				c.Lost++
-				ex.add(AnomalyLost, e.Seq, e.ID)
-			case e.Offset >= 0 && f&atAcked == 0:
-				c.AckedOffsetMismatch++
-				ex.add(AnomalyAckedOffsetMismatch, e.Seq, e.ID)
-			}
-		case ledger.Failed:
-			c.Failed++
-			if present {
-				c.PresentAlthoughFailed++
-				ex.add(AnomalyPresentAlthoughFailed, e.Seq, e.ID)
-			}
-		default:
-			// Pending after the drain, Unknown, or a status this version
-			// does not know: all indeterminate, never a loss.
-			c.Unknown++
-			if present {
-				c.PresentAlthoughUnknown++
-				ex.add(AnomalyPresentAlthoughUnknown, e.Seq, e.ID)
-			}
+	default:
+		// Pending after the drain, Unknown, or a status this version
+		// does not know: all indeterminate, never a loss.
+		pc.c.Unknown++
+		if present {
+			pc.c.PresentAlthoughUnknown++
+			pc.ex.add(schema.AnomalyPresentAlthoughUnknown, e.Seq, e.ID)
 		}
 	}
+}
 
-	r := Result{
-		Profile:  p.Profile,
-		Expected: append(Expectation{}, p.Expect...),
-		Counts:   c,
-		Examples: ex.result(),
+// verdict judges the counts, with the exposure to the fault window when
+// there is one.
+func (pc *producerCheck) verdict() schema.Verdict {
+	r := schema.Verdict{
+		Profile:  pc.p.Profile,
+		Expected: append(schema.Expectation{}, pc.p.Expect...),
+		Counts:   pc.c,
+		Examples: pc.ex.result(),
 	}
-	if p.Window != nil {
-		x := ProducerExposure(p.Entries, *p.Window, p.MinExposure)
+	if pc.p.Window != nil {
+		x := ProducerExposure(pc.p.Entries, *pc.p.Window, pc.p.MinExposure)
 		r.Exposure = &x
 	}
-	r.judge()
+	r.Judge()
 	return r
 }

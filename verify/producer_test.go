@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // producerCase plants anomalies into newHistory(20, 3), whose partitions
@@ -13,43 +14,43 @@ import (
 type producerCase struct {
 	name       string
 	plant      func(h *history)
-	expect     Expectation
-	counts     func(c *Counts) // changes from the clean counts
+	expect     schema.Expectation
+	counts     func(c *schema.Counts) // changes from the clean counts
 	examples   map[string][]string
-	status     Status
+	status     schema.Status
 	violations []string
 }
 
 func TestProducerAnomalies(t *testing.T) {
-	all := AllGuarantees()
+	all := schema.AllGuarantees()
 	runCases(t, []producerCase{
 		{
 			name:   "clean history passes everything",
 			expect: all,
-			status: Pass,
+			status: schema.Pass,
 		},
 		{
 			name:   "lost, expected",
 			plant:  func(h *history) { h.drop(7, 3) },
-			expect: Expectation{NoAckedLoss},
-			counts: func(c *Counts) { c.Present, c.Lost, c.BelievedLost = 18, 2, 2 },
+			expect: schema.Expectation{schema.NoAckedLoss},
+			counts: func(c *schema.Counts) { c.Present, c.Lost, c.BelievedLost = 18, 2, 2 },
 			examples: map[string][]string{
-				AnomalyLost:         {"p-00000003", "p-00000007"},
-				AnomalyBelievedLost: {"p-00000003", "p-00000007"},
+				schema.AnomalyLost:         {"p-00000003", "p-00000007"},
+				schema.AnomalyBelievedLost: {"p-00000003", "p-00000007"},
 			},
-			status:     Fail,
+			status:     schema.Fail,
 			violations: []string{"no acknowledged message lost: 2 lost (e.g. p-00000003, p-00000007)"},
 		},
 		{
 			name:   "lost, not expected",
 			plant:  func(h *history) { h.drop(7, 3) },
-			expect: Expectation{NoDuplicates},
-			counts: func(c *Counts) { c.Present, c.Lost, c.BelievedLost = 18, 2, 2 },
+			expect: schema.Expectation{schema.NoDuplicates},
+			counts: func(c *schema.Counts) { c.Present, c.Lost, c.BelievedLost = 18, 2, 2 },
 			examples: map[string][]string{
-				AnomalyLost:         {"p-00000003", "p-00000007"},
-				AnomalyBelievedLost: {"p-00000003", "p-00000007"},
+				schema.AnomalyLost:         {"p-00000003", "p-00000007"},
+				schema.AnomalyBelievedLost: {"p-00000003", "p-00000007"},
 			},
-			status: Pass,
+			status: schema.Pass,
 		},
 		{
 			name: "acks=0 success is acknowledged: lost when absent, no offset check",
@@ -59,44 +60,44 @@ func TestProducerAnomalies(t *testing.T) {
 				h.drop(4)
 			},
 			expect:     all,
-			counts:     func(c *Counts) { c.Present, c.Lost, c.BelievedLost = 19, 1, 1 },
-			examples:   map[string][]string{AnomalyLost: {"p-00000004"}, AnomalyBelievedLost: {"p-00000004"}},
-			status:     Fail,
+			counts:     func(c *schema.Counts) { c.Present, c.Lost, c.BelievedLost = 19, 1, 1 },
+			examples:   map[string][]string{schema.AnomalyLost: {"p-00000004"}, schema.AnomalyBelievedLost: {"p-00000004"}},
+			status:     schema.Fail,
 			violations: []string{"no acknowledged message lost: 1 lost (e.g. p-00000004)", "no believed-sent message lost: 1 believed sent but lost (e.g. p-00000004)"},
 		},
 		{
 			name:     "believed lost: failed send the application ignored, not expected",
 			plant:    func(h *history) { h.entry(6).Status = ledger.Failed; h.drop(6) },
-			expect:   Expectation{NoAckedLoss, NoPresentAlthoughFailed},
-			counts:   func(c *Counts) { c.Acked, c.Failed, c.Present, c.BelievedLost = 19, 1, 19, 1 },
-			examples: map[string][]string{AnomalyBelievedLost: {"p-00000006"}},
-			status:   Pass,
+			expect:   schema.Expectation{schema.NoAckedLoss, schema.NoPresentAlthoughFailed},
+			counts:   func(c *schema.Counts) { c.Acked, c.Failed, c.Present, c.BelievedLost = 19, 1, 19, 1 },
+			examples: map[string][]string{schema.AnomalyBelievedLost: {"p-00000006"}},
+			status:   schema.Pass,
 		},
 		{
 			name:       "believed lost, expected",
 			plant:      func(h *history) { h.entry(6).Status = ledger.Failed; h.drop(6) },
-			expect:     Expectation{NoBelievedLoss},
-			counts:     func(c *Counts) { c.Acked, c.Failed, c.Present, c.BelievedLost = 19, 1, 19, 1 },
-			examples:   map[string][]string{AnomalyBelievedLost: {"p-00000006"}},
-			status:     Fail,
+			expect:     schema.Expectation{schema.NoBelievedLoss},
+			counts:     func(c *schema.Counts) { c.Acked, c.Failed, c.Present, c.BelievedLost = 19, 1, 19, 1 },
+			examples:   map[string][]string{schema.AnomalyBelievedLost: {"p-00000006"}},
+			status:     schema.Fail,
 			violations: []string{"no believed-sent message lost: 1 believed sent but lost (e.g. p-00000006)"},
 		},
 		{
 			name:       "duplicates, expected",
 			plant:      func(h *history) { h.copyToEnd(5); h.copyToEnd(5); h.copyToEnd(2) },
-			expect:     Expectation{NoDuplicates},
-			counts:     func(c *Counts) { c.Duplicates, c.DuplicatedIDs = 3, 2 },
-			examples:   map[string][]string{AnomalyDuplicates: {"p-00000002", "p-00000005"}},
-			status:     Fail,
+			expect:     schema.Expectation{schema.NoDuplicates},
+			counts:     func(c *schema.Counts) { c.Duplicates, c.DuplicatedIDs = 3, 2 },
+			examples:   map[string][]string{schema.AnomalyDuplicates: {"p-00000002", "p-00000005"}},
+			status:     schema.Fail,
 			violations: []string{"no duplicates: 3 duplicate copies (e.g. p-00000002, p-00000005)"},
 		},
 		{
 			name:     "duplicates, not expected; later copies are not reordering",
 			plant:    func(h *history) { h.copyToEnd(5); h.copyToEnd(5); h.copyToEnd(2) },
-			expect:   Expectation{NoAckedLoss, NoReordering},
-			counts:   func(c *Counts) { c.Duplicates, c.DuplicatedIDs = 3, 2 },
-			examples: map[string][]string{AnomalyDuplicates: {"p-00000002", "p-00000005"}},
-			status:   Pass,
+			expect:   schema.Expectation{schema.NoAckedLoss, schema.NoReordering},
+			counts:   func(c *schema.Counts) { c.Duplicates, c.DuplicatedIDs = 3, 2 },
+			examples: map[string][]string{schema.AnomalyDuplicates: {"p-00000002", "p-00000005"}},
+			status:   schema.Pass,
 		},
 		{
 			name: "present although failed",
@@ -105,9 +106,9 @@ func TestProducerAnomalies(t *testing.T) {
 				e.Status, e.Believed = ledger.Failed, false
 			},
 			expect:     all,
-			counts:     func(c *Counts) { c.Acked, c.Failed, c.Believed, c.PresentAlthoughFailed = 19, 1, 19, 1 },
-			examples:   map[string][]string{AnomalyPresentAlthoughFailed: {"p-00000009"}},
-			status:     Fail,
+			counts:     func(c *schema.Counts) { c.Acked, c.Failed, c.Believed, c.PresentAlthoughFailed = 19, 1, 19, 1 },
+			examples:   map[string][]string{schema.AnomalyPresentAlthoughFailed: {"p-00000009"}},
+			status:     schema.Fail,
 			violations: []string{"no message present although its send failed: 1 present although their send failed (e.g. p-00000009)"},
 		},
 		{
@@ -122,28 +123,28 @@ func TestProducerAnomalies(t *testing.T) {
 				h.drop(11, 12)
 			},
 			expect: all,
-			counts: func(c *Counts) {
+			counts: func(c *schema.Counts) {
 				c.Acked, c.Unknown, c.Believed, c.Present, c.PresentAlthoughUnknown = 17, 3, 17, 18, 1
 			},
-			examples: map[string][]string{AnomalyPresentAlthoughUnknown: {"p-00000010"}},
-			status:   Pass,
+			examples: map[string][]string{schema.AnomalyPresentAlthoughUnknown: {"p-00000010"}},
+			status:   schema.Pass,
 		},
 		{
 			name:       "reordered within a partition",
 			plant:      func(h *history) { h.moveToEnd(13); h.moveToEnd(3) },
-			expect:     Expectation{NoReordering},
-			counts:     func(c *Counts) { c.Reordered = 2 },
-			examples:   map[string][]string{AnomalyReordered: {"p-00000003", "p-00000013"}},
-			status:     Fail,
+			expect:     schema.Expectation{schema.NoReordering},
+			counts:     func(c *schema.Counts) { c.Reordered = 2 },
+			examples:   map[string][]string{schema.AnomalyReordered: {"p-00000003", "p-00000013"}},
+			status:     schema.Fail,
 			violations: []string{"no reordering within a partition: 2 out of order (e.g. p-00000003, p-00000013)"},
 		},
 		{
 			name:     "reordered, found after restoring log order",
 			plant:    func(h *history) { h.moveToEnd(3); slices.Reverse(h.records) },
-			expect:   Expectation{NoAckedLoss},
-			counts:   func(c *Counts) { c.Reordered = 1 },
-			examples: map[string][]string{AnomalyReordered: {"p-00000003"}},
-			status:   Pass,
+			expect:   schema.Expectation{schema.NoAckedLoss},
+			counts:   func(c *schema.Counts) { c.Reordered = 1 },
+			examples: map[string][]string{schema.AnomalyReordered: {"p-00000003"}},
+			status:   schema.Pass,
 		},
 		{
 			name: "unexpected ids, counted once each",
@@ -153,9 +154,9 @@ func TestProducerAnomalies(t *testing.T) {
 				h.appendAt(2, "x-b", 5)
 			},
 			expect:   all,
-			counts:   func(c *Counts) { c.Unexpected = 2 },
-			examples: map[string][]string{AnomalyUnexpected: {"x-b", "x-a"}},
-			status:   Pass,
+			counts:   func(c *schema.Counts) { c.Unexpected = 2 },
+			examples: map[string][]string{schema.AnomalyUnexpected: {"x-b", "x-a"}},
+			status:   schema.Pass,
 		},
 		{
 			name: "acked offset mismatch: other offset, other partition",
@@ -164,9 +165,9 @@ func TestProducerAnomalies(t *testing.T) {
 				h.entry(11).Partition = 0
 			},
 			expect:   all,
-			counts:   func(c *Counts) { c.AckedOffsetMismatch = 2 },
-			examples: map[string][]string{AnomalyAckedOffsetMismatch: {"p-00000008", "p-00000011"}},
-			status:   Pass,
+			counts:   func(c *schema.Counts) { c.AckedOffsetMismatch = 2 },
+			examples: map[string][]string{schema.AnomalyAckedOffsetMismatch: {"p-00000008", "p-00000011"}},
+			status:   schema.Pass,
 		},
 		{
 			name: "no offset mismatch when any copy sits at the acked offset",
@@ -174,23 +175,23 @@ func TestProducerAnomalies(t *testing.T) {
 				h.copyToEnd(14)
 				h.entry(14).Offset = h.next[2] - 1
 			},
-			expect:   Expectation{NoAckedLoss},
-			counts:   func(c *Counts) { c.Duplicates, c.DuplicatedIDs = 1, 1 },
-			examples: map[string][]string{AnomalyDuplicates: {"p-00000014"}},
-			status:   Pass,
+			expect:   schema.Expectation{schema.NoAckedLoss},
+			counts:   func(c *schema.Counts) { c.Duplicates, c.DuplicatedIDs = 1, 1 },
+			examples: map[string][]string{schema.AnomalyDuplicates: {"p-00000014"}},
+			status:   schema.Pass,
 		},
 		{
 			name:   "a record repeated at the same offset is an auditor defect, not a duplicate",
 			plant:  func(h *history) { h.records = append(h.records, h.records[4]) },
 			expect: all,
-			counts: func(c *Counts) { c.RepeatedRecords = 1 },
-			status: Pass,
+			counts: func(c *schema.Counts) { c.RepeatedRecords = 1 },
+			status: schema.Pass,
 		},
 		{
 			name:   "log in any order gives the same verdict",
 			plant:  func(h *history) { slices.Reverse(h.records) },
 			expect: all,
-			status: Pass,
+			status: schema.Pass,
 		},
 		{
 			name: "record seq disagreeing with the ledger: the id decides",
@@ -199,7 +200,7 @@ func TestProducerAnomalies(t *testing.T) {
 				h.records[5].Seq = 6
 			},
 			expect: all,
-			status: Pass,
+			status: schema.Pass,
 		},
 		{
 			name: "sparse seqs",
@@ -213,12 +214,12 @@ func TestProducerAnomalies(t *testing.T) {
 					h.records[i].Seq *= 1000
 				}
 			},
-			expect: Expectation{NoAckedLoss},
-			counts: func(c *Counts) { c.Present, c.Lost, c.BelievedLost, c.Reordered = 19, 1, 1, 1 },
+			expect: schema.Expectation{schema.NoAckedLoss},
+			counts: func(c *schema.Counts) { c.Present, c.Lost, c.BelievedLost, c.Reordered = 19, 1, 1, 1 },
 			examples: map[string][]string{
-				AnomalyLost: {"p-00000005"}, AnomalyBelievedLost: {"p-00000005"}, AnomalyReordered: {"p-00000003"},
+				schema.AnomalyLost: {"p-00000005"}, schema.AnomalyBelievedLost: {"p-00000005"}, schema.AnomalyReordered: {"p-00000003"},
 			},
-			status:     Fail,
+			status:     schema.Fail,
 			violations: []string{"no acknowledged message lost: 1 lost (e.g. p-00000005)"},
 		},
 		{
@@ -227,13 +228,13 @@ func TestProducerAnomalies(t *testing.T) {
 				slices.Reverse(h.entries)
 				h.records = nil
 			},
-			expect: Expectation{NoAckedLoss},
-			counts: func(c *Counts) { c.Present, c.Lost, c.BelievedLost = 0, 20, 20 },
+			expect: schema.Expectation{schema.NoAckedLoss},
+			counts: func(c *schema.Counts) { c.Present, c.Lost, c.BelievedLost = 0, 20, 20 },
 			examples: map[string][]string{
-				AnomalyLost:         {"p-00000000", "p-00000001", "p-00000002", "p-00000003", "p-00000004"},
-				AnomalyBelievedLost: {"p-00000000", "p-00000001", "p-00000002", "p-00000003", "p-00000004"},
+				schema.AnomalyLost:         {"p-00000000", "p-00000001", "p-00000002", "p-00000003", "p-00000004"},
+				schema.AnomalyBelievedLost: {"p-00000000", "p-00000001", "p-00000002", "p-00000003", "p-00000004"},
 			},
-			status:     Fail,
+			status:     schema.Fail,
 			violations: []string{"no acknowledged message lost: 20 lost (e.g. p-00000000, p-00000001, p-00000002, p-00000003, p-00000004)"},
 		},
 	})
@@ -249,7 +250,7 @@ func runCases(t *testing.T, tests []producerCase) {
 			}
 			got := Producer(h.params(tt.expect...))
 
-			want := Counts{Attempted: 20, Acked: 20, Believed: 20, Present: 20}
+			want := schema.Counts{Attempted: 20, Acked: 20, Believed: 20, Present: 20}
 			if tt.counts != nil {
 				tt.counts(&want)
 			}

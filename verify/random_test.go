@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // planted is a history with a known number of every anomaly.
 type planted struct {
 	params   Params
-	counts   Counts
+	counts   schema.Counts
 	examples map[string][]string
 }
 
@@ -43,7 +44,7 @@ func plantRandom(seed int64) planted {
 		lost, failedBelieved, absentUnknown, dup, paf, pau = take(), take(), take(), take(), take(), take()
 		reordered, mismatch, acks0, repeated               = take(), take(), take(), take()
 		believedLost                                       = slices.Concat(lost, failedBelieved)
-		c                                                  = Counts{Attempted: n}
+		c                                                  = schema.Counts{Attempted: n}
 	)
 
 	h.drop(lost...)
@@ -139,9 +140,9 @@ func plantRandom(seed int64) planted {
 
 	ex := map[string][]string{}
 	for name, seqs := range map[string][]int64{
-		AnomalyLost: lost, AnomalyBelievedLost: believedLost, AnomalyDuplicates: dup,
-		AnomalyPresentAlthoughFailed: paf, AnomalyPresentAlthoughUnknown: pau,
-		AnomalyReordered: reordered, AnomalyAckedOffsetMismatch: mismatch,
+		schema.AnomalyLost: lost, schema.AnomalyBelievedLost: believedLost, schema.AnomalyDuplicates: dup,
+		schema.AnomalyPresentAlthoughFailed: paf, schema.AnomalyPresentAlthoughUnknown: pau,
+		schema.AnomalyReordered: reordered, schema.AnomalyAckedOffsetMismatch: mismatch,
 	} {
 		seqs = slices.Sorted(slices.Values(seqs))
 		for _, s := range seqs[:min(len(seqs), maxExamples)] {
@@ -150,12 +151,12 @@ func plantRandom(seed int64) planted {
 	}
 	slices.SortFunc(unexpected, func(a, b sample) int { return cmp.Or(cmp.Compare(a.seq, b.seq), cmp.Compare(a.id, b.id)) })
 	for _, u := range unexpected[:min(len(unexpected), maxExamples)] {
-		ex[AnomalyUnexpected] = append(ex[AnomalyUnexpected], u.id)
+		ex[schema.AnomalyUnexpected] = append(ex[schema.AnomalyUnexpected], u.id)
 	}
 	if len(ex) == 0 {
 		ex = nil
 	}
-	return planted{params: h.params(AllGuarantees()...), counts: c, examples: ex}
+	return planted{params: h.params(schema.AllGuarantees()...), counts: c, examples: ex}
 }
 
 func indeterminate(rng *rand.Rand) ledger.Status {
@@ -177,7 +178,7 @@ func checkPlanted(t *testing.T, seed int64) {
 // checkVerdict compares a verdict with what was planted: the counts, the
 // example ids, and one violation (and a fail) per judged anomaly that was
 // planted at least once.
-func checkVerdict[C comparable](t *testing.T, seed int64, got, want C, gotEx, wantEx map[string][]string, status Status, violations []string, judged ...int) {
+func checkVerdict[C comparable](t *testing.T, seed int64, got, want C, gotEx, wantEx map[string][]string, status schema.Status, violations []string, judged ...int) {
 	t.Helper()
 	if got != want {
 		t.Fatalf("seed %d: counts:\n got %+v\nwant %+v", seed, got, want)
@@ -191,9 +192,9 @@ func checkVerdict[C comparable](t *testing.T, seed int64, got, want C, gotEx, wa
 			broken++
 		}
 	}
-	wantStatus := Pass
+	wantStatus := schema.Pass
 	if broken > 0 {
-		wantStatus = Fail
+		wantStatus = schema.Fail
 	}
 	if status != wantStatus || len(violations) != broken {
 		t.Fatalf("seed %d: status %q with violations %q, want %q with %d", seed, status, violations, wantStatus, broken)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 func TestErrJoinsTypedViolations(t *testing.T) {
@@ -14,7 +16,7 @@ func TestErrJoinsTypedViolations(t *testing.T) {
 	h.drop(4)
 	h.copyToEnd(10)
 	h.moveToEnd(0)
-	r := Producer(h.params(NoAckedLoss, NoDuplicates, NoReordering, NoPresentAlthoughFailed))
+	r := Producer(h.params(schema.NoAckedLoss, schema.NoDuplicates, schema.NoReordering, schema.NoPresentAlthoughFailed))
 	err := r.Err()
 	if err == nil {
 		t.Fatal("Err() = nil, want violations")
@@ -23,18 +25,18 @@ func TestErrJoinsTypedViolations(t *testing.T) {
 	if !ok {
 		t.Fatalf("Err() is %T, want a joined error", err)
 	}
-	var got []Violation
+	var got []schema.Violation
 	for _, e := range joined.Unwrap() {
-		var v *Violation
+		var v *schema.Violation
 		if !errors.As(e, &v) {
 			t.Fatalf("%T is not a *Violation", e)
 		}
 		got = append(got, *v)
 	}
-	want := []Violation{
-		{Guarantee: NoAckedLoss, Count: 1, Examples: []string{"p-00000004"}},
-		{Guarantee: NoDuplicates, Count: 1, Examples: []string{"p-00000010"}},
-		{Guarantee: NoReordering, Count: 1, Examples: []string{"p-00000000"}},
+	want := []schema.Violation{
+		{Guarantee: schema.NoAckedLoss, Count: 1, Examples: []string{"p-00000004"}},
+		{Guarantee: schema.NoDuplicates, Count: 1, Examples: []string{"p-00000010"}},
+		{Guarantee: schema.NoReordering, Count: 1, Examples: []string{"p-00000000"}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("violations:\n got %+v\nwant %+v", got, want)
@@ -44,32 +46,13 @@ func TestErrJoinsTypedViolations(t *testing.T) {
 	}
 }
 
-func TestViolationText(t *testing.T) {
-	tests := []struct {
-		v    Violation
-		want string
-	}{
-		{Violation{NoAckedLoss, 12, []string{"p-00000042"}}, "no acknowledged message lost: 12 lost (e.g. p-00000042)"},
-		{Violation{NoBelievedLoss, 3, nil}, "no believed-sent message lost: 3 believed sent but lost"},
-		{Violation{NoDuplicates, 2, []string{"a", "b"}}, "no duplicates: 2 duplicate copies (e.g. a, b)"},
-		{Violation{NoPresentAlthoughFailed, 1, []string{"a"}}, "no message present although its send failed: 1 present although their send failed (e.g. a)"},
-		{Violation{NoReordering, 7, []string{"a"}}, "no reordering within a partition: 7 out of order (e.g. a)"},
-		{Violation{Guarantee: "no bugs"}, `unknown guarantee "no bugs": cannot be checked`},
-	}
-	for _, tt := range tests {
-		if got := tt.v.Error(); got != tt.want {
-			t.Errorf("got %q, want %q", got, tt.want)
-		}
-	}
-}
-
 // results.json is read back to re-verify and re-render: the names are a
 // format, and a decoded Result must give the same verdict.
 func TestResultJSON(t *testing.T) {
 	h := newHistory(30, 3)
 	h.drop(4)
 	h.copyToEnd(10)
-	r := Producer(h.params(NoAckedLoss, NoDuplicates))
+	r := Producer(h.params(schema.NoAckedLoss, schema.NoDuplicates))
 	b, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +88,7 @@ func TestResultJSON(t *testing.T) {
 		t.Errorf("status %s, expected %s", shape["status"], shape["expected"])
 	}
 
-	var back Result
+	var back schema.Verdict
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
@@ -114,15 +97,5 @@ func TestResultJSON(t *testing.T) {
 	}
 	if back.Err().Error() != r.Err().Error() {
 		t.Fatalf("decoded Err %q, want %q", back.Err(), r.Err())
-	}
-}
-
-func TestExpectationHas(t *testing.T) {
-	e := Expectation{NoDuplicates}
-	if !e.Has(NoDuplicates) || e.Has(NoAckedLoss) || Expectation(nil).Has(NoAckedLoss) {
-		t.Fatal("Has is wrong")
-	}
-	if len(AllGuarantees()) != 5 {
-		t.Fatal("AllGuarantees should name all five")
 	}
 }

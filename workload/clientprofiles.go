@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Results is what a producer application does with the outcome of a send.
@@ -37,7 +39,7 @@ const (
 // review (Profile) plus what the application does around them. It runs as a
 // worker process of its own, so that exiting is a real process exit.
 type ClientProfile struct {
-	Profile
+	schema.Profile
 	Results Results `json:"results"`
 	// Resend: a checked failure is answered by sending the message again
 	// (after RetryBackoff) until it is acknowledged, and the process waits
@@ -59,7 +61,7 @@ func (c ClientProfile) Validate() error {
 	if err := c.Profile.Validate(); err != nil {
 		return err
 	}
-	if c.Mode != Async {
+	if c.Mode != schema.Async {
 		return fmt.Errorf("profile %s: applications run the async producer, not %q", c.Name, c.Mode)
 	}
 	switch c.Results {
@@ -83,7 +85,7 @@ func (c ClientProfile) Validate() error {
 
 // apply sets the application's producer settings on a base config.
 func (c ClientProfile) apply(cfg *sarama.Config) {
-	c.Profile.apply(cfg)
+	applyProfile(c.Profile, cfg)
 	cfg.Producer.Flush.Frequency = c.Linger
 }
 

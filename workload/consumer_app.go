@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Dead-letter producer settings: acks=all and idempotent, retried until the
@@ -52,7 +54,7 @@ const (
 // consumerApp is one member of a consumer-group application.
 type consumerApp struct {
 	s       WorkerSpec
-	prof    ConsumerProfile
+	prof    schema.ConsumerProfile
 	effects *EffectStore
 	log     *Journal
 	dlt     sarama.SyncProducer
@@ -91,7 +93,7 @@ func (a *consumerApp) ConsumeClaim(sess sarama.ConsumerGroupSession, claim saram
 			if !ok {
 				return nil
 			}
-			if a.prof.Commit == OnReceive {
+			if a.prof.Commit == schema.OnReceive {
 				sess.MarkMessage(m, "")
 				a.queue <- received{m, time.Now()}
 				continue

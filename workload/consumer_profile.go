@@ -2,101 +2,14 @@ package workload
 
 import (
 	"fmt"
-	"hash/fnv"
-	"slices"
-	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
-// CommitPoint is when a consumer application marks a message's offset for
-// commit.
-type CommitPoint string
-
-const (
-	// OnReceive marks the offset as soon as the message is received and
-	// hands the message to a slower asynchronous stage: an offset can be
-	// committed for a message that was never processed (C2).
-	OnReceive CommitPoint = "on-receive"
-	// AfterProcessing marks the offset only once the message's side effect
-	// is recorded (or it was given up on, or dead-lettered).
-	AfterProcessing CommitPoint = "after-processing"
-)
-
-// RetryPolicy bounds how a failed processing step is retried in place.
-type RetryPolicy struct {
-	// MaxAttempts counts the first attempt: 1 never retries, 0 retries
-	// until the message succeeds (or the partition is taken away).
-	MaxAttempts int `json:"max_attempts"`
-	// Backoff is the first delay; each retry doubles it, up to MaxDelay.
-	Backoff  time.Duration `json:"backoff_ns"`
-	MaxDelay time.Duration `json:"max_delay_ns"`
-}
-
-// Delay returns the wait before attempt n+1 after attempt n failed.
-func (r RetryPolicy) Delay(n int) time.Duration {
-	d := r.Backoff
-	for i := 1; i < n && d < r.MaxDelay; i++ {
-		d *= 2
-	}
-	return min(d, r.MaxDelay)
-}
-
-// ConsumerProfile is a consumer-group application: when it commits, how it
-// handles a processing failure, and whether its processing is idempotent.
-type ConsumerProfile struct {
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	Commit      CommitPoint `json:"commit"`
-	// ProcessLag is how long after receiving a message an OnReceive
-	// application processes it: its asynchronous stage (a worker pool, a
-	// bulk writer) runs that far behind the consumer loop.
-	ProcessLag time.Duration `json:"process_lag_ns,omitempty"`
-	Retry      RetryPolicy   `json:"retry"`
-	// DeadLetter publishes a message that still fails after
-	// Retry.MaxAttempts to the dead-letter topic; without it the message is
-	// skipped (logged, and its offset moves on: C1).
-	DeadLetter bool `json:"dead_letter"`
-	// Dedupe makes processing idempotent: a message id whose side effect
-	// (or dead-lettering) is already recorded is not applied again.
-	Dedupe bool `json:"dedupe"`
-	// Group settings, recorded because they decide what a fault costs.
-	AutoCommitInterval time.Duration `json:"auto_commit_interval_ns"`
-	SessionTimeout     time.Duration `json:"session_timeout_ns"`
-	HeartbeatInterval  time.Duration `json:"heartbeat_interval_ns"`
-	// RebalanceTimeout is sarama's counterpart of max.poll.interval.ms:
-	// how long a rebalance waits for every member to give up its claims.
-	RebalanceTimeout time.Duration `json:"rebalance_timeout_ns"`
-}
-
-// Validate rejects a profile the application model cannot run.
-func (p ConsumerProfile) Validate() error {
-	switch p.Commit {
-	case OnReceive:
-		if p.ProcessLag <= 0 {
-			return fmt.Errorf("consumer profile %s: on-receive needs a process lag", p.Name)
-		}
-		if p.Retry.MaxAttempts != 1 || p.DeadLetter {
-			return fmt.Errorf("consumer profile %s: on-receive processing is fire-and-forget: max_attempts 1, no dead letter", p.Name)
-		}
-	case AfterProcessing:
-	default:
-		return fmt.Errorf("consumer profile %s: commit %q: use on-receive or after-processing", p.Name, p.Commit)
-	}
-	if p.Retry.MaxAttempts < 0 || (p.Retry.MaxAttempts != 1 && (p.Retry.Backoff <= 0 || p.Retry.MaxDelay < p.Retry.Backoff)) {
-		return fmt.Errorf("consumer profile %s: retries need max_attempts >= 0 and 0 < backoff <= max_delay", p.Name)
-	}
-	if p.DeadLetter && p.Retry.MaxAttempts == 0 {
-		return fmt.Errorf("consumer profile %s: a dead-letter topic needs bounded retries", p.Name)
-	}
-	if p.SessionTimeout <= 0 || p.HeartbeatInterval <= 0 || p.RebalanceTimeout <= 0 || p.AutoCommitInterval <= 0 {
-		return fmt.Errorf("consumer profile %s: group timeouts must be set", p.Name)
-	}
-	return nil
-}
-
-// apply sets the group settings on a base client config.
-func (p ConsumerProfile) apply(cfg *sarama.Config) {
+// applyConsumer sets the group settings on a base client config.
+func applyConsumer(p schema.ConsumerProfile, cfg *sarama.Config) {
 	cfg.Consumer.Return.Errors = true
 	// A new group starts at the beginning: starting at the end would skip
 	// whatever was produced before the members joined.
@@ -108,8 +21,9 @@ func (p ConsumerProfile) apply(cfg *sarama.Config) {
 	cfg.Consumer.Group.Rebalance.Timeout = p.RebalanceTimeout
 }
 
-// ClientConfig returns every group setting a member runs with.
-func (p ConsumerProfile) ClientConfig(cfg *sarama.Config) map[string]string {
+// ConsumerClientConfig returns every group setting a member of p runs
+// with.
+func ConsumerClientConfig(p schema.ConsumerProfile, cfg *sarama.Config) map[string]string {
 	strategies := make([]string, 0, len(cfg.Consumer.Group.Rebalance.GroupStrategies))
 	for _, s := range cfg.Consumer.Group.Rebalance.GroupStrategies {
 		strategies = append(strategies, s.Name())
@@ -139,54 +53,4 @@ func (p ConsumerProfile) ClientConfig(cfg *sarama.Config) map[string]string {
 		"dead_letter.retry.max":   fmt.Sprint(deadLetterRetries),
 		"dead_letter.retry.delay": deadLetterBackoff.String(),
 	}
-}
-
-// Failures injects processing failures. Whether and how often a message
-// fails depends only on the seed and its id, so every re-delivery meets the
-// same fate whichever member receives it; attempts are counted per
-// delivery, so a re-delivered message starts its failures over.
-type Failures struct {
-	Seed int64 `json:"seed"`
-	// Rate is the fraction of messages whose processing fails.
-	Rate float64 `json:"rate"`
-	// MaxFailures: a failing message fails its first k attempts, with k
-	// uniform in 1..MaxFailures, then succeeds.
-	MaxFailures int `json:"max_failures"`
-	// IDs fail on every attempt (poison messages).
-	IDs []string `json:"ids,omitempty"`
-}
-
-// FailuresBefore returns how many attempts of id fail before one succeeds:
-// 0 for a message that never fails, -1 for one that always does.
-func (f Failures) FailuresBefore(id string) int {
-	if slices.Contains(f.IDs, id) {
-		return -1
-	}
-	if f.Rate <= 0 || f.MaxFailures <= 0 {
-		return 0
-	}
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%d/%s", f.Seed, id)
-	x := mix(h.Sum64())
-	if float64(x>>11)/(1<<53) >= f.Rate {
-		return 0
-	}
-	return 1 + int(x%uint64(f.MaxFailures))
-}
-
-// Fails reports whether attempt (1-based) of id fails.
-func (f Failures) Fails(id string, attempt int) bool {
-	k := f.FailuresBefore(id)
-	return k < 0 || attempt <= k
-}
-
-// mix is splitmix64's finalizer. FNV alone spreads a change in the last
-// bytes of an id (its sequence number) badly into the high bits, which made
-// failing ids come in runs of consecutive numbers.
-func mix(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
 }

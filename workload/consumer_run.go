@@ -7,16 +7,18 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // ConsumerConfig returns the client configuration a member of the profile
 // runs with, from the base configuration.
-func ConsumerConfig(base BaseConfig, p ConsumerProfile, clientID string) (*sarama.Config, error) {
+func ConsumerConfig(base BaseConfig, p schema.ConsumerProfile, clientID string) (*sarama.Config, error) {
 	cfg, err := base.Sarama(clientID)
 	if err != nil {
 		return nil, err
 	}
-	p.apply(cfg)
+	applyConsumer(p, cfg)
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("consumer %s: %w", clientID, err)
 	}
@@ -84,7 +86,7 @@ func runConsumerApp(ctx context.Context, s WorkerSpec, logf func(string, ...any)
 	stopStage := make(chan struct{})
 	abandoned := make(chan int, 1)
 	go func() {
-		if prof.Commit == OnReceive {
+		if prof.Commit == schema.OnReceive {
 			abandoned <- a.lagged(stopStage)
 			return
 		}

@@ -5,14 +5,16 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 var testBase = BaseConfig{Version: "3.9.0", DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MetadataRetryMax: 3, MetadataRetryBackoff: 100 * time.Millisecond}
 
 // atLeastOnce is an at-least-once group: unbounded retries, offsets marked
 // after processing.
-var atLeastOnce = ConsumerProfile{
-	Name: "at-least-once", Commit: AfterProcessing, Retry: RetryPolicy{Backoff: 10 * time.Millisecond, MaxDelay: 160 * time.Millisecond},
+var atLeastOnce = schema.ConsumerProfile{
+	Name: "at-least-once", Commit: schema.AfterProcessing, Retry: schema.RetryPolicy{Backoff: 10 * time.Millisecond, MaxDelay: 160 * time.Millisecond},
 	AutoCommitInterval: 5 * time.Second, SessionTimeout: 6 * time.Second, HeartbeatInterval: time.Second, RebalanceTimeout: 10 * time.Second,
 }
 
@@ -31,7 +33,7 @@ func TestConsumerValidate(t *testing.T) {
 }
 
 func TestRetryDelayDoublesUpToTheCap(t *testing.T) {
-	r := RetryPolicy{Backoff: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond}
+	r := schema.RetryPolicy{Backoff: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond}
 	want := []time.Duration{10, 20, 40, 40, 40}
 	for i, w := range want {
 		if got := r.Delay(i + 1); got != w*time.Millisecond {
@@ -41,7 +43,7 @@ func TestRetryDelayDoublesUpToTheCap(t *testing.T) {
 }
 
 func TestFailuresAreDeterministicPerID(t *testing.T) {
-	f := Failures{Seed: 42, Rate: 0.1, MaxFailures: 4, IDs: []string{"poison"}}
+	f := schema.Failures{Seed: 42, Rate: 0.1, MaxFailures: 4, IDs: []string{"poison"}}
 	failing := 0
 	for i := range 10000 {
 		id := fmt.Sprintf("p-%09d", i)

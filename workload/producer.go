@@ -13,11 +13,12 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Params configures one producer.
 type Params struct {
-	Profile Profile
+	Profile schema.Profile
 	Topic   string
 	Brokers []string
 	// Config is the base client configuration (cluster.SaramaConfig); the
@@ -75,7 +76,7 @@ func NewProducer(p Params) (*Producer, error) {
 	}
 	cfg := *p.Config
 	cfg.ClientID = "kafka-chaos-" + p.Profile.Name
-	p.Profile.apply(&cfg)
+	applyProfile(p.Profile, &cfg)
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("producer %s: %w", p.Profile.Name, err)
 	}
@@ -132,7 +133,7 @@ func (pr *Producer) message(seq int64) *sarama.ProducerMessage {
 func (pr *Producer) record(id string, partition int32, offset int64, err error) {
 	at := time.Since(pr.p.Base)
 	if err == nil {
-		if pr.p.Profile.Acks == Acks0 {
+		if pr.p.Profile.Acks == schema.Acks0 {
 			// No broker response: the offset sarama reports is meaningless.
 			offset = -1
 		}
@@ -152,7 +153,7 @@ func (pr *Producer) record(id string, partition int32, offset int64, err error) 
 // Run produces until ctx is done, then drains: every message handed to the
 // client gets its outcome before Run returns.
 func (pr *Producer) Run(ctx context.Context) error {
-	if pr.p.Profile.Mode == Sync {
+	if pr.p.Profile.Mode == schema.Sync {
 		return pr.runSync(ctx)
 	}
 	return pr.runAsync(ctx)

@@ -9,6 +9,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 func TestParseValueRoundTrip(t *testing.T) {
@@ -61,22 +62,22 @@ func TestClassify(t *testing.T) {
 
 // safeIdempotent is an idempotent acks=all producer, as safe-idempotent of
 // scenarios/profiles/default.yaml.
-var safeIdempotent = Profile{
-	Name: "safe-idempotent", ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: Async, Acks: AcksAll, Idempotent: true,
+var safeIdempotent = schema.Profile{
+	Name: "safe-idempotent", ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: schema.Async, Acks: schema.AcksAll, Idempotent: true,
 	RetryMax: 10, RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
 }
 
 func TestProfileValidate(t *testing.T) {
-	acks1 := Profile{Name: "acks1", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: Async, Acks: Acks1, RetryMax: 3, MaxOpenRequests: 5}
+	acks1 := schema.Profile{Name: "acks1", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: schema.Async, Acks: schema.Acks1, RetryMax: 3, MaxOpenRequests: 5}
 	acks0Sync := acks1
-	acks0Sync.Name, acks0Sync.Mode, acks0Sync.Acks = "acks0-sync", Sync, Acks0
-	for _, p := range []Profile{safeIdempotent, acks1, acks0Sync} {
+	acks0Sync.Name, acks0Sync.Mode, acks0Sync.Acks = "acks0-sync", schema.Sync, schema.Acks0
+	for _, p := range []schema.Profile{safeIdempotent, acks1, acks0Sync} {
 		if err := p.Validate(); err != nil {
 			t.Errorf("profile %s: %v", p.Name, err)
 		}
 	}
 	bad := safeIdempotent
-	bad.Acks = Acks1
+	bad.Acks = schema.Acks1
 	if err := bad.Validate(); err == nil {
 		t.Error("idempotence with acks=1 was accepted")
 	}
@@ -92,7 +93,7 @@ func TestProfileValidate(t *testing.T) {
 func TestApplyBatching(t *testing.T) {
 	p := safeIdempotent
 	p.Compression = "lz4"
-	p.Batching = Batching{Linger: 10 * time.Millisecond, FlushBytes: 16384, FlushMessages: 100, MaxMessageBytes: 2 << 20}
+	p.Batching = schema.Batching{Linger: 10 * time.Millisecond, FlushBytes: 16384, FlushMessages: 100, MaxMessageBytes: 2 << 20}
 	pr, err := NewProducer(Params{Profile: p, Config: sarama.NewConfig(), Rate: 10, Size: 64})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Role is what a worker process does.
@@ -88,13 +90,13 @@ type WorkerSpec struct {
 	Count int `json:"count,omitempty"`
 
 	// Consumer group members.
-	Consumer   *ConsumerProfile `json:"consumer,omitempty"`
-	Group      string           `json:"group,omitempty"`
-	DeadLetter string           `json:"dead_letter_topic,omitempty"`
+	Consumer   *schema.ConsumerProfile `json:"consumer,omitempty"`
+	Group      string                  `json:"group,omitempty"`
+	DeadLetter string                  `json:"dead_letter_topic,omitempty"`
 	// Effects is the side-effect store shared by every member of the
 	// group, as a database table would be.
-	Effects  string   `json:"effects,omitempty"`
-	Failures Failures `json:"failures"`
+	Effects  string          `json:"effects,omitempty"`
+	Failures schema.Failures `json:"failures"`
 }
 
 // Validate checks that the spec names a runnable worker.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // reportUsage documents the commands of this file; main's usage includes it.
@@ -54,7 +55,7 @@ func compareCmd(args []string, out io.Writer) error {
 	if len(args) != 2 {
 		return errors.New("usage: kafka-chaos compare <old-run-dir> <new-run-dir>")
 	}
-	var runs [2]*reports.Run
+	var runs [2]*schema.Run
 	for i, a := range args {
 		r, err := readRun(a)
 		if err != nil {
@@ -82,7 +83,7 @@ func mergeCmd(args []string, out io.Writer) error {
 	if *dst == "" || fs.NArg() == 0 {
 		return errors.New("usage: kafka-chaos merge -o <dir> <run-dir>...")
 	}
-	var shards []*reports.Run
+	var shards []*schema.Run
 	for _, a := range fs.Args() {
 		r, err := readRun(a)
 		if err != nil {
@@ -133,7 +134,7 @@ func runDir(arg string) (string, error) {
 	return filepath.Dir(arg), nil
 }
 
-func readRun(arg string) (*reports.Run, error) {
+func readRun(arg string) (*schema.Run, error) {
 	dir, err := runDir(arg)
 	if err != nil {
 		return nil, err

@@ -10,10 +10,11 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/history"
 	"github.com/kafka-chaos/kafka-chaos/reports"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // writeRun stores the testdata run, changed by edit, as <tmp>/<id>/results.json.
-func writeRun(t *testing.T, id string, edit func(*reports.Run)) string {
+func writeRun(t *testing.T, id string, edit func(*schema.Run)) string {
 	t.Helper()
 	r, err := reports.Read("../../reports/testdata/leader-kill.json")
 	if err != nil {
@@ -29,7 +30,7 @@ func writeRun(t *testing.T, id string, edit func(*reports.Run)) string {
 }
 
 func TestReportCommandAcceptsDirOrFile(t *testing.T) {
-	dir := writeRun(t, "run", func(*reports.Run) {})
+	dir := writeRun(t, "run", func(*schema.Run) {})
 	var out bytes.Buffer
 	if err := reportCmd([]string{filepath.Join(dir, "results.json")}, &out); err != nil {
 		t.Fatal(err)
@@ -42,8 +43,8 @@ func TestReportCommandAcceptsDirOrFile(t *testing.T) {
 }
 
 // safeIdempotent edits the testdata run's safe-idempotent profile.
-func safeIdempotent(edit func(*reports.ProfileResult)) func(*reports.Run) {
-	return func(r *reports.Run) {
+func safeIdempotent(edit func(*schema.ProfileResult)) func(*schema.Run) {
+	return func(r *schema.Run) {
 		for i, p := range r.Scenarios[0].Profiles {
 			if p.Profile.Name == "safe-idempotent" {
 				edit(&r.Scenarios[0].Profiles[i])
@@ -53,21 +54,21 @@ func safeIdempotent(edit func(*reports.ProfileResult)) func(*reports.Run) {
 }
 
 func TestCompareCommandFailsWhenTheSafeProfileStartsBreakingAGuarantee(t *testing.T) {
-	old := writeRun(t, "old", func(*reports.Run) {})
-	same := writeRun(t, "same", func(*reports.Run) {})
+	old := writeRun(t, "old", func(*schema.Run) {})
+	same := writeRun(t, "same", func(*schema.Run) {})
 	var out bytes.Buffer
 	if err := compareCmd([]string{old, same}, &out); err != nil {
 		t.Errorf("identical runs: %v\n%s", err, out.String())
 	}
 	for _, c := range []struct {
 		name  string
-		edit  func(*reports.ProfileResult)
+		edit  func(*schema.ProfileResult)
 		wants []string
 	}{
-		{"loses", func(p *reports.ProfileResult) { p.Verdict.Counts.Lost = 3 },
+		{"loses", func(p *schema.ProfileResult) { p.Verdict.Counts.Lost = 3 },
 			[]string{"started-losing   leader-kill / safe-idempotent", "started-breaking leader-kill / safe-idempotent: no acknowledged message lost: 3 lost"}},
 		// Not a loss: it must fail compare all the same.
-		{"duplicates", func(p *reports.ProfileResult) { p.Verdict.Counts.Duplicates = 2 },
+		{"duplicates", func(p *schema.ProfileResult) { p.Verdict.Counts.Duplicates = 2 },
 			[]string{"started-breaking leader-kill / safe-idempotent: no duplicates: 2 duplicate copies"}},
 	} {
 		worse := writeRun(t, c.name, safeIdempotent(c.edit))
@@ -85,8 +86,8 @@ func TestCompareCommandFailsWhenTheSafeProfileStartsBreakingAGuarantee(t *testin
 }
 
 func TestMergeCommand(t *testing.T) {
-	a := writeRun(t, "shard-a", func(*reports.Run) {})
-	b := writeRun(t, "shard-b", func(r *reports.Run) { r.Scenarios[0].Name = "leader-kill-again" })
+	a := writeRun(t, "shard-a", func(*schema.Run) {})
+	b := writeRun(t, "shard-b", func(r *schema.Run) { r.Scenarios[0].Name = "leader-kill-again" })
 	for _, shard := range []struct{ dir, scenario string }{{a, "leader-kill"}, {b, "leader-kill-again"}} {
 		if err := history.Write(filepath.Join(shard.dir, historiesDir, shard.scenario, "p"), history.Profile{}); err != nil {
 			t.Fatal(err)

@@ -1,15 +1,68 @@
-package reports
+package schema
 
 import (
 	"errors"
 	"fmt"
-
-	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
+// ProfileResult is one profile's configuration, performance and verdict.
+type ProfileResult struct {
+	Profile Profile `json:"profile"`
+	Topic   string  `json:"topic"`
+	// Audit is where each partition of the topic started and ended when
+	// the auditor read it, after the high watermarks stopped moving.
+	Audit []PartitionOffsets `json:"audit_offsets,omitempty"`
+	// History is the directory, relative to the run's, holding the ledger
+	// and audit this verdict was computed from (kafka-chaos verify).
+	History string `json:"history,omitempty"`
+	// ClientConfig is every producer setting the client ran with.
+	ClientConfig map[string]string `json:"client_config"`
+	Verdict      Verdict           `json:"verdict"`
+	Perf         Perf              `json:"perf"`
+	// Series is the profile's traffic second by second
+	// (reports.PerSecond): the report's throughput and latency charts need
+	// more than Perf's totals.
+	Series []Point `json:"series,omitempty"`
+	// App is set for a producer application run as worker processes,
+	// Consumer for a consumer-group application.
+	App      *AppResult      `json:"app,omitempty"`
+	Consumer *ConsumerResult `json:"consumer,omitempty"`
+}
+
+// Perf summarises a profile's throughput and latency from its ledger.
+type Perf struct {
+	AckedPerSecond float64 `json:"acked_per_second"`
+	LatencyP50Ms   float64 `json:"latency_p50_ms"`
+	LatencyP99Ms   float64 `json:"latency_p99_ms"`
+	// MaxAckGapSeconds is the longest stretch without any acknowledgement
+	// while producing: the profile's unavailability.
+	MaxAckGapSeconds float64 `json:"max_ack_gap_seconds"`
+}
+
+// Point is one second of one profile's traffic. T is the bucket's start in
+// whole seconds from the scenario's base time, the clock of the timeline
+// and of the fault window, so charts can lay them over each other.
+type Point struct {
+	T         int `json:"t"`
+	Attempted int `json:"attempted"`
+	// Acked and P99Ms are counted by the second the acknowledgement
+	// arrived, not the second the message was sent: a stall then shows as
+	// empty buckets followed by a burst of slow acks, which is what the
+	// application experienced.
+	Acked int     `json:"acked"`
+	P99Ms float64 `json:"p99_ms,omitempty"`
+}
+
+// PartitionOffsets is where a partition's log started and ended when the
+// auditor read it.
+type PartitionOffsets struct {
+	Partition     int32 `json:"partition"`
+	LogStart      int64 `json:"log_start_offset"`
+	HighWatermark int64 `json:"high_watermark"`
+}
+
 // AppResult is set on the profile of a producer application that ran as
-// worker processes (ClientProfile): Profile holds its producer settings,
+// worker processes (workload.ClientProfile): Profile holds its producer settings,
 // Verdict what the broker and the application saw; this adds what the
 // application did around the producer and how it ran.
 type AppResult struct {
@@ -61,15 +114,15 @@ type MemberRecord struct {
 // side: processed, dead-lettered, never processed, duplicate effects,
 // retries.
 type ConsumerResult struct {
-	Consumer        workload.ConsumerProfile `json:"consumer"`
-	Group           string                   `json:"group"`
-	DeadLetterTopic string                   `json:"dead_letter_topic,omitempty"`
+	Consumer        ConsumerProfile `json:"consumer"`
+	Group           string          `json:"group"`
+	DeadLetterTopic string          `json:"dead_letter_topic,omitempty"`
 	// ClientConfig is every group setting the members ran with.
 	ClientConfig map[string]string `json:"client_config"`
 	// Failures is the processing-failure injection every member applied.
-	Failures workload.Failures     `json:"failures"`
-	Verdict  verify.ConsumerResult `json:"verdict"`
-	Members  []MemberRecord        `json:"members"`
+	Failures Failures        `json:"failures"`
+	Verdict  ConsumerVerdict `json:"verdict"`
+	Members  []MemberRecord  `json:"members"`
 	// LedgerDir holds the effect store, every member's ledger, spec and
 	// log.
 	LedgerDir string `json:"ledger_dir"`

@@ -1,4 +1,8 @@
-package verify
+// Package audit reads a topic back, independently of the producers that
+// wrote it: every record from the log start to the high watermark, once
+// the high watermarks hold still. What it finds is what package verify
+// judges the producers' ledgers against.
+package audit
 
 import (
 	"context"
@@ -11,10 +15,11 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
-// AuditParams configures an audit of one topic.
-type AuditParams struct {
+// Params configures an audit of one topic.
+type Params struct {
 	Brokers []string
 	// Config is a base client configuration; the auditor uses its own
 	// client built from it, sharing nothing with the workload.
@@ -29,18 +34,10 @@ type AuditParams struct {
 	Settle time.Duration
 }
 
-// PartitionOffsets is where a partition's log started and ended when the
-// auditor read it.
-type PartitionOffsets struct {
-	Partition     int32 `json:"partition"`
-	LogStart      int64 `json:"log_start_offset"`
-	HighWatermark int64 `json:"high_watermark"`
-}
-
-// Audited is what the auditor read from one topic.
-type Audited struct {
+// Log is what the auditor read of one topic's log.
+type Log struct {
 	Records    []ledger.Record
-	Partitions []PartitionOffsets
+	Partitions []schema.PartitionOffsets
 }
 
 // settleEvery is how often the auditor polls high watermarks while the log
@@ -48,31 +45,31 @@ type Audited struct {
 // mean replication has caught up with what the producers left.
 const settleEvery = 500 * time.Millisecond
 
-// Audit reads every partition of the topic from the earliest offset to the
+// Read reads every partition of the topic from the earliest offset to the
 // high watermark, independently of the producers, and returns every record
 // found in log order. It first waits (up to Settle) until no high watermark
 // moves: an acks=1 write the followers have not fetched yet sits above the
 // high watermark, and reading too early would count it as lost.
-func Audit(ctx context.Context, p AuditParams) (Audited, error) {
+func Read(ctx context.Context, p Params) (Log, error) {
 	cfg := *p.Config
 	cfg.ClientID = "kafka-chaos-auditor"
 	cfg.Consumer.Return.Errors = true
 	cl, err := sarama.NewClient(p.Brokers, &cfg)
 	if err != nil {
-		return Audited{}, fmt.Errorf("audit %s: connect: %w", p.Topic, err)
+		return Log{}, fmt.Errorf("audit %s: connect: %w", p.Topic, err)
 	}
 	defer cl.Close()
 	parts, err := cl.Partitions(p.Topic)
 	if err != nil {
-		return Audited{}, fmt.Errorf("audit %s: list partitions: %w", p.Topic, err)
+		return Log{}, fmt.Errorf("audit %s: list partitions: %w", p.Topic, err)
 	}
 	offsets, err := settle(ctx, cl, p, parts)
 	if err != nil {
-		return Audited{}, err
+		return Log{}, err
 	}
 	consumer, err := sarama.NewConsumerFromClient(cl)
 	if err != nil {
-		return Audited{}, fmt.Errorf("audit %s: consumer: %w", p.Topic, err)
+		return Log{}, fmt.Errorf("audit %s: consumer: %w", p.Topic, err)
 	}
 	defer consumer.Close()
 	// The partitions are read at once; each keeps its log order, and the
@@ -85,16 +82,16 @@ func Audit(ctx context.Context, p AuditParams) (Audited, error) {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return Audited{}, err
+		return Log{}, err
 	}
-	return Audited{Records: slices.Concat(recs...), Partitions: offsets}, nil
+	return Log{Records: slices.Concat(recs...), Partitions: offsets}, nil
 }
 
 // settle reads every partition's offsets until two reads agree, or
 // Settle has passed, and returns the last read.
-func settle(ctx context.Context, cl sarama.Client, p AuditParams, parts []int32) ([]PartitionOffsets, error) {
-	offsets, _, err := Settled(ctx, settleEvery, p.Settle, func() ([]PartitionOffsets, error) {
-		cur := make([]PartitionOffsets, len(parts))
+func settle(ctx context.Context, cl sarama.Client, p Params, parts []int32) ([]schema.PartitionOffsets, error) {
+	offsets, _, err := Settled(ctx, settleEvery, p.Settle, func() ([]schema.PartitionOffsets, error) {
+		cur := make([]schema.PartitionOffsets, len(parts))
 		for i, part := range parts {
 			hw, err := cl.GetOffset(p.Topic, part, sarama.OffsetNewest)
 			if err != nil {
@@ -104,14 +101,14 @@ func settle(ctx context.Context, cl sarama.Client, p AuditParams, parts []int32)
 			if err != nil {
 				return nil, fmt.Errorf("audit %s-%d: log start: %w", p.Topic, part, err)
 			}
-			cur[i] = PartitionOffsets{Partition: part, LogStart: low, HighWatermark: hw}
+			cur[i] = schema.PartitionOffsets{Partition: part, LogStart: low, HighWatermark: hw}
 		}
 		return cur, nil
 	})
 	return offsets, err
 }
 
-func auditPartition(ctx context.Context, consumer sarama.Consumer, p AuditParams, o PartitionOffsets) ([]ledger.Record, error) {
+func auditPartition(ctx context.Context, consumer sarama.Consumer, p Params, o schema.PartitionOffsets) ([]ledger.Record, error) {
 	part, low, hw := o.Partition, o.LogStart, o.HighWatermark
 	if hw <= low {
 		return nil, nil

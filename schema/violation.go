@@ -1,4 +1,4 @@
-package verify
+package schema
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Violation is one expected guarantee that the run broke. Result.Err joins
+// Violation is one expected guarantee that the run broke. Verdict.Err joins
 // one *Violation per broken guarantee; use errors.As to inspect them.
 type Violation struct {
 	Guarantee Guarantee

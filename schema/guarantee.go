@@ -1,8 +1,4 @@
-// Package verify judges what a run did against what its profiles promise.
-// It is pure logic over ledgers (what producers attempted and learned) and
-// audit records (what an independent reader found in the log): no Kafka, no
-// clock, no randomness, so a stored run can be verified again later.
-package verify
+package schema
 
 // Guarantee names one property a profile promises. The text is what results,
 // reports and violation messages show, so it reads as a sentence.
@@ -43,7 +39,7 @@ func (e Expectation) Has(g Guarantee) bool {
 	return false
 }
 
-// Anomaly names: the keys of Result.Examples. They match the JSON names of
+// Anomaly names: the keys of Verdict.Examples. They match the JSON names of
 // the corresponding Counts fields.
 const (
 	AnomalyLost                   = "lost"

@@ -1,4 +1,4 @@
-package verify
+package schema
 
 // Status is the verdict on one profile.
 type Status string
@@ -51,10 +51,10 @@ type Counts struct {
 	RepeatedRecords int `json:"repeated_records"`
 }
 
-// Result is the verdict on one producer profile, as written to results.json.
-// Violations are derived from Expected, Counts and Examples, so a Result read
-// back from JSON gives the same Err.
-type Result struct {
+// Verdict is what the verifier concluded about one producer profile, as
+// written to results.json. Violations are derived from Expected, Counts and
+// Examples, so a Verdict read back from JSON gives the same Err.
+type Verdict struct {
 	Profile string `json:"profile"`
 	Status  Status `json:"status"`
 	// Reason says why Status is Unknown.
@@ -73,11 +73,11 @@ type Result struct {
 
 // Err returns nil when every expected guarantee held, otherwise one
 // *Violation per broken guarantee, joined.
-func (r Result) Err() error { return joinViolations(r.violated()) }
+func (r Verdict) Err() error { return joinViolations(r.violated()) }
 
 // violated lists broken guarantees in the order they were expected,
 // ignoring repeats.
-func (r Result) violated() []*Violation {
+func (r Verdict) violated() []*Violation {
 	var vs []*Violation
 	for _, b := range breaches(r.Expected, r.Counts, r.Examples) {
 		vs = append(vs, &Violation{Guarantee: b.g, Count: b.count, Examples: b.examples})
@@ -85,8 +85,9 @@ func (r Result) violated() []*Violation {
 	return vs
 }
 
-// judge fills Status, Reason and Violations from the rest of r.
-func (r *Result) judge() {
+// Judge fills Status, Reason and Violations from the rest of r. Package
+// verify calls it last; a verdict read back from JSON judges the same.
+func (r *Verdict) Judge() {
 	vs := r.violated()
 	r.Violations = texts(vs)
 	switch {

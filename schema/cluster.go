@@ -1,0 +1,44 @@
+package schema
+
+// ClusterInfo is the cluster's configuration as recorded in a result.
+type ClusterInfo struct {
+	KafkaVersion string `json:"kafka_version"`
+	ClusterID    string `json:"cluster_id"`
+	Images       Images `json:"images"`
+	Nodes        int    `json:"nodes"`
+	HeapOpts     string `json:"heap_opts"`
+	// JVMOpts are the brokers' KAFKA_OPTS as they ran, class archive
+	// included.
+	JVMOpts      string            `json:"jvm_opts"`
+	Settings     map[string]string `json:"broker_settings"`
+	Bootstrap    []string          `json:"bootstrap"`
+	StartSeconds float64           `json:"start_seconds"`
+	// LossyFS: log directories on the lossy filesystem (power-loss faults
+	// drop unsynced writes).
+	LossyFS bool `json:"lossy_fs"`
+	// Reused: the scenario ran on a cluster an earlier scenario had
+	// started (and left healthy).
+	Reused bool `json:"reused"`
+}
+
+// Images names the container images of one cluster.
+type Images struct {
+	Kafka     string `json:"kafka"`
+	Toxiproxy string `json:"toxiproxy"`
+	Offline   bool   `json:"offline"`
+}
+
+// PartitionState is one partition as the cluster metadata shows it.
+type PartitionState struct {
+	Topic       string  `json:"topic"`
+	Partition   int32   `json:"partition"`
+	Leader      int32   `json:"leader"`
+	LeaderEpoch int32   `json:"leader_epoch"`
+	Replicas    []int32 `json:"replicas"`
+	ISR         []int32 `json:"isr"`
+}
+
+// Healthy reports whether the partition has a leader and a full ISR.
+func (p PartitionState) Healthy() bool {
+	return p.Leader >= 0 && len(p.ISR) == len(p.Replicas)
+}
