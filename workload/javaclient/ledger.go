@@ -7,9 +7,9 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 )
 
-// Process is what one verifiable producer process did: its output and how
+// ProcessOutput is what one verifiable producer process printed, and how
 // it was started.
-type Process struct {
+type ProcessOutput struct {
 	// Prefix is the process's --value-prefix: processes of one profile
 	// number their messages from 0 each, the prefix tells them apart.
 	Prefix int64
@@ -51,7 +51,7 @@ type LedgerParams struct {
 // first) are Unknown. How many were sent is the tool's own total when it
 // shut down cleanly; after a kill, the highest message number its events
 // or the audit show.
-func Entries(pr Process, p LedgerParams) ([]ledger.Entry, error) {
+func Entries(pr ProcessOutput, p LedgerParams) ([]ledger.Entry, error) {
 	start, sent, err := bounds(pr)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func Entries(pr Process, p LedgerParams) ([]ledger.Entry, error) {
 
 // bounds returns the startup time and the number of sends the tool
 // reported (0 without its shutdown summary).
-func bounds(pr Process) (start int64, sent int64, err error) {
+func bounds(pr ProcessOutput) (start int64, sent int64, err error) {
 	start = -1
 	for _, e := range pr.Output.Events {
 		switch e.Name {

@@ -29,7 +29,7 @@ func entries(t *testing.T, retries int, text string, audited map[int64]int64) []
 	if err != nil {
 		t.Fatal(err)
 	}
-	es, err := Entries(Process{Prefix: 3, Rate: 100, Output: out}, LedgerParams{
+	es, err := Entries(ProcessOutput{Prefix: 3, Rate: 100, Output: out}, LedgerParams{
 		ID: func(seq int64) string { return fmt.Sprintf("p-%09d", seq) }, Base: time.UnixMilli(1000000), Retries: retries, Audited: audited,
 	})
 	if err != nil {
@@ -105,7 +105,7 @@ func TestMalformedOutput(t *testing.T) {
 		t.Error("truncated event: no error")
 	}
 	out, _ := ParseOutput(strings.NewReader(`{"timestamp":1,"name":"producer_send_success","value":"3.0"}`))
-	if _, err := Entries(Process{Prefix: 3, Output: out}, LedgerParams{ID: func(int64) string { return "" }}); err == nil {
+	if _, err := Entries(ProcessOutput{Prefix: 3, Output: out}, LedgerParams{ID: func(int64) string { return "" }}); err == nil {
 		t.Error("no startup event: no error")
 	}
 	for _, v := range []string{"3", "x.1", "3.-1", "3.y"} {

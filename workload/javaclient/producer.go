@@ -1,0 +1,164 @@
+package javaclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/ledger"
+)
+
+// Process is one client process in its own container, as the cluster's
+// backend runs it.
+type Process interface {
+	// Signal sends a real signal (SIGKILL, SIGTERM, ...) to the process.
+	Signal(ctx context.Context, signal string) error
+	// Stop sends SIGTERM and waits up to grace for the process to exit,
+	// then kills it.
+	Stop(ctx context.Context, grace time.Duration) error
+	// Output is everything the process printed on stdout, complete once
+	// it exited, killed or not.
+	Output(ctx context.Context) (io.ReadCloser, error)
+	// Remove deletes the container.
+	Remove(ctx context.Context) error
+}
+
+// Launch starts cmd in a new container from the cluster's Kafka image,
+// with files (path: content) written before it starts. name is unique
+// within the run.
+type Launch func(ctx context.Context, name string, cmd []string, files map[string]string) (Process, error)
+
+// Params configure a Java producer.
+type Params struct {
+	// Profile names the profile; message seq's id is ID(seq).
+	Profile  string
+	ID       func(seq int64) string
+	Settings Settings
+	Topic    string
+	// Rate is the verifiable producer's --throughput.
+	Rate int
+	// Base is the run's time origin.
+	Base time.Time
+	// Launch and Bootstrap come from the cluster: Bootstrap is the
+	// brokers as a client container reaches them, through the same client
+	// links as the harness's own clients.
+	Launch    Launch
+	Bootstrap string
+	// Grace bounds the clean shutdown at the end (the tool closes the
+	// producer, which waits for every send in flight).
+	Grace time.Duration
+}
+
+// verifiableProducer is what kafka-verifiable-producer.sh runs; called
+// through kafka-run-class.sh, which every Kafka image has.
+var verifiableProducer = []string{"/opt/kafka/bin/kafka-run-class.sh", "org.apache.kafka.tools.VerifiableProducer"}
+
+const configPath = "/tmp/kafka-chaos-producer.properties"
+
+// Producer runs one Java producer profile as a verifiable producer
+// process for the whole scenario.
+type Producer struct {
+	p     Params
+	props map[string]string
+	mu    sync.Mutex
+	runs  []ProcessOutput
+}
+
+// New validates the settings.
+func New(p Params) (*Producer, error) {
+	if err := p.Settings.Validate(); err != nil {
+		return nil, fmt.Errorf("profile %s: java.%w", p.Profile, err)
+	}
+	if p.Rate <= 0 {
+		return nil, fmt.Errorf("java producer %s: rate %d/s: need rate > 0", p.Profile, p.Rate)
+	}
+	return &Producer{p: p, props: p.Settings.Properties("kafka-chaos-" + p.Profile)}, nil
+}
+
+// Command is the verifiable producer's command line for the process with
+// the prefix.
+func (pr *Producer) Command(prefix int64) []string {
+	return append(append([]string(nil), verifiableProducer...),
+		"--topic", pr.p.Topic, "--bootstrap-server", pr.p.Bootstrap,
+		"--throughput", strconv.Itoa(pr.p.Rate), "--value-prefix", strconv.FormatInt(prefix, 10),
+		"--command-config", configPath)
+}
+
+// Run starts the process, lets it produce until ctx ends, then stops it
+// cleanly and keeps what it printed.
+func (pr *Producer) Run(ctx context.Context) error {
+	const prefix = 1
+	name := fmt.Sprintf("java-%s-%d", pr.p.Profile, prefix)
+	proc, err := pr.p.Launch(ctx, name, pr.Command(prefix), map[string]string{configPath: PropertiesFile(pr.props)})
+	if err != nil {
+		return fmt.Errorf("java producer %s: %w", pr.p.Profile, err)
+	}
+	<-ctx.Done()
+	bg := context.WithoutCancel(ctx)
+	stopErr := proc.Stop(bg, pr.p.Grace)
+	out, err := readOutput(bg, proc)
+	pr.mu.Lock()
+	pr.runs = append(pr.runs, ProcessOutput{Prefix: prefix, Rate: pr.p.Rate, Output: out})
+	pr.mu.Unlock()
+	return errors.Join(stopErr, err, proc.Remove(bg))
+}
+
+func readOutput(ctx context.Context, proc Process) (Output, error) {
+	r, err := proc.Output(ctx)
+	if err != nil {
+		return Output{}, err
+	}
+	defer r.Close()
+	return ParseOutput(r)
+}
+
+// Entries returns the ledger of every process, judged against what the
+// auditor found (records), which tells how far a killed process got.
+func (pr *Producer) Entries(records []ledger.Record) ([]ledger.Entry, error) {
+	audited := map[int64]int64{}
+	for _, r := range records {
+		prefix, n := r.Seq/ProcessPrefixSpan, r.Seq%ProcessPrefixSpan
+		if hi, ok := audited[prefix]; !ok || n > hi {
+			audited[prefix] = n
+		}
+	}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	var all []ledger.Entry
+	for _, run := range pr.runs {
+		es, err := Entries(run, LedgerParams{
+			ID: pr.p.ID, Base: pr.p.Base, Retries: pr.p.Settings.RetriesOrDefault(), Audited: audited,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("java producer %s: %w", pr.p.Profile, err)
+		}
+		all = append(all, es...)
+	}
+	return all, nil
+}
+
+// ClientConfig is every setting the client was given, for the result.
+func (pr *Producer) ClientConfig() map[string]string {
+	c := maps.Clone(pr.props)
+	c["client"] = "java (org.apache.kafka.tools.VerifiableProducer)"
+	c["idempotent"] = strconv.FormatBool(pr.p.Settings.Idempotent())
+	return c
+}
+
+// RecordValue recovers a message's id and sequence number from a value the
+// verifiable producer wrote.
+func RecordValue(id func(seq int64) string) func(v []byte) (string, int64, error) {
+	return func(v []byte) (string, int64, error) {
+		prefix, n, err := ParseValue(string(v))
+		if err != nil {
+			return "", 0, err
+		}
+		seq := Seq(prefix, n)
+		return id(seq), seq, nil
+	}
+}
