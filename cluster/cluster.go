@@ -80,10 +80,17 @@ type Config struct {
 // Cluster is a running cluster. Close removes every container and network
 // it made, whatever state Start or a fault left them in.
 type Cluster struct {
-	cfg       Config
-	info      schema.ClusterInfo
-	docker    *testcontainers.DockerClient
-	networks  []*testcontainers.DockerNetwork
+	cfg      Config
+	info     schema.ClusterInfo
+	docker   *testcontainers.DockerClient
+	networks []*testcontainers.DockerNetwork
+	// clients is the network of client containers (LaunchClient): on it
+	// toxiproxy carries every node's alias, kafka-n.
+	clients *testcontainers.DockerNetwork
+	// launched are the client containers, removed with the cluster if a
+	// run did not remove them itself.
+	launchMu  sync.Mutex
+	launched  []testcontainers.Container
 	toxiC     testcontainers.Container
 	mesh      *mesh
 	nodes     []testcontainers.Container // index n-1
@@ -231,6 +238,11 @@ func (c *Cluster) createNetworks(ctx context.Context) error {
 		}
 		c.networks = append(c.networks, nw)
 	}
+	nw, err := network.New(ctx, network.WithLabels(labels(c.cfg.RunID)))
+	if err != nil {
+		return fmt.Errorf("create the clients network: %w", err)
+	}
+	c.clients = nw
 	return nil
 }
 
@@ -343,7 +355,10 @@ func (c *Cluster) Close(ctx context.Context) error {
 	if c.kclient != nil && !c.kclient.Closed() {
 		_ = c.kclient.Close()
 	}
-	for _, ctr := range append(append([]testcontainers.Container(nil), c.nodes...), c.toxiC) {
+	c.launchMu.Lock()
+	ctrs := append(append(append([]testcontainers.Container(nil), c.launched...), c.nodes...), c.toxiC)
+	c.launchMu.Unlock()
+	for _, ctr := range ctrs {
 		if ctr == nil {
 			continue
 		}
@@ -352,7 +367,7 @@ func (c *Cluster) Close(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("remove container: %w", err))
 		}
 	}
-	for _, nw := range c.networks {
+	for _, nw := range c.allNetworks() {
 		if err := nw.Remove(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("remove network %s: %w", nw.Name, err))
 		}
@@ -361,6 +376,13 @@ func (c *Cluster) Close(ctx context.Context) error {
 		_ = c.docker.Close()
 	}
 	return errors.Join(errs...)
+}
+
+func (c *Cluster) allNetworks() []*testcontainers.DockerNetwork {
+	if c.clients == nil {
+		return c.networks
+	}
+	return append(append([]*testcontainers.DockerNetwork(nil), c.networks...), c.clients)
 }
 
 func newID(n int) string {

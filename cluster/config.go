@@ -100,7 +100,7 @@ func imageTag(ref string) string {
 	return ""
 }
 
-// Ports of node n (9n92, 9n93, 9n94): every listener in the cluster has its
+// Ports of node n (9n92, 9n93, 9n94, 9n95): every listener in the cluster has its
 // own port, so a proxy can stand in for any node on any network without
 // clashing. They stay below Linux's ephemeral range (32768-60999): a port in
 // it can be taken by an outgoing connection while a node restarts, and the
@@ -108,6 +108,17 @@ func imageTag(ref string) string {
 func internalPort(n int) int   { return 9000 + n*100 + 92 }
 func controllerPort(n int) int { return 9000 + n*100 + 93 }
 func clientPort(n int) int     { return 9000 + n*100 + 94 }
+
+// containerPort is node n's CONTAINERS listener: the client listener of
+// clients that run in containers of their own (Kafka's Java tools), which
+// reach it by name through toxiproxy on the clients network.
+func containerPort(n int) int { return 9000 + n*100 + 95 }
+
+// containerClientAddress is node n's CONTAINERS listener as a client
+// container dials it: kafka-n on the clients network is toxiproxy.
+func containerClientAddress(n int) string {
+	return fmt.Sprintf("%s:%d", nodeAlias(n), containerPort(n))
+}
 
 // toxiproxyAPIPort is the port of toxiproxy's HTTP API.
 const toxiproxyAPIPort = 8474
@@ -171,9 +182,9 @@ func nodeProperties(n, nodes int, clientHost string, clientHostPort int, setting
 		"controller.quorum.voters":       strings.Join(voters, ","),
 		"controller.listener.names":      "CONTROLLER",
 		"inter.broker.listener.name":     "INTERNAL",
-		"listener.security.protocol.map": "CLIENT:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
-		"listeners":                      fmt.Sprintf("CLIENT://0.0.0.0:%d,INTERNAL://0.0.0.0:%d,CONTROLLER://0.0.0.0:%d", clientPort(n), internalPort(n), controllerPort(n)),
-		"advertised.listeners":           fmt.Sprintf("CLIENT://%s:%d,INTERNAL://%s:%d", clientHost, clientHostPort, nodeAlias(n), internalPort(n)),
+		"listener.security.protocol.map": "CLIENT:PLAINTEXT,CONTAINERS:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+		"listeners":                      fmt.Sprintf("CLIENT://0.0.0.0:%d,CONTAINERS://0.0.0.0:%d,INTERNAL://0.0.0.0:%d,CONTROLLER://0.0.0.0:%d", clientPort(n), containerPort(n), internalPort(n), controllerPort(n)),
+		"advertised.listeners":           fmt.Sprintf("CLIENT://%s:%d,CONTAINERS://%s,INTERNAL://%s:%d", clientHost, clientHostPort, containerClientAddress(n), nodeAlias(n), internalPort(n)),
 		"log.dirs":                       logDir,
 	}
 	for k, v := range settings {

@@ -10,8 +10,8 @@ func TestNodePropertiesGiveEveryListenerItsOwnPort(t *testing.T) {
 	for _, want := range []string{
 		"node.id=2\n",
 		"controller.quorum.voters=1@kafka-1:9193,2@kafka-2:9293,3@kafka-3:9393\n",
-		"listeners=CLIENT://0.0.0.0:9294,INTERNAL://0.0.0.0:9292,CONTROLLER://0.0.0.0:9293\n",
-		"advertised.listeners=CLIENT://127.0.0.1:32001,INTERNAL://kafka-2:9292\n",
+		"listeners=CLIENT://0.0.0.0:9294,CONTAINERS://0.0.0.0:9295,INTERNAL://0.0.0.0:9292,CONTROLLER://0.0.0.0:9293\n",
+		"advertised.listeners=CLIENT://127.0.0.1:32001,CONTAINERS://kafka-2:9295,INTERNAL://kafka-2:9292\n",
 		"replica.lag.time.max.ms=10000\n",
 	} {
 		if !strings.Contains(props, want) {

@@ -48,6 +48,19 @@ func (l Link) proxyName() string {
 	return fmt.Sprintf("%s-%d-%d", l.Kind, l.From, l.To)
 }
 
+// containerProxyName is the proxy of a client link for client containers.
+func containerProxyName(n int) string { return fmt.Sprintf("containers-%d", n) }
+
+// proxyNames are the proxies that carry the link: a client link has two,
+// one for the harness's clients on the host and one for client
+// containers, cut and degraded together so a client fault hits both.
+func (l Link) proxyNames() []string {
+	if l.Kind == ClientLink {
+		return []string{l.proxyName(), containerProxyName(l.To)}
+	}
+	return []string{l.proxyName()}
+}
+
 // Stream is the direction a toxic applies to, as toxiproxy names it:
 // upstream is From→To (requests), downstream is To→From (responses).
 type Stream string
@@ -94,11 +107,15 @@ func (c *Cluster) startMesh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	containers, err := c.containerProxies(inspect)
+	if err != nil {
+		return err
+	}
 	peers, err := c.peerProxies(inspect)
 	if err != nil {
 		return err
 	}
-	if _, err := m.api.Populate(append(clients, peers...)); err != nil {
+	if _, err := m.api.Populate(append(append(clients, containers...), peers...)); err != nil {
 		return fmt.Errorf("create proxies: %w", err)
 	}
 	c.mesh = m
@@ -119,6 +136,10 @@ func (c *Cluster) startToxiproxy(ctx context.Context) (testcontainers.Container,
 				aliases[nw] = append(aliases[nw], nodeAlias(j))
 			}
 		}
+	}
+	names = append(names, c.clients.Name)
+	for n := 1; n <= Nodes; n++ {
+		aliases[c.clients.Name] = append(aliases[c.clients.Name], nodeAlias(n))
 	}
 	ports := []int{toxiproxyAPIPort}
 	for n := 1; n <= Nodes; n++ {
@@ -170,6 +191,27 @@ func (m *mesh) clientProxies(ctx context.Context, ctr testcontainers.Container) 
 	return proxies, nil
 }
 
+// containerProxies returns the proxy of every client link for client
+// containers: bound to toxiproxy's address on the clients network, on node
+// n's CONTAINERS port, so that a client container dialing kafka-n reaches
+// it.
+func (c *Cluster) containerProxies(toxiproxyC *container.InspectResponse) ([]toxiproxy.Proxy, error) {
+	ep := toxiproxyC.NetworkSettings.Networks[c.clients.Name]
+	if ep == nil || !ep.IPAddress.IsValid() {
+		return nil, fmt.Errorf("toxiproxy has no address on the clients network")
+	}
+	var proxies []toxiproxy.Proxy
+	for n := 1; n <= Nodes; n++ {
+		proxies = append(proxies, toxiproxy.Proxy{
+			Name:     containerProxyName(n),
+			Listen:   fmt.Sprintf("%s:%d", ep.IPAddress, containerPort(n)),
+			Upstream: fmt.Sprintf("%s:%d", nodeRealAlias(n), containerPort(n)),
+			Enabled:  true,
+		})
+	}
+	return proxies, nil
+}
+
 // peerProxies returns the proxy of every node-to-node link i→j and
 // listener: bound to toxiproxy's address on node i's network, on node j's
 // port, so that node i dialing kafka-j reaches it.
@@ -200,21 +242,27 @@ func (c *Cluster) peerProxies(toxiproxyC *container.InspectResponse) ([]toxiprox
 func (c *Cluster) setEnabled(links []Link, enabled bool) error {
 	var errs []error
 	for _, l := range links {
-		p, err := c.mesh.api.Proxy(l.proxyName())
-		if err != nil {
-			errs = append(errs, fmt.Errorf("find proxy %s: %w", l, err))
-			continue
-		}
-		if enabled {
-			err = p.Enable()
-		} else {
-			err = p.Disable()
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("set proxy %s enabled=%v: %w", l, enabled, err))
+		for _, name := range l.proxyNames() {
+			errs = append(errs, c.setProxyEnabled(l, name, enabled))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (c *Cluster) setProxyEnabled(l Link, name string, enabled bool) error {
+	p, err := c.mesh.api.Proxy(name)
+	if err != nil {
+		return fmt.Errorf("find proxy %s of %s: %w", name, l, err)
+	}
+	if enabled {
+		err = p.Enable()
+	} else {
+		err = p.Disable()
+	}
+	if err != nil {
+		return fmt.Errorf("set proxy %s of %s enabled=%v: %w", name, l, enabled, err)
+	}
+	return nil
 }
 
 // Cut stops traffic on the links: open connections close and new ones are
@@ -228,13 +276,15 @@ func (c *Cluster) Restore(links ...Link) error { return c.setEnabled(links, true
 func (c *Cluster) Degrade(t Toxic, links ...Link) error {
 	var errs []error
 	for _, l := range links {
-		p, err := c.mesh.api.Proxy(l.proxyName())
-		if err != nil {
-			errs = append(errs, fmt.Errorf("find proxy %s: %w", l, err))
-			continue
-		}
-		if _, err := p.AddToxic(t.Name, t.Type, string(t.Stream), 1, toxiproxy.Attributes(t.Attributes)); err != nil {
-			errs = append(errs, fmt.Errorf("add toxic %s to %s: %w", t.Name, l, err))
+		for _, name := range l.proxyNames() {
+			p, err := c.mesh.api.Proxy(name)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("find proxy %s of %s: %w", name, l, err))
+				continue
+			}
+			if _, err := p.AddToxic(t.Name, t.Type, string(t.Stream), 1, toxiproxy.Attributes(t.Attributes)); err != nil {
+				errs = append(errs, fmt.Errorf("add toxic %s to %s: %w", t.Name, l, err))
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -39,7 +39,7 @@ func (cs *clientSet) verifyApp(ctx context.Context, a *workload.App) error {
 		return err
 	}
 	topic := r.s.Name + "." + prof.Name
-	audited, err := r.audit(ctx, topic)
+	audited, err := r.audit(ctx, topic, workload.ParseValue)
 	if err != nil {
 		return err
 	}
@@ -67,13 +67,13 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	r, spec := cs.r, g.Spec()
 	prof := *spec.Consumer
 	entries := g.input.Ledger().Entries()
-	input, err := r.audit(ctx, spec.Topic)
+	input, err := r.audit(ctx, spec.Topic, workload.ParseValue)
 	if err != nil {
 		return err
 	}
 	var dead audit.Log
 	if spec.DeadLetter != "" {
-		if dead, err = r.audit(ctx, spec.DeadLetter); err != nil {
+		if dead, err = r.audit(ctx, spec.DeadLetter, workload.ParseValue); err != nil {
 			return err
 		}
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/reports"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
 )
 
 // Params configures a run of one scenario.
@@ -42,7 +41,7 @@ type run struct {
 	s         Scenario
 	base      time.Time
 	res       schema.Scenario
-	producers []*workload.Producer
+	producers []profileProducer
 	topics    []string
 	clients   *clientSet
 }
@@ -191,16 +190,12 @@ func (r *run) fault(ctx context.Context, env faults.Env) (err error) {
 }
 
 func (r *run) createTopics(ctx context.Context, leader int) error {
-	cfg := r.p.Cluster.SaramaConfig("kafka-chaos-producer")
 	for _, prof := range r.s.Profiles {
 		topic := fmt.Sprintf("%s.%s", r.s.Name, prof.Name)
 		if err := r.createPinned(ctx, topic, leader, prof); err != nil {
 			return err
 		}
-		pr, err := workload.NewProducer(workload.Params{
-			Profile: prof, Topic: topic, Brokers: r.p.Cluster.Bootstrap(), Config: cfg,
-			Rate: r.s.Rate, Size: r.s.Size, Base: r.base,
-		})
+		pr, err := r.newProducer(prof, topic)
 		if err != nil {
 			return err
 		}
@@ -221,8 +216,7 @@ func (r *run) progress(ctx context.Context, every time.Duration) {
 		}
 		var parts []string
 		for i, pr := range r.producers {
-			g := pr.Progress()
-			parts = append(parts, fmt.Sprintf("%s sent=%d acked=%d failed=%d unknown=%d", r.s.Profiles[i].Name, g.Sent, g.Acked, g.Failed, g.Unknown))
+			parts = append(parts, r.s.Profiles[i].Name+" "+pr.Progress())
 		}
 		if parts = append(parts, r.clients.progress()...); len(parts) > 0 {
 			r.logf("%s", strings.Join(parts, " | "))
@@ -272,11 +266,12 @@ func sleep(ctx context.Context, d time.Duration) {
 // returns.
 const auditSettle = 10 * time.Second
 
-// audit reads one topic back.
-func (r *run) audit(ctx context.Context, topic string) (audit.Log, error) {
+// audit reads one topic back; parse recovers ids from the values its
+// producer wrote.
+func (r *run) audit(ctx context.Context, topic string, parse func([]byte) (string, int64, error)) (audit.Log, error) {
 	return audit.Read(ctx, audit.Params{
 		Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-auditor"), Topic: topic,
-		Parse: workload.ParseValue, Timeout: 60 * time.Second, Settle: auditSettle,
+		Parse: parse, Timeout: 60 * time.Second, Settle: auditSettle,
 	})
 }
 
@@ -319,13 +314,18 @@ func (r *run) verify(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for i, pr := range r.producers {
 		wg.Go(func() {
-			a, err := r.audit(ctx, r.topics[i])
+			a, err := r.audit(ctx, r.topics[i], pr.Parse)
 			if err != nil {
 				errs[i] = err
 				return
 			}
 			prof := r.s.Profiles[i]
-			results[i], errs[i] = r.producerResult(prof, r.topics[i], pr.Ledger().Entries(), a, r.s.Expect[prof.Name], history.Profile{})
+			entries, err := pr.Entries(a.Records)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			results[i], errs[i] = r.producerResult(prof, r.topics[i], entries, a, r.s.Expect[prof.Name], history.Profile{})
 			results[i].ClientConfig = pr.ClientConfig()
 		})
 	}

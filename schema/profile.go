@@ -32,6 +32,11 @@ const (
 type Profile struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
+	// Client is the client library the profile runs on: "" for sarama, or
+	// JavaClient, whose settings are then Java (the sarama producer
+	// settings below stay zero).
+	Client string        `json:"client,omitempty"`
+	Java   *JavaProducer `json:"java,omitempty"`
 	// Topic side.
 	ReplicationFactor int  `json:"replication_factor"`
 	MinInsyncReplicas int  `json:"min_insync_replicas"`
@@ -86,6 +91,22 @@ type Batching struct {
 
 // Validate rejects combinations sarama or Kafka would refuse.
 func (p Profile) Validate() error {
+	if p.ReplicationFactor < 1 || p.MinInsyncReplicas < 1 || p.MinInsyncReplicas > p.ReplicationFactor {
+		return fmt.Errorf("profile %s: need 1 <= min_insync_replicas (%d) <= replication_factor (%d)", p.Name, p.MinInsyncReplicas, p.ReplicationFactor)
+	}
+	switch {
+	case p.Client == JavaClient && p.Java == nil:
+		return fmt.Errorf("profile %s: client java without java settings", p.Name)
+	case p.Client == JavaClient:
+		if err := p.Java.Validate(); err != nil {
+			return fmt.Errorf("profile %s: java.%w", p.Name, err)
+		}
+		return nil
+	case p.Client != "":
+		return fmt.Errorf("profile %s: client %q: use sarama or java", p.Name, p.Client)
+	case p.Java != nil:
+		return fmt.Errorf("profile %s: java settings on a sarama profile", p.Name)
+	}
 	switch p.Acks {
 	case Acks0, Acks1, AcksAll:
 	default:
@@ -98,9 +119,6 @@ func (p Profile) Validate() error {
 	}
 	if p.Idempotent && (p.Acks != AcksAll || p.MaxOpenRequests != 1 || p.RetryMax < 1) {
 		return fmt.Errorf("profile %s: idempotence needs acks=all, max_open_requests=1 and retry_max>=1", p.Name)
-	}
-	if p.ReplicationFactor < 1 || p.MinInsyncReplicas < 1 || p.MinInsyncReplicas > p.ReplicationFactor {
-		return fmt.Errorf("profile %s: need 1 <= min_insync_replicas (%d) <= replication_factor (%d)", p.Name, p.MinInsyncReplicas, p.ReplicationFactor)
 	}
 	if err := p.Compression.validate(); err != nil {
 		return fmt.Errorf("profile %s: %w", p.Name, err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // Process is one client process in its own container, as the cluster's
@@ -38,7 +39,7 @@ type Params struct {
 	// Profile names the profile; message seq's id is ID(seq).
 	Profile  string
 	ID       func(seq int64) string
-	Settings Settings
+	Settings schema.JavaProducer
 	Topic    string
 	// Rate is the verifiable producer's --throughput.
 	Rate int
@@ -77,7 +78,7 @@ func New(p Params) (*Producer, error) {
 	if p.Rate <= 0 {
 		return nil, fmt.Errorf("java producer %s: rate %d/s: need rate > 0", p.Profile, p.Rate)
 	}
-	return &Producer{p: p, props: p.Settings.Properties("kafka-chaos-" + p.Profile)}, nil
+	return &Producer{p: p, props: Properties(p.Settings, "kafka-chaos-"+p.Profile)}, nil
 }
 
 // Command is the verifiable producer's command line for the process with

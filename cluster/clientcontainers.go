@@ -1,0 +1,109 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+)
+
+// ClientContainer is a client process (Kafka's own Java tools) running in a
+// container of its own from the cluster's Kafka image, on the clients
+// network: every connection it makes to a broker crosses the same client
+// link proxy as the harness's own clients, so a client fault hits both.
+type ClientContainer struct {
+	ctr    testcontainers.Container
+	docker *testcontainers.DockerClient
+	name   string
+}
+
+// ContainerBootstrap is the bootstrap list as a client container dials it.
+func (c *Cluster) ContainerBootstrap() string {
+	addrs := make([]string, Nodes)
+	for n := 1; n <= Nodes; n++ {
+		addrs[n-1] = containerClientAddress(n)
+	}
+	return strings.Join(addrs, ",")
+}
+
+// LaunchClient starts cmd in a new container from the cluster's Kafka
+// image, with files (path: content) copied in before it starts; name is
+// unique within the run. The process runs as the image's entrypoint would
+// run it (PID 1 is the JVM once kafka-run-class.sh execs it), so a signal
+// sent to the container reaches the client itself.
+func (c *Cluster) LaunchClient(ctx context.Context, name string, cmd []string, files map[string]string) (*ClientContainer, error) {
+	req := testcontainers.ContainerRequest{
+		Image:      c.cfg.Images.Kafka,
+		Name:       fmt.Sprintf("kafka-chaos-%s-%s", c.cfg.RunID, name),
+		Entrypoint: cmd[:1],
+		Cmd:        cmd[1:],
+		Env:        map[string]string{"KAFKA_HEAP_OPTS": "-Xms64m -Xmx256m"},
+		Labels:     labels(c.cfg.RunID),
+		Networks:   []string{c.clients.Name},
+		HostConfigModifier: func(hc *container.HostConfig) {
+			// Keep the container after its process exits: its output is
+			// the client's ledger, read once it stopped.
+			hc.AutoRemove = false
+		},
+	}
+	for path, content := range files {
+		req.Files = append(req.Files, testcontainers.ContainerFile{Reader: strings.NewReader(content), ContainerFilePath: path, FileMode: 0o644})
+	}
+	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
+	if err != nil {
+		if ctr != nil {
+			_ = ctr.Terminate(context.WithoutCancel(ctx), testcontainers.StopTimeout(0))
+		}
+		return nil, c.startError("client "+name, c.cfg.Images.Kafka, err)
+	}
+	c.launchMu.Lock()
+	c.launched = append(c.launched, ctr)
+	c.launchMu.Unlock()
+	return &ClientContainer{ctr: ctr, docker: c.docker, name: name}, nil
+}
+
+// Signal sends a real signal to the client process.
+func (cc *ClientContainer) Signal(ctx context.Context, signal string) error {
+	if _, err := cc.docker.ContainerKill(ctx, cc.ctr.GetContainerID(), client.ContainerKillOptions{Signal: signal}); err != nil {
+		return fmt.Errorf("signal client %s with %s: %w", cc.name, signal, err)
+	}
+	return nil
+}
+
+// Stop sends SIGTERM, waits up to grace for the process to exit, then
+// kills it. A process that already exited is stopped.
+func (cc *ClientContainer) Stop(ctx context.Context, grace time.Duration) error {
+	if err := cc.ctr.Stop(ctx, &grace); err != nil {
+		return fmt.Errorf("stop client %s: %w", cc.name, err)
+	}
+	return nil
+}
+
+// Output is everything the process printed on stdout so far.
+func (cc *ClientContainer) Output(ctx context.Context) (io.ReadCloser, error) {
+	r, err := cc.docker.ContainerLogs(ctx, cc.ctr.GetContainerID(), client.ContainerLogsOptions{ShowStdout: true})
+	if err != nil {
+		return nil, fmt.Errorf("output of client %s: %w", cc.name, err)
+	}
+	defer r.Close()
+	var stdout bytes.Buffer
+	if _, err := stdcopy.StdCopy(&stdout, io.Discard, r); err != nil {
+		return nil, fmt.Errorf("output of client %s: %w", cc.name, err)
+	}
+	return io.NopCloser(&stdout), nil
+}
+
+// Remove deletes the container.
+func (cc *ClientContainer) Remove(ctx context.Context) error {
+	if err := cc.ctr.Terminate(ctx); err != nil {
+		return fmt.Errorf("remove client %s: %w", cc.name, err)
+	}
+	return nil
+}

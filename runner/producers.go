@@ -1,0 +1,73 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/javaclient"
+)
+
+// profileProducer is one producer profile's client: sarama in this
+// process, or Kafka's Java client in a container of its own.
+type profileProducer interface {
+	Run(ctx context.Context) error
+	// Entries is the profile's ledger once Run returned; audit is what
+	// the auditor read of its topic.
+	Entries(audit []ledger.Record) ([]ledger.Entry, error)
+	ClientConfig() map[string]string
+	// Progress is a live count for the run's log.
+	Progress() string
+	// Parse recovers a message's id and sequence number from a value the
+	// client wrote.
+	Parse(value []byte) (id string, seq int64, err error)
+}
+
+type saramaProducer struct{ *workload.Producer }
+
+func (s saramaProducer) Entries([]ledger.Record) ([]ledger.Entry, error) {
+	return s.Ledger().Entries(), nil
+}
+
+func (s saramaProducer) Progress() string {
+	g := s.Producer.Progress()
+	return fmt.Sprintf("sent=%d acked=%d failed=%d unknown=%d", g.Sent, g.Acked, g.Failed, g.Unknown)
+}
+
+func (saramaProducer) Parse(v []byte) (string, int64, error) { return workload.ParseValue(v) }
+
+type javaProducer struct {
+	*javaclient.Producer
+	parse func([]byte) (string, int64, error)
+}
+
+func (javaProducer) Progress() string { return "java: results are read when it stops" }
+
+func (j javaProducer) Parse(v []byte) (string, int64, error) { return j.parse(v) }
+
+// javaStopGrace bounds a Java producer's clean shutdown: it closes the
+// client, which waits for every send in flight.
+const javaStopGrace = 60 * time.Second
+
+// newProducer builds the client of a producer profile.
+func (r *run) newProducer(prof schema.Profile, topic string) (profileProducer, error) {
+	if prof.Client != schema.JavaClient {
+		pr, err := workload.NewProducer(workload.Params{
+			Profile: prof, Topic: topic, Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-producer"),
+			Rate: r.s.Rate, Size: r.s.Size, Base: r.base,
+		})
+		return saramaProducer{pr}, err
+	}
+	id := func(seq int64) string { return workload.MessageID(prof.Name, seq) }
+	pr, err := javaclient.New(javaclient.Params{
+		Profile: prof.Name, ID: id, Settings: *prof.Java, Topic: topic, Rate: r.s.Rate, Base: r.base,
+		Launch: func(ctx context.Context, name string, cmd []string, files map[string]string) (javaclient.Process, error) {
+			return r.p.Cluster.LaunchClient(ctx, r.s.Name+"-"+name, cmd, files)
+		},
+		Bootstrap: r.p.Cluster.ContainerBootstrap(), Grace: javaStopGrace,
+	})
+	return javaProducer{Producer: pr, parse: javaclient.RecordValue(id)}, err
+}
