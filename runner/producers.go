@@ -15,6 +15,8 @@ import (
 // process, or Kafka's Java client in a container of its own.
 type profileProducer interface {
 	Run(ctx context.Context) error
+	// Ready returns once the client produces, after Run started.
+	Ready(ctx context.Context) error
 	// Entries is the profile's ledger once Run returned; audit is what
 	// the auditor read of its topic.
 	Entries(audit []ledger.Record) ([]ledger.Entry, error)
@@ -32,6 +34,8 @@ func (s saramaProducer) Entries([]ledger.Record) ([]ledger.Entry, error) {
 	return s.Ledger().Entries(), nil
 }
 
+func (saramaProducer) Ready(context.Context) error { return nil }
+
 func (s saramaProducer) Progress() string {
 	g := s.Producer.Progress()
 	return fmt.Sprintf("sent=%d acked=%d failed=%d unknown=%d", g.Sent, g.Acked, g.Failed, g.Unknown)
@@ -44,9 +48,23 @@ type javaProducer struct {
 	parse func([]byte) (string, int64, error)
 }
 
-func (javaProducer) Progress() string { return "java: results are read when it stops" }
-
 func (j javaProducer) Parse(v []byte) (string, int64, error) { return j.parse(v) }
+
+// producingWithin bounds the wait for every client to produce before the
+// warm-up starts: a Java client's JVM and container start in seconds.
+const producingWithin = 90 * time.Second
+
+// waitProducing returns once every producer produces.
+func (r *run) waitProducing(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, producingWithin)
+	defer cancel()
+	for _, pr := range r.producers {
+		if err := pr.Ready(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // javaStopGrace bounds a Java producer's clean shutdown: it closes the
 // client, which waits for every send in flight.

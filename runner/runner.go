@@ -121,7 +121,10 @@ func (r *run) execute(ctx context.Context) error {
 	go r.progress(progressCtx, 2*time.Second)
 	defer stopProgress()
 
-	faultErr := r.clients.start(prodCtx)
+	faultErr := r.waitProducing(prodCtx)
+	if faultErr == nil {
+		faultErr = r.clients.start(prodCtx)
+	}
 	if faultErr == nil {
 		faultErr = r.fault(ctx, env)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,8 +67,13 @@ const configPath = "/tmp/kafka-chaos-producer.properties"
 type Producer struct {
 	p     Params
 	props map[string]string
-	mu    sync.Mutex
-	runs  []ProcessOutput
+	// ready is closed once the process has its first send result, or
+	// fails to get there (readyErr).
+	ready    chan struct{}
+	readyErr error
+	mu       sync.Mutex
+	live     Process
+	runs     []ProcessOutput
 }
 
 // New validates the settings.
@@ -78,7 +84,7 @@ func New(p Params) (*Producer, error) {
 	if p.Rate <= 0 {
 		return nil, fmt.Errorf("java producer %s: rate %d/s: need rate > 0", p.Profile, p.Rate)
 	}
-	return &Producer{p: p, props: Properties(p.Settings, "kafka-chaos-"+p.Profile)}, nil
+	return &Producer{p: p, props: Properties(p.Settings, "kafka-chaos-"+p.Profile), ready: make(chan struct{})}, nil
 }
 
 // Command is the verifiable producer's command line for the process with
@@ -97,16 +103,63 @@ func (pr *Producer) Run(ctx context.Context) error {
 	name := fmt.Sprintf("java-%s-%d", pr.p.Profile, prefix)
 	proc, err := pr.p.Launch(ctx, name, pr.Command(prefix), map[string]string{configPath: PropertiesFile(pr.props)})
 	if err != nil {
-		return fmt.Errorf("java producer %s: %w", pr.p.Profile, err)
+		pr.readyErr = fmt.Errorf("java producer %s: %w", pr.p.Profile, err)
+		close(pr.ready)
+		return pr.readyErr
 	}
+	pr.mu.Lock()
+	pr.live = proc
+	pr.mu.Unlock()
+	pr.readyErr = waitProducing(ctx, proc)
+	close(pr.ready)
 	<-ctx.Done()
 	bg := context.WithoutCancel(ctx)
 	stopErr := proc.Stop(bg, pr.p.Grace)
 	out, err := readOutput(bg, proc)
 	pr.mu.Lock()
+	pr.live = nil
 	pr.runs = append(pr.runs, ProcessOutput{Prefix: prefix, Rate: pr.p.Rate, Output: out})
 	pr.mu.Unlock()
 	return errors.Join(stopErr, err, proc.Remove(bg))
+}
+
+// readyPoll is how often a starting process's output is read for its
+// first send result.
+const readyPoll = 250 * time.Millisecond
+
+// waitProducing returns once the process printed its first send result: a
+// JVM starting on a busy machine takes seconds, and a client that is not
+// producing yet when the fault strikes is not exposed to it.
+func waitProducing(ctx context.Context, proc Process) error {
+	for {
+		out, err := readOutput(ctx, proc)
+		if err != nil {
+			return err
+		}
+		for _, e := range out.Events {
+			if e.Name == SendSuccess || e.Name == SendError {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("no send result before the run ended (%d lines: %.300s)", len(out.Other), strings.Join(out.Other, " | "))
+		case <-time.After(readyPoll):
+		}
+	}
+}
+
+// Ready waits until the process has its first send result.
+func (pr *Producer) Ready(ctx context.Context) error {
+	select {
+	case <-pr.ready:
+		if pr.readyErr != nil {
+			return fmt.Errorf("java producer %s: %w", pr.p.Profile, pr.readyErr)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("java producer %s: not producing: %w", pr.p.Profile, ctx.Err())
+	}
 }
 
 func readOutput(ctx context.Context, proc Process) (Output, error) {
@@ -117,6 +170,30 @@ func readOutput(ctx context.Context, proc Process) (Output, error) {
 	defer r.Close()
 	return ParseOutput(r)
 }
+
+// Progress counts the live process's results so far, for the run's log.
+func (pr *Producer) Progress() string {
+	pr.mu.Lock()
+	proc := pr.live
+	pr.mu.Unlock()
+	if proc == nil {
+		return "java: not running"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), progressRead)
+	defer cancel()
+	out, err := readOutput(ctx, proc)
+	if err != nil {
+		return "java: " + err.Error()
+	}
+	counts := map[string]int{}
+	for _, e := range out.Events {
+		counts[e.Name]++
+	}
+	return fmt.Sprintf("java acked=%d errors=%d", counts[SendSuccess], counts[SendError])
+}
+
+// progressRead bounds one read of a live process's output for Progress.
+const progressRead = 2 * time.Second
 
 // Entries returns the ledger of every process, judged against what the
 // auditor found (records), which tells how far a killed process got.
