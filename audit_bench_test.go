@@ -9,7 +9,8 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/message"
+	"github.com/kafka-chaos/kafka-chaos/workload/producer"
 )
 
 // auditMessages is how many messages BenchmarkAudit1M reads back.
@@ -47,7 +48,7 @@ func BenchmarkAudit1M(b *testing.B) {
 		Mode: schema.Async, Acks: schema.Acks1, RetryMax: 3, RetryBackoff: 100 * time.Millisecond,
 		MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 	}
-	pr, err := workload.NewProducer(workload.Params{
+	pr, err := producer.New(producer.Params{
 		Profile: prof, Topic: topic, Brokers: c.Bootstrap(), Config: c.SaramaConfig("audit-bench"),
 		Rate: 200_000, Size: 64, Base: time.Now(),
 	})
@@ -62,7 +63,7 @@ func BenchmarkAudit1M(b *testing.B) {
 	entries := pr.Ledger().Entries()
 	params := audit.Params{
 		Brokers: c.Bootstrap(), Config: c.SaramaConfig("audit-bench"), Topic: topic,
-		Parse: workload.ParseValue, Timeout: 2 * time.Minute,
+		Parse: message.Parse, Timeout: 2 * time.Minute,
 	}
 
 	b.ReportAllocs()
@@ -82,7 +83,7 @@ func BenchmarkAudit1M(b *testing.B) {
 
 // produce runs the producer until it has n acknowledged messages, then
 // drains it.
-func produce(ctx context.Context, pr *workload.Producer, n int64) error {
+func produce(ctx context.Context, pr *producer.Producer, n int64) error {
 	ctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- pr.Run(ctx) }()

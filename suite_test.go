@@ -21,7 +21,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/scenarios"
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // runsRoot is where every run's results land (reports/runs/<run-id>/).
@@ -226,8 +226,8 @@ func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
 	if s.Cluster.LossyFS {
 		cfg.LossyFS = lossyFSBinary()
 	}
-	if len(s.Clients.Producers)+len(s.Clients.Consumers) > 0 && os.Getenv(workload.EnvWorkerBinary) == "" {
-		Expect(os.Setenv(workload.EnvWorkerBinary, workerBinary())).To(Succeed())
+	if len(s.Clients.Producers)+len(s.Clients.Consumers) > 0 && os.Getenv(worker.EnvBinary) == "" {
+		Expect(os.Setenv(worker.EnvBinary, workerBinary())).To(Succeed())
 	}
 	c, reused, err := pool.Get(ctx, cfg)
 	Expect(err).NotTo(HaveOccurred(), "start cluster")
@@ -307,7 +307,7 @@ var lossyFSBinary = sync.OnceValue(func() string {
 // that runs client applications, instead of once per scenario. Workers run
 // on this host, so it is built for the host.
 var workerBinary = sync.OnceValue(func() string {
-	path, err := workload.BuildWorker(context.Background(), binDir)
+	path, err := worker.Build(context.Background(), binDir)
 	Expect(err).NotTo(HaveOccurred())
 	return path
 })

@@ -10,7 +10,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/message"
 )
 
 // recordedRun is a run as the runner leaves it: verdicts in results.json,
@@ -21,7 +21,7 @@ func recordedRun(t *testing.T, dir string) *schema.Run {
 	var entries []ledger.Entry
 	var recs []ledger.Record
 	for i := range 20 {
-		id := workload.MessageID("p", int64(i))
+		id := message.ID("p", int64(i))
 		sent := time.Duration(i) * 250 * time.Millisecond
 		entries = append(entries, ledger.Entry{ID: id, Seq: int64(i), Status: ledger.Acked, Partition: 0, Offset: int64(i), SentAt: sent, DoneAt: sent + time.Millisecond})
 		if i != 9 { // one acknowledged message lost in the fault

@@ -13,7 +13,9 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
+	"github.com/kafka-chaos/kafka-chaos/workload/producer"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // Clients are the applications of a scenario that run as worker processes
@@ -21,7 +23,7 @@ import (
 // consumer-group applications, each on its own input topic fed by an
 // in-process producer. All run through the same fault as the profiles.
 type Clients struct {
-	Producers []workload.ClientProfile
+	Producers []worker.ClientProfile
 	// MustDeliver names producer applications held to delivering every
 	// message they attempt, on top of their Expect entry.
 	MustDeliver []string
@@ -49,7 +51,7 @@ type clientSet struct {
 	r      *run
 	c      Clients
 	dir    string
-	apps   []*workload.App
+	apps   []*worker.App
 	groups []*consumerGroup
 	wg     sync.WaitGroup
 	mu     sync.Mutex
@@ -57,8 +59,8 @@ type clientSet struct {
 }
 
 type consumerGroup struct {
-	*workload.Group
-	input *workload.Producer
+	*consumer.Group
+	input *producer.Producer
 	// profile is the input producer's, named after the consumer profile.
 	profile schema.Profile
 }
@@ -108,12 +110,12 @@ func (r *run) setupClients(ctx context.Context, leader int) error {
 	if err != nil {
 		return fmt.Errorf("client ledger dir: %w", err)
 	}
-	bin, err := workload.BuildWorker(ctx, cs.dir)
+	bin, err := worker.Build(ctx, cs.dir)
 	if err != nil {
 		return err
 	}
-	tmpl := workload.WorkerSpec{
-		Brokers: r.p.Cluster.Bootstrap(), Client: workload.BaseFromSarama(r.p.Cluster.SaramaConfig("")),
+	tmpl := worker.Spec{
+		Brokers: r.p.Cluster.Bootstrap(), Client: worker.BaseFromSarama(r.p.Cluster.SaramaConfig("")),
 		Base: r.base, Rate: r.s.Rate, Size: r.s.Size,
 	}
 	for _, prof := range c.Producers {
@@ -122,7 +124,7 @@ func (r *run) setupClients(ctx context.Context, leader int) error {
 		if err := r.createPinned(ctx, s.Topic, leader, prof.Profile); err != nil {
 			return err
 		}
-		cs.apps = append(cs.apps, workload.NewApp(bin, cs.dir, s))
+		cs.apps = append(cs.apps, worker.NewApp(bin, cs.dir, s))
 	}
 	if c.Failures.Seed == 0 {
 		c.Failures.Seed = r.p.Seed
@@ -145,14 +147,14 @@ func (r *run) setupClients(ctx context.Context, leader int) error {
 		if s.Group, err = cs.pickGroup(s.Topic, leader, &coordinator); err != nil {
 			return err
 		}
-		pr, err := workload.NewProducer(workload.Params{
+		pr, err := producer.New(producer.Params{
 			Profile: in, Topic: s.Topic, Brokers: tmpl.Brokers, Config: r.p.Cluster.SaramaConfig("kafka-chaos-input"),
 			Rate: r.s.Rate, Size: r.s.Size, Base: r.base,
 		})
 		if err != nil {
 			return err
 		}
-		cs.groups = append(cs.groups, &consumerGroup{Group: workload.NewGroup(bin, cs.dir, s), input: pr, profile: in})
+		cs.groups = append(cs.groups, &consumerGroup{Group: consumer.NewGroup(bin, cs.dir, s), input: pr, profile: in})
 	}
 	if cf, ok := r.s.Fault.(faults.ClientFault); ok {
 		cf.BindMembers(cs)

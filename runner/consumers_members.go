@@ -11,7 +11,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
 )
 
 // Groups implements faults.Members.
@@ -78,7 +78,7 @@ func (cs *clientSet) GroupErrors(id string) (int, error) {
 	evs, err := g.Events()
 	n := 0
 	for _, e := range evs {
-		if e.Event == workload.EvGroupError {
+		if e.Event == consumer.EvGroupError {
 			n++
 		}
 	}
@@ -177,7 +177,7 @@ func (cs *clientSet) progress() []string {
 	}
 	var out []string
 	for _, a := range cs.apps {
-		out = append(out, fmt.Sprintf("%s processes=%d", a.Profile().Name, len(a.Workers())))
+		out = append(out, fmt.Sprintf("%s processes=%d", a.Profile().Name, len(a.Processes())))
 	}
 	for _, g := range cs.groups {
 		in := g.input.Progress()

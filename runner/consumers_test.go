@@ -6,17 +6,17 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
 )
 
 func TestMemberMetricsSumEveryMember(t *testing.T) {
-	evs := []workload.MemberEvent{
-		{Event: workload.EvStart}, {Event: workload.EvSession}, {Event: workload.EvSession},
-		{Event: workload.EvRetry, ID: "a"}, {Event: workload.EvRetry, ID: "a"},
-		{Event: workload.EvSkip, ID: "b", Seq: 2, Partition: 1, Offset: 9},
-		{Event: workload.EvSkip, Err: "value without an id"},
-		{Event: workload.EvDeadLetter, ID: "c"}, {Event: workload.EvDeduped, ID: "d"},
-		{Event: workload.EvGroupError}, {Event: workload.EvStop, Count: 4}, {Event: workload.EvStop, Count: 3},
+	evs := []consumer.MemberEvent{
+		{Event: consumer.EvStart}, {Event: consumer.EvSession}, {Event: consumer.EvSession},
+		{Event: consumer.EvRetry, ID: "a"}, {Event: consumer.EvRetry, ID: "a"},
+		{Event: consumer.EvSkip, ID: "b", Seq: 2, Partition: 1, Offset: 9},
+		{Event: consumer.EvSkip, Err: "value without an id"},
+		{Event: consumer.EvDeadLetter, ID: "c"}, {Event: consumer.EvDeduped, ID: "d"},
+		{Event: consumer.EvGroupError}, {Event: consumer.EvStop, Count: 4}, {Event: consumer.EvStop, Count: 3},
 	}
 	m, skipped := memberMetrics(evs)
 	want := schema.ConsumerMetrics{Retries: 2, DeadLetterSends: 1, Skips: 2, Deduplicated: 1, GroupErrors: 1, Sessions: 2, AbandonedAtExit: 7}

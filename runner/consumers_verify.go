@@ -10,7 +10,9 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
+	"github.com/kafka-chaos/kafka-chaos/workload/message"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // verify audits every client topic and adds one profile result per
@@ -32,14 +34,14 @@ func (cs *clientSet) verify(ctx context.Context) error {
 	return nil
 }
 
-func (cs *clientSet) verifyApp(ctx context.Context, a *workload.App) error {
+func (cs *clientSet) verifyApp(ctx context.Context, a *worker.App) error {
 	r, prof := cs.r, a.Profile()
-	entries, resends, err := workload.ReadProducerLedgers(a.Ledgers()...)
+	entries, resends, err := worker.ReadProducerLedgers(a.Ledgers()...)
 	if err != nil {
 		return err
 	}
 	topic := r.s.Name + "." + prof.Name
-	audited, err := r.audit(ctx, topic, workload.ParseValue)
+	audited, err := r.audit(ctx, topic, message.Parse)
 	if err != nil {
 		return err
 	}
@@ -54,7 +56,7 @@ func (cs *clientSet) verifyApp(ctx context.Context, a *workload.App) error {
 	c := res.Verdict.Counts
 	res.ClientConfig = cfg
 	res.App = &schema.AppResult{
-		Behaviour: prof.Behaviour(), Processes: len(a.Workers()), Resends: resends, Undelivered: c.Attempted - c.Present,
+		Behaviour: prof.Behaviour(), Processes: len(a.Processes()), Resends: resends, Undelivered: c.Attempted - c.Present,
 		MustDeliver: slices.Contains(cs.c.MustDeliver, prof.Name), LedgerDir: cs.dir,
 	}
 	r.res.Profiles = append(r.res.Profiles, res)
@@ -67,13 +69,13 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	r, spec := cs.r, g.Spec()
 	prof := *spec.Consumer
 	entries := g.input.Ledger().Entries()
-	input, err := r.audit(ctx, spec.Topic, workload.ParseValue)
+	input, err := r.audit(ctx, spec.Topic, message.Parse)
 	if err != nil {
 		return err
 	}
 	var dead audit.Log
 	if spec.DeadLetter != "" {
-		if dead, err = r.audit(ctx, spec.DeadLetter, workload.ParseValue); err != nil {
+		if dead, err = r.audit(ctx, spec.DeadLetter, message.Parse); err != nil {
 			return err
 		}
 	}
@@ -83,7 +85,7 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	}
 	var applied []ledger.Record
 	for _, e := range effects {
-		if e.Kind == workload.Applied {
+		if e.Kind == consumer.Applied {
 			applied = append(applied, ledger.Record{ID: e.ID, Seq: e.Seq, Partition: e.Partition, Offset: e.Offset, At: e.At})
 		}
 	}
@@ -97,7 +99,7 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 		Profile: prof.Name, Entries: entries, Log: input.Records, Effects: applied, DeadLetters: dead.Records, Skipped: skipped,
 		Metrics: metrics, Expect: cs.c.ConsumerExpect[prof.Name], Window: r.window(), MinExposure: r.s.MinExposure,
 	})
-	cfg, err := workload.ConsumerConfig(spec.Client, prof, prof.Name)
+	cfg, err := consumer.Config(spec.Client, prof, prof.Name)
 	if err != nil {
 		return err
 	}
@@ -108,7 +110,7 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	}
 	res.ClientConfig = g.input.ClientConfig()
 	res.Consumer = &schema.ConsumerResult{
-		Consumer: prof, Group: g.ID(), DeadLetterTopic: spec.DeadLetter, ClientConfig: workload.ConsumerClientConfig(prof, cfg),
+		Consumer: prof, Group: g.ID(), DeadLetterTopic: spec.DeadLetter, ClientConfig: consumer.ClientConfig(prof, cfg),
 		Failures: spec.Failures, Verdict: cv, LedgerDir: cs.dir,
 	}
 	for _, w := range g.Members() {
@@ -128,27 +130,27 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 
 // memberMetrics sums the members' events, and returns the messages they
 // gave up on without dead-lettering.
-func memberMetrics(events []workload.MemberEvent) (schema.ConsumerMetrics, []ledger.Record) {
+func memberMetrics(events []consumer.MemberEvent) (schema.ConsumerMetrics, []ledger.Record) {
 	var m schema.ConsumerMetrics
 	var skipped []ledger.Record
 	for _, e := range events {
 		switch e.Event {
-		case workload.EvRetry:
+		case consumer.EvRetry:
 			m.Retries++
-		case workload.EvSkip:
+		case consumer.EvSkip:
 			m.Skips++
 			if e.ID != "" {
 				skipped = append(skipped, ledger.Record{ID: e.ID, Seq: e.Seq, Partition: e.Partition, Offset: e.Offset})
 			}
-		case workload.EvDeadLetter:
+		case consumer.EvDeadLetter:
 			m.DeadLetterSends++
-		case workload.EvDeduped:
+		case consumer.EvDeduped:
 			m.Deduplicated++
-		case workload.EvGroupError:
+		case consumer.EvGroupError:
 			m.GroupErrors++
-		case workload.EvSession:
+		case consumer.EvSession:
 			m.Sessions++
-		case workload.EvStop:
+		case consumer.EvStop:
 			m.AbandonedAtExit += e.Count
 		}
 	}

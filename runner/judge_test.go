@@ -9,7 +9,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/message"
 )
 
 // judgedProfile is a profile held to no acknowledged loss, with exposed
@@ -19,7 +19,7 @@ func judgedProfile(name string, exposed, lost int) schema.ProfileResult {
 	var entries []ledger.Entry
 	var recs []ledger.Record
 	for i := range exposed {
-		id := workload.MessageID(name, int64(i))
+		id := message.ID(name, int64(i))
 		entries = append(entries, ledger.Entry{ID: id, Seq: int64(i), Status: ledger.Acked, Offset: int64(i), SentAt: 1500 * time.Millisecond, DoneAt: 1600 * time.Millisecond})
 		if i >= lost {
 			recs = append(recs, ledger.Record{ID: id, Seq: int64(i), Offset: int64(i)})

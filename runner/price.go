@@ -13,7 +13,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/pricing"
 	"github.com/kafka-chaos/kafka-chaos/reports"
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/producer"
 )
 
 // PriceParams configures the isolated pricing of producer profiles.
@@ -200,9 +200,9 @@ func (pc *pricer) measure(ctx context.Context, prof schema.Profile, run *schema.
 
 // produce runs one open-loop producer from its first message until it
 // sent count messages (0: no limit) or d passed, and drains it.
-func (pc *pricer) produce(ctx context.Context, prof schema.Profile, topic string, rate int, count int64, d time.Duration) (*workload.Producer, error) {
+func (pc *pricer) produce(ctx context.Context, prof schema.Profile, topic string, rate int, count int64, d time.Duration) (*producer.Producer, error) {
 	c := pc.p.Cluster
-	pr, err := workload.NewProducer(workload.Params{
+	pr, err := producer.New(producer.Params{
 		Profile: prof, Topic: topic, Brokers: c.Bootstrap(), Config: c.SaramaConfig("kafka-chaos-price"),
 		Rate: rate, Size: pc.m.MessageBytes, Base: pc.base, OpenLoop: true, Count: count, Duration: d,
 	})
@@ -259,7 +259,7 @@ func (pc *pricer) calibrate(ctx context.Context, run *schema.CalibrationRun, pro
 	records := max(10_000, int(run.HarnessAckedPerSecond*pc.m.CalibrationSeconds))
 	run.PerfTest = schema.PerfTest{
 		Bootstrap: cluster.InternalAddress(node), Topic: topic,
-		Records: records, WarmupRecords: records * 2 / 5, RecordSize: pc.m.MessageBytes, Keys: workload.Keys,
+		Records: records, WarmupRecords: records * 2 / 5, RecordSize: pc.m.MessageBytes, Keys: producer.Keys,
 		Props: javaProps(prof),
 	}
 	// Bounded by ten times the harness's pace, and a JVM start.

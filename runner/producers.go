@@ -7,8 +7,9 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
 	"github.com/kafka-chaos/kafka-chaos/workload/javaclient"
+	"github.com/kafka-chaos/kafka-chaos/workload/message"
+	"github.com/kafka-chaos/kafka-chaos/workload/producer"
 )
 
 // profileProducer is one producer profile's client: sarama in this
@@ -28,7 +29,7 @@ type profileProducer interface {
 	Parse(value []byte) (id string, seq int64, err error)
 }
 
-type saramaProducer struct{ *workload.Producer }
+type saramaProducer struct{ *producer.Producer }
 
 func (s saramaProducer) Entries([]ledger.Record) ([]ledger.Entry, error) {
 	return s.Ledger().Entries(), nil
@@ -41,7 +42,7 @@ func (s saramaProducer) Progress() string {
 	return fmt.Sprintf("sent=%d acked=%d failed=%d unknown=%d", g.Sent, g.Acked, g.Failed, g.Unknown)
 }
 
-func (saramaProducer) Parse(v []byte) (string, int64, error) { return workload.ParseValue(v) }
+func (saramaProducer) Parse(v []byte) (string, int64, error) { return message.Parse(v) }
 
 type javaProducer struct {
 	*javaclient.Producer
@@ -73,13 +74,13 @@ const javaStopGrace = 60 * time.Second
 // newProducer builds the client of a producer profile.
 func (r *run) newProducer(prof schema.Profile, topic string) (profileProducer, error) {
 	if prof.Client != schema.JavaClient {
-		pr, err := workload.NewProducer(workload.Params{
+		pr, err := producer.New(producer.Params{
 			Profile: prof, Topic: topic, Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-producer"),
 			Rate: r.s.Rate, Size: r.s.Size, Base: r.base,
 		})
 		return saramaProducer{pr}, err
 	}
-	id := func(seq int64) string { return workload.MessageID(prof.Name, seq) }
+	id := func(seq int64) string { return message.ID(prof.Name, seq) }
 	pr, err := javaclient.New(javaclient.Params{
 		Profile: prof.Name, ID: id, Settings: *prof.Java, Topic: topic, Rate: r.s.Rate, Base: r.base,
 		Launch: func(ctx context.Context, name string, cmd []string, files map[string]string) (javaclient.Process, error) {

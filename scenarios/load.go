@@ -9,7 +9,7 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // Error is one problem in a scenario or profile file, at the line where it
@@ -113,7 +113,7 @@ func (d *decoder) claim(defined map[string]named, kind, name string, line int) b
 // library is what the files under profiles/ define, by name.
 type library struct {
 	profiles map[string]schema.Profile
-	apps     map[string]workload.ClientProfile
+	apps     map[string]worker.ClientProfile
 	groups   map[string]schema.ConsumerProfile
 }
 
@@ -152,7 +152,7 @@ func load(profileFiles, scenarioFiles []source) (library, []runner.Scenario, err
 // profile" to the real problem.
 func loadProfiles(files []source) (library, error) {
 	var errs []error
-	lib := library{profiles: map[string]schema.Profile{}, apps: map[string]workload.ClientProfile{}, groups: map[string]schema.ConsumerProfile{}}
+	lib := library{profiles: map[string]schema.Profile{}, apps: map[string]worker.ClientProfile{}, groups: map[string]schema.ConsumerProfile{}}
 	defined := map[string]named{}
 	for _, src := range files {
 		d := newDecoder(src.path)

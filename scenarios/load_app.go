@@ -8,7 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // appSpec is a producer application as written under producer_apps: a
@@ -24,21 +24,21 @@ type appSpec struct {
 }
 
 type behaviour struct {
-	Results            workload.Results `yaml:"results"`
-	Resend             bool             `yaml:"resend"`
-	Exit               workload.Exit    `yaml:"exit"`
-	Linger             time.Duration    `yaml:"linger"`
-	MessagesPerProcess int              `yaml:"messages_per_process"`
+	Results            worker.Results `yaml:"results"`
+	Resend             bool           `yaml:"resend"`
+	Exit               worker.Exit    `yaml:"exit"`
+	Linger             time.Duration  `yaml:"linger"`
+	MessagesPerProcess int            `yaml:"messages_per_process"`
 }
 
 var (
-	resultHandlings = []string{string(workload.Checked), string(workload.Ignored)}
-	exits           = []string{string(workload.CloseAndDrain), string(workload.NoClose)}
+	resultHandlings = []string{string(worker.Checked), string(worker.Ignored)}
+	exits           = []string{string(worker.CloseAndDrain), string(worker.NoClose)}
 )
 
 // app decodes one entry of a producer_apps: list, with its problems
 // reported.
-func (d *decoder) app(n *yaml.Node) workload.ClientProfile {
+func (d *decoder) app(n *yaml.Node) worker.ClientProfile {
 	def := defaultProfile()
 	spec := appSpec{Topic: def.Topic, Producer: def.Producer}
 	at := map[string]*yaml.Node{}
@@ -51,7 +51,7 @@ func (d *decoder) app(n *yaml.Node) workload.ClientProfile {
 	checked.Batching.Linger = spec.App.Linger
 	before := len(d.errs)
 	d.checkProfile(checked, at, n)
-	a := workload.ClientProfile{
+	a := worker.ClientProfile{
 		Profile: p, Results: spec.App.Results, Resend: spec.App.Resend, Exit: spec.App.Exit,
 		Linger: spec.App.Linger, PerProcess: spec.App.MessagesPerProcess,
 	}
@@ -66,7 +66,7 @@ func (d *decoder) app(n *yaml.Node) workload.ClientProfile {
 
 // checkApp reports what the worker process cannot run: it sends through
 // sarama's async producer, and re-sends only what it read as failed.
-func (d *decoder) checkApp(a workload.ClientProfile, at map[string]*yaml.Node, entry *yaml.Node) {
+func (d *decoder) checkApp(a worker.ClientProfile, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
 	if a.Mode != schema.Async && slices.Contains(modes, string(a.Mode)) {
 		fail("producer.mode", "an application sends through the async producer, not %s (app.results says whether it reads the results): remove mode, or set mode: async", a.Mode)
@@ -86,7 +86,7 @@ func (d *decoder) checkApp(a workload.ClientProfile, at map[string]*yaml.Node, e
 	case !slices.Contains(exits, string(a.Exit)):
 		fail("app.exit", "%s", oneOf(string(a.Exit), exits))
 	}
-	if a.Resend && (a.Results != workload.Checked || a.Exit != workload.CloseAndDrain) {
+	if a.Resend && (a.Results != worker.Checked || a.Exit != worker.CloseAndDrain) {
 		fail("app.resend", "re-sending answers a failure the application read, and waits for every result before it exits: set results: checked and exit: close, or remove resend")
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/message"
 )
 
 // clientsSpec is a scenario's clients: section: applications that run as
@@ -89,7 +89,7 @@ func (d *decoder) clients(c clientsSpec, at map[string]*yaml.Node, entry *yaml.N
 }
 
 // idRe is a message id: <topic's profile>-<9-digit sequence>
-// (workload.MessageID); a consumer group's input is named after the group.
+// (message.ID); a consumer group's input is named after the group.
 var idRe = regexp.MustCompile(`^(.+)-[0-9]{9}$`)
 
 // checkGroupLoad reports group sizes, injected failures and drain
@@ -112,9 +112,9 @@ func (d *decoder) checkGroupLoad(c runner.Clients, spec clientsSpec, at map[stri
 		fail("clients.failures.rate", "missing: max_failures %d applies to a fraction of messages that rate gives: e.g. rate: 0.01", f.MaxFailures)
 	}
 	if n := at["clients.failures.poison_ids"]; n != nil {
-		example := workload.MessageID("my-group", 100)
+		example := message.ID("my-group", 100)
 		if len(spec.ConsumerGroups) > 0 {
-			example = workload.MessageID(spec.ConsumerGroups[0], 100)
+			example = message.ID(spec.ConsumerGroups[0], 100)
 		}
 		for _, it := range n.Content {
 			m := idRe.FindStringSubmatch(it.Value)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // appYAML is a producer app file whose app section's fields start at
@@ -132,12 +132,12 @@ consumer_groups:
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := workload.ClientProfile{
+	app := worker.ClientProfile{
 		Profile: schema.Profile{
 			Name: "app-defaults", ReplicationFactor: 3, MinInsyncReplicas: 1, Mode: schema.Async, Acks: schema.Acks1,
 			RetryMax: 3, RetryBackoff: 100 * time.Millisecond, MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
 		},
-		Results: workload.Ignored, Exit: workload.NoClose,
+		Results: worker.Ignored, Exit: worker.NoClose,
 	}
 	group := schema.ConsumerProfile{
 		Name: "group-defaults", Commit: schema.AfterProcessing, Retry: schema.RetryPolicy{MaxAttempts: 1},

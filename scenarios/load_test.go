@@ -11,7 +11,8 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // TestLoadDirectory loads the files this package ships, as the suite will.
@@ -41,7 +42,7 @@ func TestLoadDirectory(t *testing.T) {
 			if err := g.Validate(); err != nil {
 				t.Errorf("%s: %v", s.Name, err)
 			}
-			if _, err := workload.ConsumerConfig(testBase, g, "m1"); err != nil {
+			if _, err := consumer.Config(testBase, g, "m1"); err != nil {
 				t.Errorf("%s: sarama refuses consumer group %s: %v", s.Name, g.Name, err)
 			}
 		}
@@ -67,10 +68,10 @@ func TestLoadDirectory(t *testing.T) {
 
 // testBase is a client base config for sarama's checks of a consumer
 // group's settings.
-var testBase = workload.BaseConfig{Version: "3.9.0", DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MetadataRetryMax: 3, MetadataRetryBackoff: 100 * time.Millisecond}
+var testBase = worker.BaseConfig{Version: "3.9.0", DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MetadataRetryMax: 3, MetadataRetryBackoff: 100 * time.Millisecond}
 
 // TestProfileFields: every field of a profile file lands in its own
-// workload.Profile field, including the settings the shipped library words
+// schema.Profile field, including the settings the shipped library words
 // (sync, acks 0 written as a YAML number, unclean election, flush policy);
 // an entry with nothing but a name gets the documented defaults.
 func TestProfileFields(t *testing.T) {

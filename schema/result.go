@@ -62,7 +62,7 @@ type PartitionOffsets struct {
 }
 
 // AppResult is set on the profile of a producer application that ran as
-// worker processes (workload.ClientProfile): Profile holds its producer settings,
+// worker processes (worker.ClientProfile): Profile holds its producer settings,
 // Verdict what the broker and the application saw; this adds what the
 // application did around the producer and how it ran.
 type AppResult struct {

@@ -11,12 +11,16 @@ package main
 import (
 	"os"
 
-	"github.com/kafka-chaos/kafka-chaos/workload"
+	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 func main() {
 	// os.Exit, not a return through deferred calls: for a producer
 	// application that does not close its producer, the process ending
 	// here is what drops the messages sarama still buffers.
-	os.Exit(workload.WorkerMain(os.Args[1:], os.Stderr))
+	os.Exit(worker.Main(os.Args[1:], os.Stderr, map[worker.Role]worker.RunFunc{
+		worker.RoleProduce: worker.RunProducerApp,
+		worker.RoleConsume: consumer.RunMember,
+	}))
 }

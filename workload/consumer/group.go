@@ -1,4 +1,4 @@
-package workload
+package consumer
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // Group runs a consumer group application as worker processes, one per
@@ -14,15 +16,15 @@ import (
 type Group struct {
 	bin      string
 	dir      string
-	template WorkerSpec
+	template worker.Spec
 	mu       sync.Mutex
-	members  []*Worker
+	members  []*worker.Process
 }
 
 // NewGroup prepares a group. template is every member's spec but for Name
 // and Ledger; the effect store goes to dir.
-func NewGroup(bin, dir string, template WorkerSpec) *Group {
-	template.Role = RoleConsume
+func NewGroup(bin, dir string, template worker.Spec) *Group {
+	template.Role = worker.RoleConsume
 	template.Effects = filepath.Join(dir, template.Consumer.Name+".effects.jsonl")
 	return &Group{bin: bin, dir: dir, template: template}
 }
@@ -31,16 +33,16 @@ func NewGroup(bin, dir string, template WorkerSpec) *Group {
 func (g *Group) ID() string { return g.template.Group }
 
 // Spec returns the members' common spec.
-func (g *Group) Spec() WorkerSpec { return g.template }
+func (g *Group) Spec() worker.Spec { return g.template }
 
 // Start starts one more member.
-func (g *Group) Start() (*Worker, error) {
+func (g *Group) Start() (*worker.Process, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	s := g.template
 	s.Name = fmt.Sprintf("%s-m%d", s.Consumer.Name, len(g.members)+1)
 	s.Ledger = filepath.Join(g.dir, s.Name+".jsonl")
-	w, err := StartWorker(g.bin, s)
+	w, err := worker.Start(g.bin, s)
 	if err != nil {
 		return nil, err
 	}
@@ -49,15 +51,15 @@ func (g *Group) Start() (*Worker, error) {
 }
 
 // Members returns every member ever started, oldest first.
-func (g *Group) Members() []*Worker {
+func (g *Group) Members() []*worker.Process {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return append([]*Worker(nil), g.members...)
+	return append([]*worker.Process(nil), g.members...)
 }
 
 // Live returns the members whose process has not exited, oldest first.
-func (g *Group) Live() []*Worker {
-	var out []*Worker
+func (g *Group) Live() []*worker.Process {
+	var out []*worker.Process
 	for _, w := range g.Members() {
 		if !w.Exited() {
 			out = append(out, w)
@@ -67,7 +69,7 @@ func (g *Group) Live() []*Worker {
 }
 
 // Member returns the member with that name, or nil.
-func (g *Group) Member(name string) *Worker {
+func (g *Group) Member(name string) *worker.Process {
 	for _, w := range g.Members() {
 		if w.Name() == name {
 			return w
@@ -78,10 +80,10 @@ func (g *Group) Member(name string) *Worker {
 
 // Stop ends every live member with SIGTERM (SIGKILL after timeout), all at
 // once.
-func (g *Group) Stop(timeout time.Duration) { stopAll(g.Live(), timeout) }
+func (g *Group) Stop(timeout time.Duration) { worker.StopAll(g.Live(), timeout) }
 
 // Kill SIGKILLs every live member.
-func (g *Group) Kill() { stopAll(g.Live(), 0) }
+func (g *Group) Kill() { worker.StopAll(g.Live(), 0) }
 
 // Err reports members that failed on their own.
 func (g *Group) Err() error { return workersErr(g.Members()) }
@@ -90,7 +92,7 @@ func (g *Group) Err() error { return workersErr(g.Members()) }
 func (g *Group) Events() ([]MemberEvent, error) {
 	var out []MemberEvent
 	for _, w := range g.Members() {
-		err := ReadJournal(w.Spec.Ledger, func(e MemberEvent) { out = append(out, e) })
+		err := worker.ReadJournal(w.Spec.Ledger, func(e MemberEvent) { out = append(out, e) })
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, err
 		}
@@ -105,7 +107,7 @@ func (g *Group) Effects() ([]Effect, error) { return ReadEffects(g.template.Effe
 // once no member processes, retries or reports anything.
 func (g *Group) Activity() int64 {
 	var n int64
-	for _, p := range append([]string{g.template.Effects}, ledgers(g.Members())...) {
+	for _, p := range append([]string{g.template.Effects}, worker.Ledgers(g.Members())...) {
 		if st, err := os.Stat(p); err == nil {
 			n += st.Size()
 		}
@@ -113,30 +115,7 @@ func (g *Group) Activity() int64 {
 	return n
 }
 
-func ledgers(ws []*Worker) []string {
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = w.Spec.Ledger
-	}
-	return out
-}
-
-// stopAll stops workers concurrently; timeout 0 kills them outright.
-func stopAll(ws []*Worker, timeout time.Duration) {
-	var wg sync.WaitGroup
-	for _, w := range ws {
-		wg.Go(func() {
-			if timeout == 0 {
-				w.Kill()
-				return
-			}
-			w.Stop(timeout)
-		})
-	}
-	wg.Wait()
-}
-
-func workersErr(ws []*Worker) error {
+func workersErr(ws []*worker.Process) error {
 	var errs []error
 	for _, w := range ws {
 		errs = append(errs, w.Err())

@@ -1,4 +1,4 @@
-package workload
+package producer
 
 import (
 	"errors"
@@ -11,22 +11,6 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
-
-func TestParseValueRoundTrip(t *testing.T) {
-	id := MessageID("acks1-async", 42)
-	gotID, seq, err := ParseValue([]byte(id + "|xxxxxxxx"))
-	if err != nil || gotID != id || seq != 42 {
-		t.Fatalf("ParseValue = %q, %d, %v; want %q, 42, nil", gotID, seq, err, id)
-	}
-}
-
-func TestParseValueRejectsForeignValues(t *testing.T) {
-	for _, v := range []string{"", "no-id-here|x", "plain", "p-12x|"} {
-		if _, _, err := ParseValue([]byte(v)); err == nil {
-			t.Errorf("ParseValue(%q) accepted a value without a message id", v)
-		}
-	}
-}
 
 // A send is failed only when no attempt can have been appended: sarama
 // reports the last error of a retried message, so retries make a refusal
@@ -94,7 +78,7 @@ func TestApplyBatching(t *testing.T) {
 	p := safeIdempotent
 	p.Compression = "lz4"
 	p.Batching = schema.Batching{Linger: 10 * time.Millisecond, FlushBytes: 16384, FlushMessages: 100, MaxMessageBytes: 2 << 20}
-	pr, err := NewProducer(Params{Profile: p, Config: sarama.NewConfig(), Rate: 10, Size: 64})
+	pr, err := New(Params{Profile: p, Config: sarama.NewConfig(), Rate: 10, Size: 64})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +90,7 @@ func TestApplyBatching(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got[k], want)
 		}
 	}
-	pr, err = NewProducer(Params{Profile: safeIdempotent, Config: sarama.NewConfig(), Rate: 10, Size: 64})
+	pr, err = New(Params{Profile: safeIdempotent, Config: sarama.NewConfig(), Rate: 10, Size: 64})
 	if err != nil {
 		t.Fatal(err)
 	}

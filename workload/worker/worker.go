@@ -1,4 +1,8 @@
-package workload
+// Package worker runs client applications as OS processes of their own:
+// the spec a process runs from, starting, signalling and stopping it, the
+// journals it keeps its history in, and the producer application, one of
+// the roles a worker process plays.
+package worker
 
 import (
 	"context"
@@ -21,14 +25,19 @@ const (
 	ExitOrphaned = 3
 )
 
-// WorkerMain is the body of the worker binary (cmd/chaos-worker): it runs
-// the producer application or consumer-group member a spec describes until
-// its work is done or SIGTERM arrives, and returns the exit code.
+// RunFunc runs one role of a worker process until its work is done or ctx
+// ends (SIGTERM).
+type RunFunc func(ctx context.Context, s Spec, logf func(string, ...any)) error
+
+// Main is the body of the worker binary (cmd/chaos-worker): it runs the
+// role a spec names (the producer application, RunProducerApp, or a
+// consumer-group member) with the function roles holds for it until its
+// work is done or SIGTERM arrives, and returns the exit code.
 //
-// Flags: -spec <file> names the WorkerSpec; -orphan-exit makes the worker
+// Flags: -spec <file> names the Spec; -orphan-exit makes the worker
 // exit at once when its stdin reaches EOF, which happens when the harness
 // that holds the other end dies, so no worker outlives a killed run.
-func WorkerMain(args []string, stderr io.Writer) int {
+func Main(args []string, stderr io.Writer, roles map[Role]RunFunc) int {
 	fs := flag.NewFlagSet("chaos-worker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	specPath := fs.String("spec", "", "worker spec (JSON)")
@@ -55,13 +64,12 @@ func WorkerMain(args []string, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	logf("pid %d, %s on %s", os.Getpid(), spec.Role, spec.Topic)
-	switch spec.Role {
-	case RoleProduce:
-		err = runProducerApp(ctx, spec, logf)
-	case RoleConsume:
-		err = runConsumerApp(ctx, spec, logf)
+	run, ok := roles[spec.Role]
+	if !ok {
+		logf("this binary runs no %s role", spec.Role)
+		return ExitFailed
 	}
-	if err != nil {
+	if err := run(ctx, spec, logf); err != nil {
 		logf("failed: %v", err)
 		return ExitFailed
 	}

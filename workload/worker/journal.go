@@ -1,4 +1,4 @@
-package workload
+package worker
 
 import (
 	"bufio"
@@ -92,6 +92,19 @@ func (j *Journal) appendLocked(line []byte) error {
 	}
 	j.dirty = true
 	return nil
+}
+
+// Locked runs fn holding the journal, with its open file and an append of
+// whole lines, so that a read of the file and the append that depends on
+// it are one step for this process; fn may lock the file against other
+// processes too. After Close it returns ErrJournalClosed.
+func (j *Journal) Locked(fn func(f *os.File, add func(line []byte) error) error) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.shut {
+		return ErrJournalClosed
+	}
+	return fn(j.f, j.appendLocked)
 }
 
 // Sync flushes the file to disk if anything was appended since the last

@@ -1,4 +1,4 @@
-package workload
+package consumer
 
 import (
 	"fmt"
@@ -21,9 +21,9 @@ func applyConsumer(p schema.ConsumerProfile, cfg *sarama.Config) {
 	cfg.Consumer.Group.Rebalance.Timeout = p.RebalanceTimeout
 }
 
-// ConsumerClientConfig returns every group setting a member of p runs
+// ClientConfig returns every group setting a member of p runs
 // with.
-func ConsumerClientConfig(p schema.ConsumerProfile, cfg *sarama.Config) map[string]string {
+func ClientConfig(p schema.ConsumerProfile, cfg *sarama.Config) map[string]string {
 	strategies := make([]string, 0, len(cfg.Consumer.Group.Rebalance.GroupStrategies))
 	for _, s := range cfg.Consumer.Group.Rebalance.GroupStrategies {
 		strategies = append(strategies, s.Name())

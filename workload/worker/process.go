@@ -1,4 +1,4 @@
-package workload
+package worker
 
 import (
 	"context"
@@ -14,27 +14,27 @@ import (
 	"time"
 )
 
-// WorkerPackage is the import path of the worker binary.
-const WorkerPackage = "github.com/kafka-chaos/kafka-chaos/cmd/chaos-worker"
+// ImportPath is the import path of the worker binary.
+const ImportPath = "github.com/kafka-chaos/kafka-chaos/cmd/chaos-worker"
 
-// EnvWorkerBinary names a prebuilt worker binary to use instead of building
+// EnvBinary names a prebuilt worker binary to use instead of building
 // one (for example in CI, built once with `go build ./cmd/chaos-worker`).
-const EnvWorkerBinary = "KAFKA_CHAOS_WORKER"
+const EnvBinary = "KAFKA_CHAOS_WORKER"
 
-// BuildWorker returns the path of a worker binary: the one EnvWorkerBinary
+// Build returns the path of a worker binary: the one EnvBinary
 // names, or one built into dir from this module with the go tool (the suite
 // always runs where the module and the go tool are).
-func BuildWorker(ctx context.Context, dir string) (string, error) {
-	if p := os.Getenv(EnvWorkerBinary); p != "" {
+func Build(ctx context.Context, dir string) (string, error) {
+	if p := os.Getenv(EnvBinary); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("worker binary from %s: %w", EnvWorkerBinary, err)
+			return "", fmt.Errorf("worker binary from %s: %w", EnvBinary, err)
 		}
 		return p, nil
 	}
 	out := filepath.Join(dir, "chaos-worker")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, WorkerPackage)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, ImportPath)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build worker (set %s to use a prebuilt one): %w: %s", EnvWorkerBinary, err, b)
+		return "", fmt.Errorf("build worker (set %s to use a prebuilt one): %w: %s", EnvBinary, err, b)
 	}
 	return out, nil
 }
@@ -68,9 +68,9 @@ func spawn(cmd *exec.Cmd) error {
 	return <-done
 }
 
-// Worker is one running worker process.
-type Worker struct {
-	Spec      WorkerSpec
+// Process is one running worker process.
+type Process struct {
+	Spec      Spec
 	StartedAt time.Time
 	LogPath   string
 	cmd       *exec.Cmd
@@ -82,9 +82,9 @@ type Worker struct {
 	exitedAt  time.Time
 }
 
-// StartWorker writes the spec next to the worker's ledger and starts the
+// Start writes the spec next to the worker's ledger and starts the
 // worker; its stderr goes to <ledger>.log.
-func StartWorker(bin string, spec WorkerSpec) (*Worker, error) {
+func Start(bin string, spec Spec) (*Process, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func StartWorker(bin string, spec WorkerSpec) (*Worker, error) {
 	if err := WriteSpec(specPath, spec); err != nil {
 		return nil, err
 	}
-	w := &Worker{Spec: spec, LogPath: spec.Ledger + ".log", done: make(chan struct{})}
+	w := &Process{Spec: spec, LogPath: spec.Ledger + ".log", done: make(chan struct{})}
 	logf, err := os.OpenFile(w.LogPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("worker %s log: %w", spec.Name, err)
@@ -100,7 +100,7 @@ func StartWorker(bin string, spec WorkerSpec) (*Worker, error) {
 	defer logf.Close()
 	w.cmd = exec.Command(bin, "-spec", specPath, "-orphan-exit")
 	w.cmd.Stdout, w.cmd.Stderr = logf, logf
-	w.cmd.SysProcAttr = workerSysProcAttr()
+	w.cmd.SysProcAttr = sysProcAttr()
 	if w.stdin, err = w.cmd.StdinPipe(); err != nil {
 		return nil, fmt.Errorf("worker %s stdin: %w", spec.Name, err)
 	}
@@ -119,16 +119,16 @@ func StartWorker(bin string, spec WorkerSpec) (*Worker, error) {
 }
 
 // Name is the worker's name (its client id).
-func (w *Worker) Name() string { return w.Spec.Name }
+func (w *Process) Name() string { return w.Spec.Name }
 
 // Pid is the worker's process id.
-func (w *Worker) Pid() int { return w.cmd.Process.Pid }
+func (w *Process) Pid() int { return w.cmd.Process.Pid }
 
 // Done is closed once the process has exited.
-func (w *Worker) Done() <-chan struct{} { return w.done }
+func (w *Process) Done() <-chan struct{} { return w.done }
 
 // Exited reports whether the process has exited.
-func (w *Worker) Exited() bool {
+func (w *Process) Exited() bool {
 	select {
 	case <-w.done:
 		return true
@@ -138,14 +138,14 @@ func (w *Worker) Exited() bool {
 }
 
 // ExitedAt is when the process exited (zero while it runs).
-func (w *Worker) ExitedAt() time.Time {
+func (w *Process) ExitedAt() time.Time {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.exitedAt
 }
 
 // Signal sends sig to the process and remembers that the harness sent it.
-func (w *Worker) Signal(sig syscall.Signal) error {
+func (w *Process) Signal(sig syscall.Signal) error {
 	if w.Exited() {
 		return fmt.Errorf("signal worker %s: already exited", w.Name())
 	}
@@ -159,7 +159,7 @@ func (w *Worker) Signal(sig syscall.Signal) error {
 }
 
 // Signals returns the signals the harness sent, in order.
-func (w *Worker) Signals() []string {
+func (w *Process) Signals() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := make([]string, len(w.sent))
@@ -172,7 +172,7 @@ func (w *Worker) Signals() []string {
 // Stop ends the process the way an orchestrator does: SIGCONT (a stalled
 // process cannot handle SIGTERM), SIGTERM, and SIGKILL if it has not exited
 // within timeout.
-func (w *Worker) Stop(timeout time.Duration) {
+func (w *Process) Stop(timeout time.Duration) {
 	if w.Exited() {
 		return
 	}
@@ -186,7 +186,7 @@ func (w *Worker) Stop(timeout time.Duration) {
 }
 
 // Kill SIGKILLs the process and waits for it to be gone.
-func (w *Worker) Kill() {
+func (w *Process) Kill() {
 	if w.Exited() {
 		return
 	}
@@ -196,7 +196,7 @@ func (w *Worker) Kill() {
 
 // Err reports a process that failed on its own: a non-zero exit that no
 // harness signal explains. A process killed by the harness is not an error.
-func (w *Worker) Err() error {
+func (w *Process) Err() error {
 	if !w.Exited() {
 		return nil
 	}
@@ -210,4 +210,29 @@ func (w *Worker) Err() error {
 		return nil
 	}
 	return fmt.Errorf("worker %s: %w (log: %s)", w.Name(), w.waitErr, w.LogPath)
+}
+
+// Ledgers returns the ledger files of processes.
+func Ledgers(ws []*Process) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Spec.Ledger
+	}
+	return out
+}
+
+// StopAll stops processes concurrently (Stop); timeout 0 kills them
+// outright.
+func StopAll(ws []*Process, timeout time.Duration) {
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Go(func() {
+			if timeout == 0 {
+				w.Kill()
+				return
+			}
+			w.Stop(timeout)
+		})
+	}
+	wg.Wait()
 }

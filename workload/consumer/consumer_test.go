@@ -1,4 +1,4 @@
-package workload
+package consumer
 
 import (
 	"fmt"
@@ -7,9 +7,10 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
-var testBase = BaseConfig{Version: "3.9.0", DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MetadataRetryMax: 3, MetadataRetryBackoff: 100 * time.Millisecond}
+var testBase = worker.BaseConfig{Version: "3.9.0", DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, MetadataRetryMax: 3, MetadataRetryBackoff: 100 * time.Millisecond}
 
 // atLeastOnce is an at-least-once group: unbounded retries, offsets marked
 // after processing.
@@ -22,7 +23,7 @@ func TestConsumerValidate(t *testing.T) {
 	if err := atLeastOnce.Validate(); err != nil {
 		t.Error(err)
 	}
-	if _, err := ConsumerConfig(testBase, atLeastOnce, "m1"); err != nil {
+	if _, err := Config(testBase, atLeastOnce, "m1"); err != nil {
 		t.Errorf("sarama refuses it: %v", err)
 	}
 	bad := atLeastOnce

@@ -1,4 +1,4 @@
-package workload
+package worker
 
 import (
 	"bytes"
@@ -10,11 +10,15 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // safeApp checks every result, re-sends what failed and waits for every
-// result before Close.
-var safeApp = ClientProfile{Profile: safeIdempotent, Results: Checked, Resend: true, Exit: CloseAndDrain, Linger: 100 * time.Millisecond}
+// result before Close, from an idempotent acks=all producer.
+var safeApp = ClientProfile{Profile: schema.Profile{
+	Name: "safe-app", ReplicationFactor: 3, MinInsyncReplicas: 2, Mode: schema.Async, Acks: schema.AcksAll, Idempotent: true,
+	RetryMax: 10, RetryBackoff: 250 * time.Millisecond, MaxOpenRequests: 1, AckTimeout: 10 * time.Second,
+}, Results: Checked, Resend: true, Exit: CloseAndDrain, Linger: 100 * time.Millisecond}
 
 func TestClientValidate(t *testing.T) {
 	if err := safeApp.Validate(); err != nil {
@@ -96,14 +100,14 @@ func TestProducerLedgerFoldsAttemptsAndOutcomes(t *testing.T) {
 }
 
 // fakeWorker writes a shell script that stands in for the worker binary.
-func fakeWorker(t *testing.T, body string) (string, WorkerSpec) {
+func fakeWorker(t *testing.T, body string) (string, Spec) {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "worker.sh")
 	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	spec := WorkerSpec{
+	spec := Spec{
 		Role: RoleProduce, Name: "w1", Brokers: []string{"localhost:1"}, Topic: "t",
 		Ledger: filepath.Join(dir, "w1.jsonl"), Producer: &safeApp, Rate: 10, Size: 64,
 	}
@@ -113,7 +117,7 @@ func fakeWorker(t *testing.T, body string) (string, WorkerSpec) {
 func TestWorkerStoppedOrKilledByTheHarnessIsNotAnError(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL, syscall.SIGSTOP} {
 		bin, spec := fakeWorker(t, "exec sleep 30")
-		w, err := StartWorker(bin, spec)
+		w, err := Start(bin, spec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +144,7 @@ func TestWorkerStoppedOrKilledByTheHarnessIsNotAnError(t *testing.T) {
 
 func TestWorkerFailingOnItsOwnIsAnError(t *testing.T) {
 	bin, spec := fakeWorker(t, "echo broken >&2; exit 1")
-	w, err := StartWorker(bin, spec)
+	w, err := Start(bin, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,13 +160,13 @@ func TestWorkerFailingOnItsOwnIsAnError(t *testing.T) {
 	}
 }
 
-func TestWorkerMainRejectsABadSpec(t *testing.T) {
+func TestMainRejectsABadSpec(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "spec.json")
-	if err := WriteSpec(path, WorkerSpec{Role: "dance", Name: "x", Brokers: []string{"b"}, Topic: "t", Ledger: "l"}); err != nil {
+	if err := WriteSpec(path, Spec{Role: "dance", Name: "x", Brokers: []string{"b"}, Topic: "t", Ledger: "l"}); err != nil {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	if code := WorkerMain([]string{"-spec", path}, &stderr); code != ExitFailed || !strings.Contains(stderr.String(), "dance") {
+	if code := Main([]string{"-spec", path}, &stderr, nil); code != ExitFailed || !strings.Contains(stderr.String(), "dance") {
 		t.Fatalf("exit %d, stderr %q", code, stderr.String())
 	}
 }

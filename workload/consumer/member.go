@@ -1,4 +1,8 @@
-package workload
+// Package consumer is the consumer-group application: a member's body as a
+// worker process (processing, retries, dead letters, the effect store every
+// member shares), its client settings, and the group of member processes
+// the harness runs.
+package consumer
 
 import (
 	"context"
@@ -9,6 +13,8 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload/message"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // Dead-letter producer settings: acks=all and idempotent, retried until the
@@ -22,7 +28,7 @@ const (
 var errInjected = errors.New("injected processing failure")
 
 // MemberEvent is one line of a group member's ledger: what it did besides
-// applying effects (which go to the shared effect store). The runner turns
+// applying effects (which go to the shared effect store). The harness turns
 // these into the metrics of the result.
 type MemberEvent struct {
 	// Event is one of the Ev* constants.
@@ -53,10 +59,10 @@ const (
 
 // consumerApp is one member of a consumer-group application.
 type consumerApp struct {
-	s       WorkerSpec
+	s       worker.Spec
 	prof    schema.ConsumerProfile
 	effects *EffectStore
-	log     *Journal
+	log     *worker.Journal
 	dlt     sarama.SyncProducer
 	// queue holds what an OnReceive application received and marked but
 	// has not processed yet.
@@ -66,7 +72,7 @@ type consumerApp struct {
 
 func (a *consumerApp) event(e MemberEvent) {
 	e.At = time.Since(a.s.Base)
-	if err := a.log.Append(e); err != nil && !errors.Is(err, ErrJournalClosed) {
+	if err := a.log.Append(e); err != nil && !errors.Is(err, worker.ErrJournalClosed) {
 		a.logf("record %s event: %v", e.Event, err)
 	}
 }
@@ -113,7 +119,7 @@ func (a *consumerApp) ConsumeClaim(sess sarama.ConsumerGroupSession, claim saram
 // handle processes one message to an outcome: applied, skipped or
 // dead-lettered. It returns false when ctx ended before an outcome.
 func (a *consumerApp) handle(ctx context.Context, m *sarama.ConsumerMessage) bool {
-	id, seq, err := ParseValue(m.Value)
+	id, seq, err := message.Parse(m.Value)
 	if err != nil {
 		a.event(MemberEvent{Event: EvSkip, Partition: m.Partition, Offset: m.Offset, Err: err.Error()})
 		return true
@@ -229,7 +235,7 @@ func (a *consumerApp) lagged(stop <-chan struct{}) (abandoned int) {
 			return 1 + len(a.queue)
 		case <-time.After(time.Until(r.at.Add(a.prof.ProcessLag))):
 		}
-		id, seq, err := ParseValue(r.m.Value)
+		id, seq, err := message.Parse(r.m.Value)
 		if err == nil {
 			err = a.process(r.m, id, seq, 1)
 		}

@@ -1,4 +1,4 @@
-package workload
+package worker
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/workload/producer"
 )
 
 // appRecord is one line of a producer application's ledger: an attempt
@@ -68,7 +69,7 @@ const drainTimeout = 30 * time.Second
 
 // producerApp is one process of a producer application.
 type producerApp struct {
-	s    WorkerSpec
+	s    Spec
 	app  ClientProfile
 	j    *Journal
 	ap   sarama.AsyncProducer
@@ -87,7 +88,7 @@ func (a *producerApp) outcome(m *sarama.ProducerMessage, offset int64, sendErr e
 	id := m.Metadata.(string)
 	r := appRecord{ID: id, Status: ledger.Acked, Partition: m.Partition, Offset: offset, At: time.Since(a.s.Base), Believed: true}
 	if sendErr != nil {
-		r.Status, r.Code = Classify(sendErr, a.app.RetryMax)
+		r.Status, r.Code = producer.Classify(sendErr, a.app.RetryMax)
 		r.Offset, r.Err = -1, sendErr.Error()
 		r.Believed = a.app.Results == Ignored
 		switch {
@@ -127,11 +128,11 @@ func (a *producerApp) drain() bool {
 	return true
 }
 
-// runProducerApp runs one process of a producer application: it sends
+// RunProducerApp runs one process of a producer application: it sends
 // spec.Count messages (or until ctx ends) at the spec's rate, recording each
 // attempt before handing it to sarama and each outcome as it arrives, then
 // ends the way the application does.
-func runProducerApp(ctx context.Context, s WorkerSpec, logf func(string, ...any)) error {
+func RunProducerApp(ctx context.Context, s Spec, logf func(string, ...any)) error {
 	a := &producerApp{s: s, app: *s.Producer, logf: logf}
 	pr, err := newAppProducer(s)
 	if err != nil {
@@ -140,7 +141,7 @@ func runProducerApp(ctx context.Context, s WorkerSpec, logf func(string, ...any)
 	if a.j, err = OpenJournal(s.Ledger, 100*time.Millisecond); err != nil {
 		return err
 	}
-	if a.ap, err = sarama.NewAsyncProducer(s.Brokers, pr.cfg); err != nil {
+	if a.ap, err = sarama.NewAsyncProducer(s.Brokers, pr.Config()); err != nil {
 		return errors.Join(fmt.Errorf("start producer %s: %w", s.Name, err), a.j.Close())
 	}
 	var wg sync.WaitGroup
@@ -159,11 +160,11 @@ func runProducerApp(ctx context.Context, s WorkerSpec, logf func(string, ...any)
 	}()
 
 	var sendErr error
-	pr.pace(ctx, func(n int64) bool {
+	pr.Pace(ctx, func(n int64) bool {
 		if s.Count > 0 && n >= int64(s.Count) {
 			return false
 		}
-		m := pr.message(s.FirstSeq + n)
+		m := pr.Message(s.FirstSeq + n)
 		key, _ := m.Key.Encode()
 		rec := appRecord{ID: m.Metadata.(string), Seq: s.FirstSeq + n, Key: string(key), Attempt: true, Partition: -1, Offset: -1, Believed: a.app.Results == Ignored, At: time.Since(s.Base)}
 		if sendErr = a.j.Append(rec); sendErr != nil {

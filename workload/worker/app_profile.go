@@ -1,4 +1,4 @@
-package workload
+package worker
 
 import (
 	"fmt"
@@ -83,9 +83,8 @@ func (c ClientProfile) Validate() error {
 	return nil
 }
 
-// apply sets the application's producer settings on a base config.
+// apply sets the application's own producer settings over the profile's.
 func (c ClientProfile) apply(cfg *sarama.Config) {
-	applyProfile(c.Profile, cfg)
 	cfg.Producer.Flush.Frequency = c.Linger
 }
 

@@ -1,11 +1,11 @@
 //go:build !linux
 
-package workload
+package worker
 
 import "syscall"
 
-// workerSysProcAttr: see the Linux version. Elsewhere only stdin EOF
+// sysProcAttr: see the Linux version. Elsewhere only stdin EOF
 // (-orphan-exit) ends a worker whose harness died.
-func workerSysProcAttr() *syscall.SysProcAttr {
+func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true}
 }

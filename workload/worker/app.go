@@ -1,4 +1,4 @@
-package workload
+package worker
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/workload/producer"
 )
 
 // App runs a producer application as worker processes: one for the whole
@@ -14,14 +16,14 @@ import (
 type App struct {
 	bin      string
 	dir      string
-	template WorkerSpec
+	template Spec
 	mu       sync.Mutex
-	workers  []*Worker
+	procs    []*Process
 }
 
 // NewApp prepares an application. template is every process's spec but for
 // Name, Ledger, FirstSeq and Count.
-func NewApp(bin, dir string, template WorkerSpec) *App {
+func NewApp(bin, dir string, template Spec) *App {
 	template.Role = RoleProduce
 	return &App{bin: bin, dir: dir, template: template}
 }
@@ -39,12 +41,12 @@ func (a *App) Run(ctx context.Context, stopTimeout time.Duration) error {
 		s.Name = fmt.Sprintf("%s-p%03d", s.Producer.Name, k)
 		s.Ledger = filepath.Join(a.dir, s.Name+".jsonl")
 		s.FirstSeq, s.Count = int64(k*per), per
-		w, err := StartWorker(a.bin, s)
+		w, err := Start(a.bin, s)
 		if err != nil {
 			return err
 		}
 		a.mu.Lock()
-		a.workers = append(a.workers, w)
+		a.procs = append(a.procs, w)
 		a.mu.Unlock()
 		select {
 		case <-w.Done():
@@ -62,33 +64,34 @@ func (a *App) Run(ctx context.Context, stopTimeout time.Duration) error {
 	return nil
 }
 
-// Workers returns every process started, in order.
-func (a *App) Workers() []*Worker {
+// Processes returns every process started, in order.
+func (a *App) Processes() []*Process {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return append([]*Worker(nil), a.workers...)
+	return append([]*Process(nil), a.procs...)
 }
 
 // Kill SIGKILLs a process still running.
-func (a *App) Kill() { stopAll(a.Workers(), 0) }
+func (a *App) Kill() { StopAll(a.Processes(), 0) }
 
 // Ledgers returns the ledger files of every process.
-func (a *App) Ledgers() []string { return ledgers(a.Workers()) }
+func (a *App) Ledgers() []string { return Ledgers(a.Processes()) }
 
 // newAppProducer builds the producer an application process runs: the
 // profile's producer settings on the base config, then the application's.
-func newAppProducer(s WorkerSpec) (*Producer, error) {
+func newAppProducer(s Spec) (*producer.Producer, error) {
 	base, err := s.Client.Sarama(s.Name)
 	if err != nil {
 		return nil, err
 	}
-	pr, err := NewProducer(Params{Profile: s.Producer.Profile, Topic: s.Topic, Brokers: s.Brokers, Config: base, Rate: s.Rate, Size: s.Size, Base: s.Base})
+	pr, err := producer.New(producer.Params{Profile: s.Producer.Profile, Topic: s.Topic, Brokers: s.Brokers, Config: base, Rate: s.Rate, Size: s.Size, Base: s.Base})
 	if err != nil {
 		return nil, err
 	}
-	s.Producer.apply(pr.cfg)
-	pr.cfg.ClientID = s.Name
-	if err := pr.cfg.Validate(); err != nil {
+	cfg := pr.Config()
+	s.Producer.apply(cfg)
+	cfg.ClientID = s.Name
+	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("producer %s: %w", s.Name, err)
 	}
 	return pr, nil

@@ -1,4 +1,4 @@
-package workload
+package producer
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func TestOpenLoopKeepsSchedule(t *testing.T) {
 	pr := &Producer{p: Params{Rate: rate, Base: time.Now(), OpenLoop: true, Count: count}}
 	var seqs []int64
 	var sentAt []time.Duration
-	pr.pace(context.Background(), func(seq int64) bool {
+	pr.Pace(context.Background(), func(seq int64) bool {
 		seqs = append(seqs, seq)
 		sentAt = append(sentAt, time.Since(pr.p.Base))
 		if seq == 10 {
@@ -53,7 +53,7 @@ func TestOpenLoopKeepsSchedule(t *testing.T) {
 func TestDurationCountsFromTheStart(t *testing.T) {
 	pr := &Producer{p: Params{Rate: 1000, Base: time.Now().Add(-time.Hour), OpenLoop: true, Duration: 50 * time.Millisecond}}
 	var last time.Duration
-	pr.pace(context.Background(), func(seq int64) bool {
+	pr.Pace(context.Background(), func(seq int64) bool {
 		last = time.Since(pr.p.Base) - pr.Intended(0)
 		return true
 	})

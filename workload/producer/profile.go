@@ -1,6 +1,4 @@
-// Package workload drives producers against the cluster and records, per
-// message, what was attempted and what became of it.
-package workload
+package producer
 
 import (
 	"github.com/IBM/sarama"

@@ -1,4 +1,4 @@
-package workload
+package consumer
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
-// ConsumerConfig returns the client configuration a member of the profile
+// Config returns the client configuration a member of the profile
 // runs with, from the base configuration.
-func ConsumerConfig(base BaseConfig, p schema.ConsumerProfile, clientID string) (*sarama.Config, error) {
+func Config(base worker.BaseConfig, p schema.ConsumerProfile, clientID string) (*sarama.Config, error) {
 	cfg, err := base.Sarama(clientID)
 	if err != nil {
 		return nil, err
@@ -25,7 +26,7 @@ func ConsumerConfig(base BaseConfig, p schema.ConsumerProfile, clientID string) 
 	return cfg, nil
 }
 
-func deadLetterProducer(s WorkerSpec) (sarama.SyncProducer, error) {
+func deadLetterProducer(s worker.Spec) (sarama.SyncProducer, error) {
 	cfg, err := s.Client.Sarama(s.Name + "-dlt")
 	if err != nil {
 		return nil, err
@@ -43,17 +44,17 @@ func deadLetterProducer(s WorkerSpec) (sarama.SyncProducer, error) {
 	return p, nil
 }
 
-// runConsumerApp runs one group member until ctx ends (SIGTERM), then
+// RunMember runs one group member until ctx ends (SIGTERM), then
 // leaves the group cleanly. A SIGKILL ends it anywhere in between; its
 // ledgers keep everything recorded up to that instant.
-func runConsumerApp(ctx context.Context, s WorkerSpec, logf func(string, ...any)) (err error) {
+func RunMember(ctx context.Context, s worker.Spec, logf func(string, ...any)) (err error) {
 	prof := *s.Consumer
-	cfg, err := ConsumerConfig(s.Client, prof, s.Name)
+	cfg, err := Config(s.Client, prof, s.Name)
 	if err != nil {
 		return err
 	}
 	a := &consumerApp{s: s, prof: prof, logf: logf, queue: make(chan received, 1<<16)}
-	if a.log, err = OpenJournal(s.Ledger, 100*time.Millisecond); err != nil {
+	if a.log, err = worker.OpenJournal(s.Ledger, 100*time.Millisecond); err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, a.log.Close()) }()

@@ -1,4 +1,4 @@
-package workload
+package consumer
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // Kinds of outcome in the effect store.
@@ -37,7 +39,7 @@ type Effect struct {
 // exclusive flock, so check-and-record is atomic across processes, the way
 // a unique key makes an insert idempotent.
 type EffectStore struct {
-	j      *Journal
+	j      *worker.Journal
 	dedupe bool
 	seen   map[string]bool
 	read   int64 // bytes already folded into seen
@@ -46,7 +48,7 @@ type EffectStore struct {
 // OpenEffects opens a group's effect store. With dedupe, Record applies an
 // id at most once across every member.
 func OpenEffects(path string, dedupe bool) (*EffectStore, error) {
-	j, err := OpenJournal(path, 100*time.Millisecond)
+	j, err := worker.OpenJournal(path, 100*time.Millisecond)
 	if err != nil {
 		return nil, err
 	}
@@ -56,25 +58,23 @@ func OpenEffects(path string, dedupe bool) (*EffectStore, error) {
 // Close syncs and closes the store.
 func (s *EffectStore) Close() error { return s.j.Close() }
 
-// locked runs fn holding the store for this goroutine and this process.
-func (s *EffectStore) locked(fn func() error) error {
-	s.j.mu.Lock()
-	defer s.j.mu.Unlock()
-	if s.j.shut {
-		return ErrJournalClosed
-	}
-	fd := int(s.j.f.Fd())
-	if err := syscall.Flock(fd, syscall.LOCK_EX); err != nil {
-		return fmt.Errorf("lock effect store: %w", err)
-	}
-	defer func() { _ = syscall.Flock(fd, syscall.LOCK_UN) }()
-	return fn()
+// locked runs fn holding the store for this goroutine and this process,
+// with the store's file and an append of whole lines.
+func (s *EffectStore) locked(fn func(f *os.File, add func(line []byte) error) error) error {
+	return s.j.Locked(func(f *os.File, add func(line []byte) error) error {
+		fd := int(f.Fd())
+		if err := syscall.Flock(fd, syscall.LOCK_EX); err != nil {
+			return fmt.Errorf("lock effect store: %w", err)
+		}
+		defer func() { _ = syscall.Flock(fd, syscall.LOCK_UN) }()
+		return fn(f, add)
+	})
 }
 
-// catchUp folds the lines other members appended since the last call.
-func (s *EffectStore) catchUp() error {
+// catchUp folds the lines other members appended to f since the last call.
+func (s *EffectStore) catchUp(f io.ReaderAt) error {
 	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, io.NewSectionReader(s.j.f, s.read, 1<<62)); err != nil {
+	if _, err := io.Copy(&buf, io.NewSectionReader(f, s.read, 1<<62)); err != nil {
 		return fmt.Errorf("read effect store: %w", err)
 	}
 	data := buf.Bytes()
@@ -103,8 +103,8 @@ func (s *EffectStore) Seen(id string) (bool, error) {
 		return false, nil
 	}
 	var seen bool
-	err := s.locked(func() error {
-		err := s.catchUp()
+	err := s.locked(func(f *os.File, _ func([]byte) error) error {
+		err := s.catchUp(f)
 		seen = s.seen[id]
 		return err
 	})
@@ -118,16 +118,16 @@ func (s *EffectStore) Record(e Effect) (applied bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("encode effect: %w", err)
 	}
-	err = s.locked(func() error {
+	err = s.locked(func(f *os.File, add func([]byte) error) error {
 		if s.dedupe {
-			if err := s.catchUp(); err != nil {
+			if err := s.catchUp(f); err != nil {
 				return err
 			}
 			if s.seen[e.ID] {
 				return nil
 			}
 		}
-		if err := s.j.appendLocked(append(line, '\n')); err != nil {
+		if err := add(append(line, '\n')); err != nil {
 			return err
 		}
 		applied = true
@@ -139,7 +139,7 @@ func (s *EffectStore) Record(e Effect) (applied bool, err error) {
 // ReadEffects returns every outcome of a group's effect store.
 func ReadEffects(path string) ([]Effect, error) {
 	var out []Effect
-	err := ReadJournal(path, func(e Effect) { out = append(out, e) })
+	err := worker.ReadJournal(path, func(e Effect) { out = append(out, e) })
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

@@ -1,10 +1,11 @@
-package workload
+// Package producer is the in-process profile producer: it sends a
+// profile's messages from this process with the profile's client settings
+// and records, per message, what was attempted and what became of it.
+package producer
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload/message"
 )
 
 // Params configures one producer.
@@ -34,7 +36,7 @@ type Params struct {
 	// load generator measuring latency does: a client stalled by the
 	// cluster then shows its queueing in the latency from the intended
 	// time instead of hiding it (coordinated omission). Without it, a
-	// slow send delays the next ones for good (pace).
+	// slow send delays the next ones for good (Pace).
 	OpenLoop bool
 	// Count, when above 0, ends production after that many messages, and
 	// Duration that long after production started, however long the
@@ -66,8 +68,8 @@ type Producer struct {
 	padding string
 }
 
-// NewProducer validates the profile and prepares a producer.
-func NewProducer(p Params) (*Producer, error) {
+// New validates the profile and prepares a producer.
+func New(p Params) (*Producer, error) {
 	if err := p.Profile.Validate(); err != nil {
 		return nil, err
 	}
@@ -83,6 +85,10 @@ func NewProducer(p Params) (*Producer, error) {
 	return &Producer{p: p, cfg: &cfg, ledger: ledger.NewProducer(), padding: strings.Repeat("x", p.Size)}, nil
 }
 
+// Config is the client configuration the producer runs with. A producer
+// application adjusts it to its own settings before it runs.
+func (pr *Producer) Config() *sarama.Config { return pr.cfg }
+
 // Ledger returns the producer's ledger.
 func (pr *Producer) Ledger() *ledger.Producer { return pr.ledger }
 
@@ -91,33 +97,13 @@ func (pr *Producer) Progress() Progress {
 	return Progress{Sent: pr.sent.Load(), Acked: pr.acked.Load(), Failed: pr.failed.Load(), Unknown: pr.unknown.Load()}
 }
 
-// MessageID is the id of message seq of a profile. The auditor recovers
-// both from the value alone.
-func MessageID(profile string, seq int64) string { return fmt.Sprintf("%s-%09d", profile, seq) }
-
-// ParseValue returns the id and sequence number at the head of a value.
-func ParseValue(v []byte) (id string, seq int64, err error) {
-	s := string(v)
-	if i := strings.IndexByte(s, '|'); i >= 0 {
-		s = s[:i]
-	}
-	dash := strings.LastIndexByte(s, '-')
-	if dash < 0 {
-		return "", 0, fmt.Errorf("value %.40q carries no message id", v)
-	}
-	seq, err = strconv.ParseInt(s[dash+1:], 10, 64)
-	if err != nil {
-		return "", 0, fmt.Errorf("value %.40q: bad sequence number: %w", v, err)
-	}
-	return s, seq, nil
-}
-
 // Keys is how many distinct keys a producer's messages cycle through: the
 // hash partitioner spreads them over the partitions.
 const Keys = 16
 
-func (pr *Producer) message(seq int64) *sarama.ProducerMessage {
-	id := MessageID(pr.p.Profile.Name, seq)
+// Message builds message seq and records its attempt in the ledger.
+func (pr *Producer) Message(seq int64) *sarama.ProducerMessage {
+	id := message.ID(pr.p.Profile.Name, seq)
 	value := id + "|" + pr.padding
 	key := fmt.Sprintf("k%02d", seq%Keys)
 	pr.ledger.Attempt(ledger.Entry{ID: id, Seq: seq, Key: key, SentAt: time.Since(pr.p.Base)})
@@ -171,11 +157,11 @@ func (pr *Producer) offset(seq int64) time.Duration {
 	return time.Duration(seq) * time.Second / time.Duration(pr.p.Rate)
 }
 
-// pace calls send once per message at the target rate until ctx is done,
+// Pace calls send once per message at the target rate until ctx is done,
 // send refuses, or Count or Duration is reached. Unless OpenLoop, a slow
 // send delays the next ones instead of bursting to catch up, as a real
 // application blocked on a slow producer would.
-func (pr *Producer) pace(ctx context.Context, send func(seq int64) bool) {
+func (pr *Producer) Pace(ctx context.Context, send func(seq int64) bool) {
 	begin := time.Now()
 	pr.start.Store(int64(begin.Sub(pr.p.Base)))
 	if pr.p.Duration > 0 {
@@ -213,7 +199,7 @@ func (pr *Producer) pace(ctx context.Context, send func(seq int64) bool) {
 	}
 }
 
-// schedule is pace's open loop: message seq leaves at its intended time,
+// schedule is Pace's open loop: message seq leaves at its intended time,
 // or at once when that has passed. Each message waits for its own time
 // rather than for a ticker, whose period would add up to a tick to every
 // latency measured from the intended time.
@@ -256,8 +242,8 @@ func (pr *Producer) runAsync(ctx context.Context) error {
 			pr.record(e.Msg.Metadata.(string), e.Msg.Partition, -1, e.Err)
 		}
 	}()
-	pr.pace(ctx, func(seq int64) bool {
-		m := pr.message(seq)
+	pr.Pace(ctx, func(seq int64) bool {
+		m := pr.Message(seq)
 		select {
 		case ap.Input() <- m:
 			return true
@@ -291,13 +277,13 @@ func (pr *Producer) runSync(ctx context.Context) error {
 	for range max(1, pr.p.Profile.Concurrency) {
 		wg.Go(func() {
 			for seq := range work {
-				m := pr.message(seq)
+				m := pr.Message(seq)
 				partition, offset, err := sp.SendMessage(m)
 				pr.record(m.Metadata.(string), partition, offset, err)
 			}
 		})
 	}
-	pr.pace(ctx, func(seq int64) bool {
+	pr.Pace(ctx, func(seq int64) bool {
 		select {
 		case work <- seq:
 			return true
@@ -311,69 +297,6 @@ func (pr *Producer) runSync(ctx context.Context) error {
 		return fmt.Errorf("close producer %s: %w", pr.p.Profile.Name, err)
 	}
 	return nil
-}
-
-// rejectedBeforeAppend are broker errors a leader returns only when it did
-// not append the batch. NOT_LEADER_OR_FOLLOWER is not among them: it also
-// ends an acks=all wait when leadership moves after the append, and
-// KAFKA_STORAGE_ERROR may follow a write that reached the page cache.
-var rejectedBeforeAppend = map[sarama.KError]bool{
-	sarama.ErrNotEnoughReplicas:        true,
-	sarama.ErrLeaderNotAvailable:       true,
-	sarama.ErrUnknownTopicOrPartition:  true,
-	sarama.ErrMessageSizeTooLarge:      true,
-	sarama.ErrInvalidMessage:           true,
-	sarama.ErrTopicAuthorizationFailed: true,
-}
-
-// neverRetried are the rejections sarama returns on the first attempt
-// whatever Retry.Max says (async_producer.go retries only the others), so
-// the error seen is the only attempt's.
-var neverRetried = map[sarama.KError]bool{
-	sarama.ErrMessageSizeTooLarge:      true,
-	sarama.ErrTopicAuthorizationFailed: true,
-}
-
-// Classify maps a send error to a ledger status, and names the Kafka error
-// when the broker answered with one. Failed means no attempt can have been
-// appended. sarama reports only the last error of a message's attempts, so
-// a retried message is failed only if the error is one sarama never
-// retries; with retries, an earlier attempt may have timed out after the
-// leader appended it, and the outcome is unknown.
-func Classify(err error, retryMax int) (ledger.Status, string) {
-	var kerr sarama.KError
-	if !errors.As(err, &kerr) {
-		return ledger.Unknown, ""
-	}
-	code := ErrorCode(kerr)
-	if rejectedBeforeAppend[kerr] && (retryMax == 0 || neverRetried[kerr]) {
-		return ledger.Failed, code
-	}
-	return ledger.Unknown, code
-}
-
-// errorCodes are the protocol names of the errors a fault makes brokers
-// answer with; others are named by number.
-var errorCodes = map[sarama.KError]string{
-	sarama.ErrNotEnoughReplicas:            "NOT_ENOUGH_REPLICAS",
-	sarama.ErrNotEnoughReplicasAfterAppend: "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
-	sarama.ErrNotLeaderForPartition:        "NOT_LEADER_OR_FOLLOWER",
-	sarama.ErrLeaderNotAvailable:           "LEADER_NOT_AVAILABLE",
-	sarama.ErrUnknownTopicOrPartition:      "UNKNOWN_TOPIC_OR_PARTITION",
-	sarama.ErrRequestTimedOut:              "REQUEST_TIMED_OUT",
-	sarama.ErrKafkaStorageError:            "KAFKA_STORAGE_ERROR",
-	sarama.ErrMessageSizeTooLarge:          "MESSAGE_TOO_LARGE",
-	sarama.ErrInvalidMessage:               "CORRUPT_MESSAGE",
-	sarama.ErrTopicAuthorizationFailed:     "TOPIC_AUTHORIZATION_FAILED",
-	sarama.ErrOutOfOrderSequenceNumber:     "OUT_OF_ORDER_SEQUENCE_NUMBER",
-}
-
-// ErrorCode names a Kafka error as the protocol does.
-func ErrorCode(kerr sarama.KError) string {
-	if name, ok := errorCodes[kerr]; ok {
-		return name
-	}
-	return fmt.Sprintf("ERROR_%d", int16(kerr))
 }
 
 // ClientConfig returns every producer setting the client runs with, for the

@@ -1,4 +1,4 @@
-package workload
+package worker
 
 import (
 	"encoding/json"
@@ -64,9 +64,9 @@ func (b BaseConfig) Sarama(clientID string) (*sarama.Config, error) {
 	return cfg, nil
 }
 
-// WorkerSpec is everything one worker process needs. The runner writes it
+// Spec is everything one worker process needs. The harness writes it
 // to a file and starts the worker binary with its path.
-type WorkerSpec struct {
+type Spec struct {
 	Role Role `json:"role"`
 	// Name is unique in the scenario; it is the worker's client id, so
 	// the group coordinator's member list shows which process is which.
@@ -100,7 +100,7 @@ type WorkerSpec struct {
 }
 
 // Validate checks that the spec names a runnable worker.
-func (s WorkerSpec) Validate() error {
+func (s Spec) Validate() error {
 	if s.Name == "" || len(s.Brokers) == 0 || s.Topic == "" || s.Ledger == "" {
 		return fmt.Errorf("worker spec: name, brokers, topic and ledger are required")
 	}
@@ -126,7 +126,7 @@ func (s WorkerSpec) Validate() error {
 }
 
 // WriteSpec stores a spec for a worker to read.
-func WriteSpec(path string, s WorkerSpec) error {
+func WriteSpec(path string, s Spec) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode worker spec: %w", err)
@@ -138,8 +138,8 @@ func WriteSpec(path string, s WorkerSpec) error {
 }
 
 // ReadSpec loads and validates a worker spec.
-func ReadSpec(path string) (WorkerSpec, error) {
-	var s WorkerSpec
+func ReadSpec(path string) (Spec, error) {
+	var s Spec
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return s, fmt.Errorf("read worker spec: %w", err)
