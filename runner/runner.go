@@ -18,6 +18,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/reports"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/verify"
+	"github.com/kafka-chaos/kafka-chaos/workload/clients"
 )
 
 // Params configures a run of one scenario.
@@ -43,7 +44,7 @@ type run struct {
 	res       schema.Scenario
 	producers []profileProducer
 	topics    []string
-	clients   *clientSet
+	clients   *clients.Set
 }
 
 func (r *run) since() float64 { return time.Since(r.base).Seconds() }
@@ -92,7 +93,7 @@ func (r *run) execute(ctx context.Context) error {
 		return err
 	}
 	// A closure: r.clients is set by setupClients.
-	defer func() { r.clients.kill() }()
+	defer func() { r.clients.Kill() }()
 	if err := r.setupClients(ctx, leader); err != nil {
 		return err
 	}
@@ -123,7 +124,7 @@ func (r *run) execute(ctx context.Context) error {
 
 	faultErr := r.waitProducing(prodCtx)
 	if faultErr == nil {
-		faultErr = r.clients.start(prodCtx)
+		faultErr = r.clients.Start(prodCtx)
 	}
 	if faultErr == nil {
 		faultErr = r.fault(ctx, env)
@@ -135,7 +136,7 @@ func (r *run) execute(ctx context.Context) error {
 	wg.Wait()
 	stopProgress()
 	var errs []error
-	if err := r.clients.stop(ctx); err != nil {
+	if err := r.clients.Stop(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("clients: %w", err))
 	}
 	if err := errors.Join(prodErrs...); err != nil {
@@ -221,7 +222,7 @@ func (r *run) progress(ctx context.Context, every time.Duration) {
 		for i, pr := range r.producers {
 			parts = append(parts, r.s.Profiles[i].Name+" "+pr.Progress())
 		}
-		if parts = append(parts, r.clients.progress()...); len(parts) > 0 {
+		if parts = append(parts, r.clients.Progress()...); len(parts) > 0 {
 			r.logf("%s", strings.Join(parts, " | "))
 		}
 	}
@@ -342,7 +343,7 @@ func (r *run) verify(ctx context.Context) error {
 			res.Profile.Name, res.Verdict.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown, res.Verdict.Exposure.Short())
 		r.res.Profiles = append(r.res.Profiles, res)
 	}
-	return errors.Join(append(errs, r.clients.verify(ctx))...)
+	return errors.Join(append(errs, r.verifyClients(ctx))...)
 }
 
 // judge sets the scenario status. A broken guarantee fails the scenario

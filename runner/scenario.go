@@ -8,6 +8,7 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload/clients"
 )
 
 // Scenario is one fault applied to every profile at the same instant.
@@ -41,8 +42,8 @@ type Scenario struct {
 	// Cluster adjusts the cluster the scenario runs on.
 	Cluster ClusterSpec
 	// Clients are applications run as worker processes next to the
-	// profiles (consumers.go).
-	Clients Clients
+	// profiles (workload/clients).
+	Clients clients.Spec
 }
 
 // ClusterSpec is what a scenario needs of its cluster; zero values take the

@@ -12,6 +12,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload/clients"
 	"github.com/kafka-chaos/kafka-chaos/workload/message"
 )
 
@@ -46,12 +47,12 @@ func defaultClients() clientsSpec {
 var groupOnly = []string{"members", "input", "input_expect", "failures", "drain_timeout"}
 
 // clients resolves the scenario's applications against the library.
-func (d *decoder) clients(c clientsSpec, at map[string]*yaml.Node, entry *yaml.Node, lib library) runner.Clients {
+func (d *decoder) clients(c clientsSpec, at map[string]*yaml.Node, entry *yaml.Node, lib library) clients.Spec {
 	if at["clients"] == nil {
-		return runner.Clients{}
+		return clients.Spec{}
 	}
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
-	out := runner.Clients{
+	out := clients.Spec{
 		Producers:   refs(d, at["clients.producer_apps"], "clients.producer_apps", kindApp, lib.apps, lib),
 		MustDeliver: c.MustDeliver,
 		Consumers:   refs(d, at["clients.consumer_groups"], "clients.consumer_groups", kindGroup, lib.groups, lib),
@@ -94,7 +95,7 @@ var idRe = regexp.MustCompile(`^(.+)-[0-9]{9}$`)
 
 // checkGroupLoad reports group sizes, injected failures and drain
 // timeouts that cannot run or would inject nothing.
-func (d *decoder) checkGroupLoad(c runner.Clients, spec clientsSpec, at map[string]*yaml.Node, entry *yaml.Node) {
+func (d *decoder) checkGroupLoad(c clients.Spec, spec clientsSpec, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
 	if c.Members < 1 {
 		fail("clients.members", "0 members would consume nothing: use 1 or more, e.g. 2")

@@ -96,7 +96,7 @@ var clientValidationCases = []validationCase{
 	{"expect other group", clientsYAML(crashYAML, groupsYAML, "expect: {ignore-failures: [no-processing-loss]}"), true, 7, "expect.ignore-failures", `"ignore-failures" is not among this scenario's profiles, producer apps and consumer groups (commit-after, retry-dlt-idempotent): add it to profiles or clients, or remove the entry`},
 }
 
-// TestClientFields: every clients field lands in runner.Clients, and a
+// TestClientFields: every clients field lands in clients.Spec, and a
 // producer app or consumer group written with its required fields only
 // gets the documented defaults.
 func TestClientFields(t *testing.T) {

@@ -1,4 +1,4 @@
-package runner
+package clients
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 )
 
 // Groups implements faults.Members.
-func (cs *clientSet) Groups() []string {
+func (cs *Set) Groups() []string {
 	out := make([]string, len(cs.groups))
 	for i, g := range cs.groups {
 		out[i] = g.ID()
@@ -24,7 +24,7 @@ func (cs *clientSet) Groups() []string {
 }
 
 // Live implements faults.Members.
-func (cs *clientSet) Live() []faults.Member {
+func (cs *Set) Live() []faults.Member {
 	var out []faults.Member
 	for _, g := range cs.groups {
 		for _, w := range g.Live() {
@@ -35,7 +35,7 @@ func (cs *clientSet) Live() []faults.Member {
 }
 
 // Join implements faults.Members.
-func (cs *clientSet) Join(ctx context.Context) ([]faults.Member, error) {
+func (cs *Set) Join(ctx context.Context) ([]faults.Member, error) {
 	var out []faults.Member
 	for _, g := range cs.groups {
 		w, err := g.Start()
@@ -47,7 +47,7 @@ func (cs *clientSet) Join(ctx context.Context) ([]faults.Member, error) {
 	return out, nil
 }
 
-func (cs *clientSet) group(id string) (*consumerGroup, error) {
+func (cs *Set) group(id string) (*consumerGroup, error) {
 	for _, g := range cs.groups {
 		if g.ID() == id {
 			return g, nil
@@ -57,7 +57,7 @@ func (cs *clientSet) group(id string) (*consumerGroup, error) {
 }
 
 // Signal implements faults.Members.
-func (cs *clientSet) Signal(m faults.Member, sig syscall.Signal) error {
+func (cs *Set) Signal(m faults.Member, sig syscall.Signal) error {
 	g, err := cs.group(m.Group)
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func (cs *clientSet) Signal(m faults.Member, sig syscall.Signal) error {
 }
 
 // GroupErrors implements faults.Members.
-func (cs *clientSet) GroupErrors(id string) (int, error) {
+func (cs *Set) GroupErrors(id string) (int, error) {
 	g, err := cs.group(id)
 	if err != nil {
 		return 0, err
@@ -86,17 +86,17 @@ func (cs *clientSet) GroupErrors(id string) (int, error) {
 }
 
 // waitStable waits until every group is stable with all its members.
-func (cs *clientSet) waitStable(ctx context.Context, timeout time.Duration) error {
+func (cs *Set) waitStable(ctx context.Context, timeout time.Duration) error {
 	if len(cs.groups) == 0 {
 		return nil
 	}
-	_, err := faults.WaitGroups(ctx, cs.r.p.Cluster, cs.Groups(), timeout, func(g cluster.GroupState) bool {
-		return g.State == "Stable" && len(g.Clients) == cs.c.Members
+	_, err := faults.WaitGroups(ctx, cs.p.Cluster, cs.Groups(), timeout, func(g cluster.GroupState) bool {
+		return g.State == "Stable" && len(g.Clients) == cs.p.Spec.Members
 	})
 	if err != nil {
-		return fmt.Errorf("consumer groups not stable with %d members: %w", cs.c.Members, err)
+		return fmt.Errorf("consumer groups not stable with %d members: %w", cs.p.Spec.Members, err)
 	}
-	cs.r.logf("clients: every consumer group stable with %d members", cs.c.Members)
+	cs.p.Logf("clients: every consumer group stable with %d members", cs.p.Spec.Members)
 	return nil
 }
 
@@ -104,7 +104,7 @@ func (cs *clientSet) waitStable(ctx context.Context, timeout time.Duration) erro
 // and nothing in its ledgers has moved for a quiet period (an on-receive
 // application processes what it committed only ProcessLag later), or
 // DrainTimeout passes: what is left unprocessed then shows as loss.
-func (cs *clientSet) drain(ctx context.Context) {
+func (cs *Set) drain(ctx context.Context) {
 	if len(cs.groups) == 0 {
 		return
 	}
@@ -112,8 +112,8 @@ func (cs *clientSet) drain(ctx context.Context) {
 	for _, g := range cs.groups {
 		quiet = max(quiet, g.Spec().Consumer.ProcessLag+2*time.Second)
 	}
-	cs.r.phase(schema.PhaseDrain, "consumers, up to "+cs.c.DrainTimeout.String())
-	deadline := time.Now().Add(cs.c.DrainTimeout)
+	cs.p.Phase(schema.PhaseDrain, "consumers, up to "+cs.p.Spec.DrainTimeout.String())
+	deadline := time.Now().Add(cs.p.Spec.DrainTimeout)
 	last, since := int64(-1), time.Now()
 	for {
 		var act int64
@@ -125,21 +125,24 @@ func (cs *clientSet) drain(ctx context.Context) {
 		}
 		lag, err := cs.lag()
 		if err == nil && lag == 0 && time.Since(since) >= quiet {
-			cs.r.logf("clients: consumers drained")
+			cs.p.Logf("clients: consumers drained")
 			return
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			cs.r.logf("clients: consumers not drained after %s: lag %d (%v)", cs.c.DrainTimeout, lag, err)
+			cs.p.Logf("clients: consumers not drained after %s: lag %d (%v)", cs.p.Spec.DrainTimeout, lag, err)
 			return
 		}
-		sleep(ctx, 500*time.Millisecond)
+		select {
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
 }
 
 // lag sums, over every group and partition, the messages between the
 // committed offset and the high watermark.
-func (cs *clientSet) lag() (int64, error) {
-	cl, err := sarama.NewClient(cs.r.p.Cluster.Bootstrap(), cs.r.p.Cluster.SaramaConfig("kafka-chaos-drain"))
+func (cs *Set) lag() (int64, error) {
+	cl, err := sarama.NewClient(cs.p.Cluster.Bootstrap(), cs.p.Cluster.SaramaConfig("kafka-chaos-drain"))
 	if err != nil {
 		return 0, fmt.Errorf("lag: %w", err)
 	}
@@ -151,7 +154,7 @@ func (cs *clientSet) lag() (int64, error) {
 		if err != nil {
 			return 0, fmt.Errorf("lag of %s: %w", g.ID(), err)
 		}
-		committed, err := cs.r.p.Cluster.Admin().ListConsumerGroupOffsets(g.ID(), map[string][]int32{topic: parts})
+		committed, err := cs.p.Cluster.Admin().ListConsumerGroupOffsets(g.ID(), map[string][]int32{topic: parts})
 		if err != nil {
 			return 0, fmt.Errorf("lag of %s: %w", g.ID(), err)
 		}
@@ -170,8 +173,8 @@ func (cs *clientSet) lag() (int64, error) {
 	return lag, nil
 }
 
-// progress is the clients' part of the live progress line.
-func (cs *clientSet) progress() []string {
+// Progress is the clients' part of the live progress line.
+func (cs *Set) Progress() []string {
 	if cs == nil {
 		return nil
 	}

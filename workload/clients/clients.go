@@ -1,4 +1,9 @@
-package runner
+// Package clients runs a scenario's client applications beside its
+// profiles: producer applications and consumer groups as worker processes,
+// with the in-process producers that feed the groups' topics; the members a
+// client fault acts on, the drain once production stops, and the results
+// of each application.
+package clients
 
 import (
 	"context"
@@ -10,19 +15,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
-	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
 	"github.com/kafka-chaos/kafka-chaos/workload/producer"
 	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
-// Clients are the applications of a scenario that run as worker processes
+// Spec is the applications of a scenario that run as worker processes
 // (cmd/chaos-worker): producer applications, each on its own topic, and
 // consumer-group applications, each on its own input topic fed by an
 // in-process producer. All run through the same fault as the profiles.
-type Clients struct {
+type Spec struct {
 	Producers []worker.ClientProfile
 	// MustDeliver names producer applications held to delivering every
 	// message they attempt, on top of their Expect entry.
@@ -45,11 +48,10 @@ type Clients struct {
 	DrainTimeout time.Duration
 }
 
-// clientSet runs a scenario's Clients. Its methods are no-ops on nil, so
-// the runner calls them unconditionally.
-type clientSet struct {
-	r      *run
-	c      Clients
+// Set runs a scenario's clients. Its methods are no-ops on nil, so the
+// runner calls them unconditionally.
+type Set struct {
+	p      Params
 	dir    string
 	apps   []*worker.App
 	groups []*consumerGroup
@@ -65,117 +67,89 @@ type consumerGroup struct {
 	profile schema.Profile
 }
 
-// createPinned creates a pinned topic (pinTopic) and adds it to the
-// scenario's topics.
-func (r *run) createPinned(ctx context.Context, topic string, leader int, prof schema.Profile) error {
-	if err := pinTopic(ctx, r.p.Cluster, topic, leader, r.s.Partitions, prof); err != nil {
-		return err
-	}
-	r.topics = append(r.topics, topic)
-	return nil
-}
-
-// pinTopic creates a topic with the profile's topic settings whose every
-// partition has the same replicas, leader first.
-func pinTopic(ctx context.Context, c *cluster.Cluster, topic string, leader, partitions int, prof schema.Profile) error {
-	replicas := []int32{int32(leader)}
-	for n := 1; n <= cluster.Nodes; n++ {
-		if n != leader {
-			replicas = append(replicas, int32(n))
-		}
-	}
-	assign := make([][]int32, partitions)
-	for i := range assign {
-		assign[i] = replicas[:prof.ReplicationFactor]
-	}
-	return c.CreateTopic(ctx, cluster.TopicSpec{Name: topic, Replicas: assign, Configs: prof.TopicConfigs()})
-}
-
-// setupClients creates the client topics, builds the worker binary and
-// binds a client fault to the consumer groups.
-func (r *run) setupClients(ctx context.Context, leader int) error {
-	c := r.s.Clients
+// New creates the client topics, builds the worker binary and prepares
+// every application; it returns nil when the scenario runs none. With an
+// error, the Set holds what was prepared, for Kill.
+func New(ctx context.Context, p Params) (*Set, error) {
+	c := p.Spec
 	if len(c.Producers) == 0 && len(c.Consumers) == 0 {
-		return nil
+		return nil, nil
 	}
-	cs := &clientSet{r: r, c: c}
-	r.clients = cs
+	cs := &Set{p: p}
 	var err error
-	if r.p.WorkDir == "" {
-		cs.dir, err = os.MkdirTemp("", "kafka-chaos-"+r.s.Name+"-")
+	if p.WorkDir == "" {
+		cs.dir, err = os.MkdirTemp("", "kafka-chaos-"+p.Scenario+"-")
 	} else {
-		cs.dir = filepath.Join(r.p.WorkDir, r.s.Name)
+		cs.dir = filepath.Join(p.WorkDir, p.Scenario)
 		err = os.MkdirAll(cs.dir, 0o755)
 	}
 	if err != nil {
-		return fmt.Errorf("client ledger dir: %w", err)
+		return cs, fmt.Errorf("client ledger dir: %w", err)
 	}
 	bin, err := worker.Build(ctx, cs.dir)
 	if err != nil {
-		return err
+		return cs, err
 	}
 	tmpl := worker.Spec{
-		Brokers: r.p.Cluster.Bootstrap(), Client: worker.BaseFromSarama(r.p.Cluster.SaramaConfig("")),
-		Base: r.base, Rate: r.s.Rate, Size: r.s.Size,
+		Brokers: p.Cluster.Bootstrap(), Client: worker.BaseFromSarama(p.Cluster.SaramaConfig("")),
+		Base: p.Base, Rate: p.Rate, Size: p.Size,
 	}
 	for _, prof := range c.Producers {
 		s := tmpl
-		s.Topic, s.Producer = r.s.Name+"."+prof.Name, &prof
-		if err := r.createPinned(ctx, s.Topic, leader, prof.Profile); err != nil {
-			return err
+		s.Topic, s.Producer = p.Scenario+"."+prof.Name, &prof
+		if err := p.CreateTopic(ctx, s.Topic, prof.Profile); err != nil {
+			return cs, err
 		}
 		cs.apps = append(cs.apps, worker.NewApp(bin, cs.dir, s))
 	}
 	if c.Failures.Seed == 0 {
-		c.Failures.Seed = r.p.Seed
+		c.Failures.Seed = p.Seed
 	}
 	coordinator := -1
 	for _, prof := range c.Consumers {
 		in := c.Input
 		in.Name, in.Description = prof.Name, "input of "+prof.Name+": "+c.Input.Description
 		s := tmpl
-		s.Topic, s.Consumer, s.Failures = r.s.Name+"."+prof.Name, &prof, c.Failures
-		if err := r.createPinned(ctx, s.Topic, leader, in); err != nil {
-			return err
+		s.Topic, s.Consumer, s.Failures = p.Scenario+"."+prof.Name, &prof, c.Failures
+		if err := p.CreateTopic(ctx, s.Topic, in); err != nil {
+			return cs, err
 		}
 		if prof.DeadLetter {
 			s.DeadLetter = s.Topic + ".dlt"
-			if err := r.createPinned(ctx, s.DeadLetter, leader, in); err != nil {
-				return err
+			if err := p.CreateTopic(ctx, s.DeadLetter, in); err != nil {
+				return cs, err
 			}
 		}
-		if s.Group, err = cs.pickGroup(s.Topic, leader, &coordinator); err != nil {
-			return err
+		if s.Group, err = cs.pickGroup(s.Topic, &coordinator); err != nil {
+			return cs, err
 		}
 		pr, err := producer.New(producer.Params{
-			Profile: in, Topic: s.Topic, Brokers: tmpl.Brokers, Config: r.p.Cluster.SaramaConfig("kafka-chaos-input"),
-			Rate: r.s.Rate, Size: r.s.Size, Base: r.base,
+			Profile: in, Topic: s.Topic, Brokers: tmpl.Brokers, Config: p.Cluster.SaramaConfig("kafka-chaos-input"),
+			Rate: p.Rate, Size: p.Size, Base: p.Base,
 		})
 		if err != nil {
-			return err
+			return cs, err
 		}
 		cs.groups = append(cs.groups, &consumerGroup{Group: consumer.NewGroup(bin, cs.dir, s), input: pr, profile: in})
 	}
-	if cf, ok := r.s.Fault.(faults.ClientFault); ok {
-		cf.BindMembers(cs)
-	}
-	r.logf("clients: %d producer applications, %d consumer groups of %d members (coordinator node %d, leader %d), ledgers in %s",
-		len(cs.apps), len(cs.groups), c.Members, coordinator, leader, cs.dir)
-	return nil
+	p.Logf("clients: %d producer applications, %d consumer groups of %d members (coordinator node %d, leader %d), ledgers in %s",
+		len(cs.apps), len(cs.groups), c.Members, coordinator, p.Leader, cs.dir)
+	return cs, nil
 }
 
 // pickGroup names a group whose coordinator is not the partition leader
 // and is the same node for every group, so a fault on one of the two never
 // hits the other, and a commit-path fault hits every group alike. It asks
 // the cluster (FindCoordinator) rather than predicting the hash.
-func (cs *clientSet) pickGroup(base string, leader int, want *int) (string, error) {
+func (cs *Set) pickGroup(base string, want *int) (string, error) {
+	leader := cs.p.Leader
 	var last error
 	for i := range 64 {
 		g := base
 		if i > 0 {
 			g = fmt.Sprintf("%s.g%d", base, i)
 		}
-		n, err := cs.r.p.Cluster.Coordinator(g)
+		n, err := cs.p.Cluster.Coordinator(g)
 		if err != nil {
 			// The first lookup creates __consumer_offsets.
 			last = err
@@ -190,7 +164,7 @@ func (cs *clientSet) pickGroup(base string, leader int, want *int) (string, erro
 	return "", fmt.Errorf("no group id for %s coordinated by node %d (not the leader %d): %v", base, *want, leader, last)
 }
 
-func (cs *clientSet) goErr(f func() error) {
+func (cs *Set) goErr(f func() error) {
 	cs.wg.Go(func() {
 		if err := f(); err != nil {
 			cs.mu.Lock()
@@ -200,16 +174,16 @@ func (cs *clientSet) goErr(f func() error) {
 	})
 }
 
-// start runs the input producers and the applications until ctx ends
-// (consumers outlive it: stop drains them), and waits for every group to
+// Start runs the input producers and the applications until ctx ends
+// (consumers outlive it: Stop drains them), and waits for every group to
 // be stable with all its members.
-func (cs *clientSet) start(ctx context.Context) error {
+func (cs *Set) Start(ctx context.Context) error {
 	if cs == nil {
 		return nil
 	}
 	for _, g := range cs.groups {
 		cs.goErr(func() error { return g.input.Run(ctx) })
-		for range cs.c.Members {
+		for range cs.p.Spec.Members {
 			if _, err := g.Start(); err != nil {
 				return err
 			}
@@ -221,10 +195,10 @@ func (cs *clientSet) start(ctx context.Context) error {
 	return cs.waitStable(ctx, 60*time.Second)
 }
 
-// stop waits for the input producers and the applications (stopped with
+// Stop waits for the input producers and the applications (stopped with
 // the production context), lets the consumers drain, then stops every
 // member with SIGTERM.
-func (cs *clientSet) stop(ctx context.Context) error {
+func (cs *Set) Stop(ctx context.Context) error {
 	if cs == nil {
 		return nil
 	}
@@ -242,8 +216,8 @@ func (cs *clientSet) stop(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// kill SIGKILLs whatever still runs: the run ended early.
-func (cs *clientSet) kill() {
+// Kill SIGKILLs whatever still runs: the run ended early.
+func (cs *Set) Kill() {
 	if cs == nil {
 		return
 	}

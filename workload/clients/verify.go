@@ -1,8 +1,7 @@
-package runner
+package clients
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/kafka-chaos/kafka-chaos/audit"
@@ -15,73 +14,77 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
-// verify audits every client topic and adds one profile result per
-// application and per consumer group.
-func (cs *clientSet) verify(ctx context.Context) error {
+// Verify audits every client topic and returns one profile result per
+// application and per consumer group, as far as it got before an error.
+func (cs *Set) Verify(ctx context.Context) ([]schema.ProfileResult, error) {
 	if cs == nil {
-		return nil
+		return nil, nil
 	}
+	var out []schema.ProfileResult
 	for _, a := range cs.apps {
-		if err := cs.verifyApp(ctx, a); err != nil {
-			return err
+		res, err := cs.verifyApp(ctx, a)
+		if err != nil {
+			return out, err
 		}
+		out = append(out, res)
 	}
 	for _, g := range cs.groups {
-		if err := cs.verifyGroup(ctx, g); err != nil {
-			return err
+		res, err := cs.verifyGroup(ctx, g)
+		if err != nil {
+			return out, err
 		}
+		out = append(out, res)
 	}
-	return nil
+	return out, nil
 }
 
-func (cs *clientSet) verifyApp(ctx context.Context, a *worker.App) error {
-	r, prof := cs.r, a.Profile()
+func (cs *Set) verifyApp(ctx context.Context, a *worker.App) (schema.ProfileResult, error) {
+	p, prof := cs.p, a.Profile()
 	entries, resends, err := worker.ReadProducerLedgers(a.Ledgers()...)
 	if err != nil {
-		return err
+		return schema.ProfileResult{}, err
 	}
-	topic := r.s.Name + "." + prof.Name
-	audited, err := r.audit(ctx, topic, message.Parse)
+	topic := p.Scenario + "." + prof.Name
+	audited, err := p.Audit(ctx, topic, message.Parse)
 	if err != nil {
-		return err
+		return schema.ProfileResult{}, err
 	}
 	cfg, err := a.ClientConfig()
 	if err != nil {
-		return err
+		return schema.ProfileResult{}, err
 	}
-	res, err := r.producerResult(prof.Profile, topic, entries, audited, r.s.Expect[prof.Name], history.Profile{})
+	res, err := p.Judge(prof.Profile, topic, entries, audited, p.Expect[prof.Name], history.Profile{})
 	if err != nil {
-		return err
+		return schema.ProfileResult{}, err
 	}
 	c := res.Verdict.Counts
 	res.ClientConfig = cfg
 	res.App = &schema.AppResult{
 		Behaviour: prof.Behaviour(), Processes: len(a.Processes()), Resends: resends, Undelivered: c.Attempted - c.Present,
-		MustDeliver: slices.Contains(cs.c.MustDeliver, prof.Name), LedgerDir: cs.dir,
+		MustDeliver: slices.Contains(p.Spec.MustDeliver, prof.Name), LedgerDir: cs.dir,
 	}
-	r.res.Profiles = append(r.res.Profiles, res)
-	r.logf("verdict %s: %s processes=%d attempted=%d believed=%d acked=%d failed=%d unknown=%d lost=%d believed-lost=%d undelivered=%d duplicates=%d resends=%d exposure: %s",
+	p.Logf("verdict %s: %s processes=%d attempted=%d believed=%d acked=%d failed=%d unknown=%d lost=%d believed-lost=%d undelivered=%d duplicates=%d resends=%d exposure: %s",
 		prof.Name, res.Verdict.Status, res.App.Processes, c.Attempted, c.Believed, c.Acked, c.Failed, c.Unknown, c.Lost, c.BelievedLost, res.App.Undelivered, c.Duplicates, resends, res.Verdict.Exposure.Short())
-	return nil
+	return res, nil
 }
 
-func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
-	r, spec := cs.r, g.Spec()
+func (cs *Set) verifyGroup(ctx context.Context, g *consumerGroup) (schema.ProfileResult, error) {
+	p, spec := cs.p, g.Spec()
 	prof := *spec.Consumer
 	entries := g.input.Ledger().Entries()
-	input, err := r.audit(ctx, spec.Topic, message.Parse)
+	input, err := p.Audit(ctx, spec.Topic, message.Parse)
 	if err != nil {
-		return err
+		return schema.ProfileResult{}, err
 	}
 	var dead audit.Log
 	if spec.DeadLetter != "" {
-		if dead, err = r.audit(ctx, spec.DeadLetter, message.Parse); err != nil {
-			return err
+		if dead, err = p.Audit(ctx, spec.DeadLetter, message.Parse); err != nil {
+			return schema.ProfileResult{}, err
 		}
 	}
 	effects, err := g.Effects()
 	if err != nil {
-		return err
+		return schema.ProfileResult{}, err
 	}
 	var applied []ledger.Record
 	for _, e := range effects {
@@ -91,22 +94,22 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 	}
 	events, err := g.Events()
 	if err != nil {
-		return err
+		return schema.ProfileResult{}, err
 	}
 	metrics, skipped := memberMetrics(events)
 	metrics.Members = len(g.Members())
 	cv := verify.Consumer(verify.ConsumerParams{
 		Profile: prof.Name, Entries: entries, Log: input.Records, Effects: applied, DeadLetters: dead.Records, Skipped: skipped,
-		Metrics: metrics, Expect: cs.c.ConsumerExpect[prof.Name], Window: r.window(), MinExposure: r.s.MinExposure,
+		Metrics: metrics, Expect: p.Spec.ConsumerExpect[prof.Name], Window: p.Window(), MinExposure: p.MinExposure,
 	})
 	cfg, err := consumer.Config(spec.Client, prof, prof.Name)
 	if err != nil {
-		return err
+		return schema.ProfileResult{}, err
 	}
-	res, err := r.producerResult(g.profile, spec.Topic, entries, input, cs.c.InputExpect,
+	res, err := p.Judge(g.profile, spec.Topic, entries, input, p.Spec.InputExpect,
 		history.Profile{Effects: applied, DeadLetters: dead.Records, Skipped: skipped})
 	if err != nil {
-		return err
+		return schema.ProfileResult{}, err
 	}
 	res.ClientConfig = g.input.ClientConfig()
 	res.Consumer = &schema.ConsumerResult{
@@ -114,18 +117,17 @@ func (cs *clientSet) verifyGroup(ctx context.Context, g *consumerGroup) error {
 		Failures: spec.Failures, Verdict: cv, LedgerDir: cs.dir,
 	}
 	for _, w := range g.Members() {
-		m := schema.MemberRecord{Name: w.Name(), StartedAt: w.StartedAt.Sub(r.base).Seconds(), Signals: w.Signals()}
+		m := schema.MemberRecord{Name: w.Name(), StartedAt: w.StartedAt.Sub(p.Base).Seconds(), Signals: w.Signals()}
 		if t := w.ExitedAt(); !t.IsZero() {
-			m.ExitedAt = t.Sub(r.base).Seconds()
+			m.ExitedAt = t.Sub(p.Base).Seconds()
 		}
 		res.Consumer.Members = append(res.Consumer.Members, m)
 	}
-	r.res.Profiles = append(r.res.Profiles, res)
 	c, m := cv.Counts, cv.Metrics
-	r.logf("verdict %s: %s required=%d processed=%d dead-lettered=%d never-processed=%d (skipped-after-failure=%d) duplicate-effects=%d retries=%d dlt-sends=%d skips=%d deduped=%d sessions=%d group-errors=%d abandoned=%d exposure: %s",
+	p.Logf("verdict %s: %s required=%d processed=%d dead-lettered=%d never-processed=%d (skipped-after-failure=%d) duplicate-effects=%d retries=%d dlt-sends=%d skips=%d deduped=%d sessions=%d group-errors=%d abandoned=%d exposure: %s",
 		prof.Name, cv.Status, c.Required, c.Processed, c.DeadLettered, c.NeverProcessed, c.SkippedAfterFailure, c.DuplicateEffects,
 		m.Retries, m.DeadLetterSends, m.Skips, m.Deduplicated, m.Sessions, m.GroupErrors, m.AbandonedAtExit, cv.Exposure.Short())
-	return nil
+	return res, nil
 }
 
 // memberMetrics sums the members' events, and returns the messages they
@@ -155,15 +157,4 @@ func memberMetrics(events []consumer.MemberEvent) (schema.ConsumerMetrics, []led
 		}
 	}
 	return m, skipped
-}
-
-// clientFailures lists the client guarantees the profiles broke.
-func clientFailures(profiles []schema.ProfileResult) []string {
-	var out []string
-	for _, p := range profiles {
-		if err := p.ClientErr(); err != nil {
-			out = append(out, fmt.Sprintf("%s: %v", p.Profile.Name, err))
-		}
-	}
-	return out
 }

@@ -1,0 +1,63 @@
+package clients
+
+import (
+	"context"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/audit"
+	"github.com/kafka-chaos/kafka-chaos/faults"
+	"github.com/kafka-chaos/kafka-chaos/history"
+	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
+)
+
+// Cluster is what the clients need of the cluster: its addresses and base
+// client configuration, the consumer groups' state and coordinators, and
+// their committed offsets.
+type Cluster interface {
+	faults.Groups
+	Bootstrap() []string
+	SaramaConfig(clientID string) *sarama.Config
+	Admin() sarama.ClusterAdmin
+}
+
+// Params is what the clients of one scenario run with.
+type Params struct {
+	Spec Spec
+	// Scenario names the client topics (<scenario>.<application>) and the
+	// ledger directory.
+	Scenario string
+	Cluster  Cluster
+	// Leader is the node that leads every partition of the scenario;
+	// CreateTopic creates a topic so led, with a profile's topic settings,
+	// as one of the scenario's topics.
+	Leader      int
+	CreateTopic func(ctx context.Context, topic string, prof schema.Profile) error
+	// Rate (messages per second) and Size (bytes per message) of every
+	// producer.
+	Rate int
+	Size int
+	// Base is the run's time origin.
+	Base time.Time
+	// Seed takes the place of a zero Spec.Failures.Seed.
+	Seed int64
+	// WorkDir is where the worker processes keep their ledgers (under
+	// <WorkDir>/<scenario>); empty means a new temporary directory.
+	WorkDir string
+	// Expect holds, per producer application, the guarantees the scenario
+	// asserts; MinExposure and Window (read once the fault is over) are the
+	// scenario's exposure rule.
+	Expect      map[string]schema.Expectation
+	MinExposure int
+	Window      func() *schema.Window
+	// Audit reads a topic back; parse recovers ids from its values.
+	Audit func(ctx context.Context, topic string, parse func([]byte) (string, int64, error)) (audit.Log, error)
+	// Judge judges a producer ledger against its topic's audit and stores
+	// the history it was judged from, with extra.
+	Judge func(prof schema.Profile, topic string, entries []ledger.Entry, a audit.Log, expect schema.Expectation, extra history.Profile) (schema.ProfileResult, error)
+	Logf  func(format string, args ...any)
+	// Phase marks the start of a step of the run.
+	Phase func(name, detail string)
+}
