@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,9 +20,9 @@ import (
 // network: every connection it makes to a broker crosses the same client
 // link proxy as the harness's own clients, so a client fault hits both.
 type ClientContainer struct {
-	ctr    testcontainers.Container
-	docker *testcontainers.DockerClient
-	name   string
+	ctr     testcontainers.Container
+	cluster *Cluster
+	name    string
 }
 
 // clientJVM is how a client container's JVM runs: a small heap, and the
@@ -76,12 +77,12 @@ func (c *Cluster) LaunchClient(ctx context.Context, name string, cmd []string, f
 	c.launchMu.Lock()
 	c.launched = append(c.launched, ctr)
 	c.launchMu.Unlock()
-	return &ClientContainer{ctr: ctr, docker: c.docker, name: name}, nil
+	return &ClientContainer{ctr: ctr, cluster: c, name: name}, nil
 }
 
 // Signal sends a real signal to the client process.
 func (cc *ClientContainer) Signal(ctx context.Context, signal string) error {
-	if _, err := cc.docker.ContainerKill(ctx, cc.ctr.GetContainerID(), client.ContainerKillOptions{Signal: signal}); err != nil {
+	if _, err := cc.cluster.docker.ContainerKill(ctx, cc.ctr.GetContainerID(), client.ContainerKillOptions{Signal: signal}); err != nil {
 		return fmt.Errorf("signal client %s with %s: %w", cc.name, signal, err)
 	}
 	return nil
@@ -98,7 +99,7 @@ func (cc *ClientContainer) Stop(ctx context.Context, grace time.Duration) error 
 
 // Output is everything the process printed on stdout so far.
 func (cc *ClientContainer) Output(ctx context.Context) (io.ReadCloser, error) {
-	r, err := cc.docker.ContainerLogs(ctx, cc.ctr.GetContainerID(), client.ContainerLogsOptions{ShowStdout: true})
+	r, err := cc.cluster.docker.ContainerLogs(ctx, cc.ctr.GetContainerID(), client.ContainerLogsOptions{ShowStdout: true})
 	if err != nil {
 		return nil, fmt.Errorf("output of client %s: %w", cc.name, err)
 	}
@@ -110,10 +111,14 @@ func (cc *ClientContainer) Output(ctx context.Context) (io.ReadCloser, error) {
 	return io.NopCloser(&stdout), nil
 }
 
-// Remove deletes the container.
+// Remove deletes the container; the cluster's Close no longer has to.
 func (cc *ClientContainer) Remove(ctx context.Context) error {
 	if err := cc.ctr.Terminate(ctx); err != nil {
 		return fmt.Errorf("remove client %s: %w", cc.name, err)
 	}
+	c := cc.cluster
+	c.launchMu.Lock()
+	defer c.launchMu.Unlock()
+	c.launched = slices.DeleteFunc(c.launched, func(ctr testcontainers.Container) bool { return ctr == cc.ctr })
 	return nil
 }

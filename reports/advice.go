@@ -13,6 +13,7 @@ func (r Recommendation) Sentences() []string {
 	out := r.producerSentences()
 	out = append(out, r.consumerSentences()...)
 	out = append(out, r.appSentences()...)
+	out = append(out, r.clientSentences()...)
 	switch {
 	case len(out) == 0 && r.Prices != nil:
 		return []string{"No scenario ran: the prices below say what each configuration costs, not what it loses."}
@@ -168,4 +169,27 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// clientSentences say where sarama and the Java client, with the same
+// delivery settings, disagreed under the same fault, or that they agreed
+// everywhere both were judged.
+func (r Recommendation) clientSentences() []string {
+	if len(r.ClientPairs) == 0 {
+		return nil
+	}
+	var out []string
+	compared := 0
+	for _, p := range r.ClientPairs {
+		if p.Sarama.Proves && p.Java.Proves {
+			compared++
+		}
+		if p.Disagree {
+			out = append(out, fmt.Sprintf("The two clients disagree: %s.", p.Sentence()))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, fmt.Sprintf("sarama and the Java client agreed in all %d comparisons of the same settings under the same fault that proved something (lost data in both or in neither).", compared))
+	}
+	return out
 }

@@ -1,6 +1,9 @@
 package reports
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -49,7 +52,10 @@ type Cell struct {
 // Matrix is profiles (rows) × scenarios (columns), in the order the run
 // first mentions them.
 type Matrix struct {
-	Profiles  []string
+	Profiles []string
+	// Clients name each row's client: sarama, or java. Rows are grouped
+	// by client, sarama's first.
+	Clients   []string
 	Scenarios []string
 	// Rows[i][j] is profile i under scenario j.
 	Rows [][]Cell
@@ -67,6 +73,18 @@ func BuildMatrix(r *schema.Run) Matrix {
 				m.Profiles = append(m.Profiles, p.Profile.Name)
 			}
 		}
+	}
+	clients := map[string]string{}
+	for _, s := range r.Scenarios {
+		for _, p := range s.Profiles {
+			clients[p.Profile.Name] = clientName(p.Profile)
+		}
+	}
+	// Stable: within a client, rows keep the order the run mentions them.
+	slices.SortStableFunc(m.Profiles, func(a, b string) int { return cmp.Compare(clientRank(clients[a]), clientRank(clients[b])) })
+	for i, name := range m.Profiles {
+		row[name] = i
+		m.Clients = append(m.Clients, clients[name])
 	}
 	m.Rows = make([][]Cell, len(m.Profiles))
 	for i, name := range m.Profiles {
@@ -103,4 +121,19 @@ func cellOf(s schema.Scenario, p schema.ProfileResult) Cell {
 		c.Colour = Green
 	}
 	return c
+}
+
+// clientName names the client a profile ran on.
+func clientName(p schema.Profile) string {
+	if p.Client == "" {
+		return "sarama"
+	}
+	return p.Client
+}
+
+func clientRank(client string) int {
+	if client == "sarama" {
+		return 0
+	}
+	return 1
 }

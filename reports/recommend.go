@@ -119,6 +119,9 @@ type Recommendation struct {
 	// Prices is the run's isolated pricing, when it has one: it then
 	// prices every producer profile (priceAlone).
 	Prices *schema.Prices
+	// ClientPairs compare the same delivery settings on sarama and on the
+	// Java client under the same fault.
+	ClientPairs []ClientPair
 }
 
 // Recommend summarises every profile, prices the producer profiles and
@@ -129,7 +132,7 @@ func Recommend(r *schema.Run) Recommendation {
 		FaultScenarios: countFunc(r.Scenarios, func(s schema.Scenario) bool {
 			return !isBaseline(s) && slices.ContainsFunc(s.Profiles, isProducer)
 		}),
-		Consumers: consumerSummaries(r), Apps: appSummaries(r),
+		Consumers: consumerSummaries(r), Apps: appSummaries(r), ClientPairs: ClientPairs(r),
 	}
 	rec.Profiles = summarise(r, isProducer, func(name string) ProfileSummary { return ProfileSummary{Name: name} }, rec.addProducer)
 	for i := range rec.Profiles {

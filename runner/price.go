@@ -58,6 +58,15 @@ func (pc *pricer) logf(format string, args ...any) {
 // joins those that failed.
 func Price(ctx context.Context, p PriceParams) (*schema.Prices, error) {
 	pc := &pricer{p: p, m: p.Method, base: time.Now(), leader: pinnedLeader(p.Seed)}
+	// The pricing measures sarama's producer in this process; the Java
+	// client's cost is what the perf-test calibration measures.
+	pc.p.Profiles = slices.DeleteFunc(slices.Clone(p.Profiles), func(prof schema.Profile) bool {
+		if prof.Client == schema.JavaClient {
+			pc.logf("%s: not priced: a Java profile; the calibration runs the Java client (kafka-producer-perf-test)", prof.Name)
+		}
+		return prof.Client == schema.JavaClient
+	})
+	p = pc.p
 	names := make([]string, len(p.Profiles))
 	for i, prof := range p.Profiles {
 		names[i] = prof.Name

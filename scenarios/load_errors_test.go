@@ -39,7 +39,7 @@ const (
 // TestValidationErrors: each broken file is reported at the right line,
 // naming the field, with a fix.
 func TestValidationErrors(t *testing.T) {
-	for _, c := range append(validationCases, clientValidationCases...) {
+	for _, c := range append(append(validationCases, clientValidationCases...), javaValidationCases...) {
 		t.Run(c.name, func(t *testing.T) {
 			err := loadOne(t, c.scenario, c.yaml)
 			path := "scenarios/profiles/mine.yaml"

@@ -18,8 +18,10 @@ import (
 type profileSpec struct {
 	Name        string       `yaml:"name"`
 	Description string       `yaml:"description"`
+	Client      string       `yaml:"client"`
 	Topic       topicSpec    `yaml:"topic"`
 	Producer    producerSpec `yaml:"producer"`
+	Java        javaSpec     `yaml:"java"`
 }
 
 type topicSpec struct {
@@ -112,7 +114,18 @@ func (d *decoder) profile(n *yaml.Node) schema.Profile {
 	d.fields(n, "", reflect.ValueOf(&spec).Elem(), at)
 	p := spec.profile()
 	d.checkName(p.Name, at, n, "profile")
-	d.checkProfile(p, at, n)
+	switch spec.Client {
+	case "", saramaClient:
+		d.checkProfile(p, at, n)
+		if at["java"] != nil {
+			d.fail(at["java"].Line, "java", "applies to client: java only (this profile runs on sarama): add client: java and move the settings there, or set them under producer:")
+		}
+	case schema.JavaClient:
+		p = spec.javaProfile(at)
+		d.checkJavaProfile(p, at, n)
+	default:
+		d.fail(lineOf(at, "client", n), "client", "%s", oneOf(spec.Client, []string{saramaClient, schema.JavaClient}))
+	}
 	return p
 }
 
@@ -141,10 +154,9 @@ func (d *decoder) checkBatching(b schema.Batching, at map[string]*yaml.Node, ent
 	}
 }
 
-// checkProfile reports settings that sarama or Kafka would refuse, or that
-// could never acknowledge a write.
-func (d *decoder) checkProfile(p schema.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
-	before := len(d.errs)
+// checkTopic reports topic settings Kafka would refuse, or that could
+// never acknowledge a write.
+func (d *decoder) checkTopic(p schema.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
 	rf, isr := p.ReplicationFactor, p.MinInsyncReplicas
 	switch {
@@ -156,6 +168,14 @@ func (d *decoder) checkProfile(p schema.Profile, at map[string]*yaml.Node, entry
 	if isr < 1 {
 		fail("topic.min_insync_replicas", "0 is below 1: Kafka requires at least 1")
 	}
+}
+
+// checkProfile reports settings that sarama or Kafka would refuse, or that
+// could never acknowledge a write.
+func (d *decoder) checkProfile(p schema.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
+	before := len(d.errs)
+	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
+	d.checkTopic(p, at, entry)
 	if !slices.Contains(modes, string(p.Mode)) {
 		fail("producer.mode", "%s", oneOf(string(p.Mode), modes))
 	}

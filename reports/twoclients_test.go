@@ -1,0 +1,70 @@
+package reports
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
+)
+
+func producerResult(p schema.Profile, lost, exposed int, expect ...schema.Guarantee) schema.ProfileResult {
+	v := schema.Verdict{Status: schema.Pass, Counts: schema.Counts{Lost: lost, BelievedLost: lost}, Exposure: &schema.Exposure{Exposed: exposed}, Expected: expect}
+	if lost > 0 && len(expect) > 0 {
+		v.Status = schema.Fail
+	}
+	return schema.ProfileResult{Profile: p, Verdict: v}
+}
+
+// The same settings on the two clients are paired scenario by scenario;
+// other settings (an fsync policy, another min.insync.replicas) are not,
+// and a disagreement is named with both counts.
+func TestClientPairs(t *testing.T) {
+	acks1 := schema.Profile{Name: "acks1", Acks: schema.Acks1, ReplicationFactor: 3, MinInsyncReplicas: 1}
+	fsync := schema.Profile{Name: "fsync", Acks: schema.AcksAll, Idempotent: true, ReplicationFactor: 3, MinInsyncReplicas: 2, FlushMessages: 1}
+	safe := schema.Profile{Name: "safe", Acks: schema.AcksAll, Idempotent: true, ReplicationFactor: 3, MinInsyncReplicas: 2}
+	java := func(p schema.Profile) schema.Profile {
+		p.Name, p.Client = "java-"+p.Name, schema.JavaClient
+		return p
+	}
+	r := &schema.Run{Scenarios: []schema.Scenario{{
+		Name: "leader-kill", Status: schema.ScenarioPass,
+		Profiles: []schema.ProfileResult{
+			producerResult(acks1, 455, 900), producerResult(fsync, 0, 800), producerResult(safe, 0, 700),
+			producerResult(java(acks1), 0, 950), producerResult(java(safe), 0, 720),
+		},
+	}}}
+	pairs := ClientPairs(r)
+	if len(pairs) != 2 {
+		t.Fatalf("%d pairs, want acks1 and safe only: %+v", len(pairs), pairs)
+	}
+	if !pairs[0].Disagree || pairs[1].Disagree {
+		t.Errorf("disagree: %v %v, want acks=1 only", pairs[0].Disagree, pairs[1].Disagree)
+	}
+	want := "acks=1, not idempotent, RF 3, min.insync.replicas=1 lost 455 on sarama (acks1) and 0 on Java (java-acks1) under leader-kill"
+	if got := pairs[0].Sentence(); got != want {
+		t.Errorf("sentence\n %s\nwant\n %s", got, want)
+	}
+	advice := strings.Join(Recommend(r).Sentences(), "\n")
+	if !strings.Contains(advice, "The two clients disagree: "+want) {
+		t.Errorf("recommendation lacks the disagreement:\n%s", advice)
+	}
+	r.Scenarios[0].Status = schema.ScenarioInvalid
+	if ClientPairs(r)[0].Disagree {
+		t.Error("an invalid scenario proves no disagreement")
+	}
+}
+
+// Rows are grouped by client, sarama's first, each keeping the run's order.
+func TestMatrixGroupsRowsByClient(t *testing.T) {
+	j := schema.Profile{Name: "java-a", Client: schema.JavaClient}
+	r := &schema.Run{Scenarios: []schema.Scenario{{Name: "s", Profiles: []schema.ProfileResult{
+		{Profile: j}, {Profile: schema.Profile{Name: "b"}}, {Profile: schema.Profile{Name: "a"}},
+	}}}}
+	m := BuildMatrix(r)
+	if strings.Join(m.Profiles, ",") != "b,a,java-a" || strings.Join(m.Clients, ",") != "sarama,sarama,java" {
+		t.Errorf("rows %v clients %v", m.Profiles, m.Clients)
+	}
+	if m.Rows[2][0].Profile != "java-a" || m.Rows[0][0].Profile != "b" {
+		t.Errorf("cells not in their rows: %+v", m.Rows)
+	}
+}
