@@ -212,7 +212,7 @@ func (d *decoder) checkProfile(p schema.Profile, at map[string]*yaml.Node, entry
 		fail("producer.compression", "%s", oneOf(c, compressions))
 	}
 	d.checkBatching(p.Batching, at, entry)
-	// workload.Validate is the package's own rule book: whatever it adds
+	// schema.Profile.Validate is the package's own rule book: whatever it adds
 	// later is enforced here too, even before this file learns to say it
 	// better.
 	if len(d.errs) == before {

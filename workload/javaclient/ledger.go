@@ -28,7 +28,7 @@ func Seq(prefix, n int64) int64 { return prefix*ProcessPrefixSpan + n }
 
 // LedgerParams turn processes into ledger entries.
 type LedgerParams struct {
-	// ID names message seq of the profile (workload.MessageID).
+	// ID names message seq of the profile (message.ID).
 	ID func(seq int64) string
 	// Base is the run's time origin, on the same clock as the events'
 	// timestamps.

@@ -9,19 +9,6 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 )
 
-// rejectedBeforeAppend are broker errors a leader returns only when it did
-// not append the batch. NOT_LEADER_OR_FOLLOWER is not among them: it also
-// ends an acks=all wait when leadership moves after the append, and
-// KAFKA_STORAGE_ERROR may follow a write that reached the page cache.
-var rejectedBeforeAppend = map[sarama.KError]bool{
-	sarama.ErrNotEnoughReplicas:        true,
-	sarama.ErrLeaderNotAvailable:       true,
-	sarama.ErrUnknownTopicOrPartition:  true,
-	sarama.ErrMessageSizeTooLarge:      true,
-	sarama.ErrInvalidMessage:           true,
-	sarama.ErrTopicAuthorizationFailed: true,
-}
-
 // neverRetried are the rejections sarama returns on the first attempt
 // whatever Retry.Max says (async_producer.go retries only the others), so
 // the error seen is the only attempt's.
@@ -42,7 +29,7 @@ func Classify(err error, retryMax int) (ledger.Status, string) {
 		return ledger.Unknown, ""
 	}
 	code := ErrorCode(kerr)
-	if rejectedBeforeAppend[kerr] && (retryMax == 0 || neverRetried[kerr]) {
+	if ledger.RejectedBeforeAppend(code) && (retryMax == 0 || neverRetried[kerr]) {
 		return ledger.Failed, code
 	}
 	return ledger.Unknown, code
