@@ -51,6 +51,15 @@ func (c *Cluster) ElectLeaders(from []int, unclean bool, partitions map[string][
 	return out, nil
 }
 
+// Reassign sets the replica list of every partition of topic, asking the
+// given nodes: assignment[p] is partition p's, the first replica its
+// preferred leader.
+func (c *Cluster) Reassign(from []int, topic string, assignment [][]int32) error {
+	return c.withAdminFrom(from, func(adm sarama.ClusterAdmin) error {
+		return adm.AlterPartitionReassignments(topic, assignment)
+	})
+}
+
 // TopicConfig returns the named settings of a topic, asking the given
 // nodes.
 func (c *Cluster) TopicConfig(from []int, topic string, names ...string) (map[string]string, error) {

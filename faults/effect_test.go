@@ -269,3 +269,42 @@ func TestPowerLossEffect(t *testing.T) {
 	_, err = inject(t, c, NewPowerLoss(PowerLeader))
 	wantNoEffect(t, err, "no unsynced bytes at the cut, nothing could be lost")
 }
+
+// A leadership transfer reorders every replica list with the lowest
+// follower first and elects it, the followers lagging meanwhile.
+func TestLeaderMoveEffect(t *testing.T) {
+	t.Parallel()
+	c := newFake(2, 3, "a", "b")
+	f := NewLeaderMove()
+	eff, err := inject(t, c, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "effect", eff, schema.FaultEffect{
+		Target:      []int{2, 1},
+		Description: "leadership of every scenario partition moved from node 2 to node 1: replicas reordered with 1 first, then a preferred election",
+		Observed: []string{
+			"a-0: leader 1 (epoch 1), isr [2 1 3]", "a-1: leader 1 (epoch 1), isr [2 1 3]",
+			"b-0: leader 1 (epoch 1), isr [2 1 3]", "b-1: leader 1 (epoch 1), isr [2 1 3]",
+		},
+	})
+	for _, p := range c.parts {
+		wantEqual(t, "replicas of "+p.Topic, p.Replicas, []int32{1, 2, 3})
+	}
+	if len(c.toxics) != 2 || len(c.kills) != 0 {
+		t.Errorf("toxics %v kills %v: want the two lagging followers and no kill", c.toxics, c.kills)
+	}
+	if err := f.Heal(context.Background(), c.env("a", "b")); err != nil || len(c.toxics) > 0 {
+		t.Errorf("heal: %v, toxics %v", err, c.toxics)
+	}
+}
+
+func TestLeaderMoveNoEffect(t *testing.T) {
+	t.Parallel()
+	c := newFake(2, 3, "a", "b")
+	c.frozen = true
+	f := NewLeaderMove()
+	f.MoveTimeout = noEffectTimeout
+	_, err := inject(t, c, f)
+	wantNoEffect(t, err, "node 1 first in every replica list not seen within 10ms")
+}

@@ -105,6 +105,10 @@ type Admin interface {
 	TopicConfig(from []int, topic string, names ...string) (map[string]string, error)
 	// SetTopicConfig sets one setting of a topic.
 	SetTopicConfig(from []int, topic, name, value string) error
+	// Reassign sets the replica list of every partition of topic
+	// (assignment[p] for partition p), the first replica being the
+	// preferred leader.
+	Reassign(from []int, topic string, assignment [][]int32) error
 }
 
 // Groups are the consumer groups as their coordinators see them.

@@ -65,10 +65,10 @@ func newFake(leader, controller int, topics ...string) *fakeCluster {
 	return c
 }
 
-// env hands the fake to a fault in every role it models; Admin, Groups and
-// Probe it does not, and the faults tested against it do not use them.
+// env hands the fake to a fault in every role it models; Groups and Probe
+// it does not, and the faults tested against it do not use them.
 func (c *fakeCluster) env(topics ...string) Env {
-	return Env{Nodes: c, Disks: c, Links: c, State: c, Topics: topics}
+	return Env{Nodes: c, Disks: c, Links: c, State: c, Admin: c, Topics: topics}
 }
 
 // connected reports whether node n reaches another running node on the
@@ -300,4 +300,56 @@ func (c *fakeCluster) WaitHealthy(_ context.Context, topics []string, _ time.Dur
 		}
 	}
 	return nil
+}
+
+// ElectLeaders implements Admin: a preferred election makes each
+// partition's first replica its leader if it is live and in the ISR.
+func (c *fakeCluster) ElectLeaders(_ []int, unclean bool, partitions map[string][]int32) (map[string]map[int32]error, error) {
+	if unclean {
+		return nil, fmt.Errorf("the fake models preferred elections only")
+	}
+	out := map[string]map[int32]error{}
+	for i := range c.parts {
+		p := &c.parts[i]
+		if !slices.Contains(partitions[p.Topic], p.Partition) {
+			continue
+		}
+		if out[p.Topic] == nil {
+			out[p.Topic] = map[int32]error{}
+		}
+		first := p.Replicas[0]
+		if c.frozen || !c.live(int(first)) || !slices.Contains(p.ISR, first) {
+			out[p.Topic][p.Partition] = fmt.Errorf("PREFERRED_LEADER_NOT_AVAILABLE")
+			continue
+		}
+		if p.Leader != first {
+			p.Leader = first
+			p.LeaderEpoch++
+		}
+	}
+	return out, nil
+}
+
+// Reassign implements Admin: the replicas are reordered (a frozen cluster
+// accepts the request and changes nothing).
+func (c *fakeCluster) Reassign(_ []int, topic string, assignment [][]int32) error {
+	if c.frozen {
+		return nil
+	}
+	for i := range c.parts {
+		if p := &c.parts[i]; p.Topic == topic && int(p.Partition) < len(assignment) {
+			p.Replicas = slices.Clone(assignment[p.Partition])
+		}
+	}
+	return nil
+}
+
+// TopicConfig implements Admin; no fault tested here reads one.
+func (c *fakeCluster) TopicConfig([]int, string, ...string) (map[string]string, error) {
+	return nil, fmt.Errorf("the fake keeps no topic configs")
+}
+
+// SetTopicConfig implements Admin; no fault tested here sets one.
+func (c *fakeCluster) SetTopicConfig([]int, string, string, string) error {
+	return fmt.Errorf("the fake keeps no topic configs")
 }

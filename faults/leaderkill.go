@@ -56,21 +56,30 @@ func (f *LeaderKill) Prepare(ctx context.Context, env Env) error {
 		return fmt.Errorf("leader kill: %w", err)
 	}
 	f.leader = leader
-	if f.FollowerLag <= 0 {
+	if err := slowFollowers(env, f.Name(), leader, f.FollowerLag); err != nil {
+		return fmt.Errorf("leader kill: %w", err)
+	}
+	return nil
+}
+
+// slowFollowers adds lag in each direction of every follower's
+// replication link to the leader (none when lag is 0): the followers stay
+// in the ISR but are behind, so what only the leader has is at stake.
+func slowFollowers(env Env, fault string, leader int, lag time.Duration) error {
+	if lag <= 0 {
 		return nil
 	}
 	var links []cluster.Link
 	for _, n := range followers(env, leader) {
 		links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
 	}
-	ms := f.FollowerLag.Milliseconds()
 	for _, s := range []cluster.Stream{cluster.Upstream, cluster.Downstream} {
-		t := cluster.Toxic{Name: "lag-" + string(s), Type: "latency", Stream: s, Attributes: map[string]any{"latency": ms}}
+		t := cluster.Toxic{Name: "lag-" + string(s), Type: "latency", Stream: s, Attributes: map[string]any{"latency": lag.Milliseconds()}}
 		if err := env.Links.Degrade(t, links...); err != nil {
-			return fmt.Errorf("leader kill: slow followers: %w", err)
+			return fmt.Errorf("slow followers: %w", err)
 		}
 	}
-	env.logf("fault %s: replication links %v slowed by %s each way", f.Name(), links, f.FollowerLag)
+	env.logf("fault %s: replication links %v slowed by %s each way", fault, links, lag)
 	return nil
 }
 

@@ -22,6 +22,7 @@ var registry = map[string]builder{
 	"leader-kill":            fields(NewLeaderKill, signals),
 	"leader-term":            fields(NewLeaderTerm, hide("signal")),
 	"leader-pause":           fields(NewLeaderPause),
+	"leader-move":            fields(NewLeaderMove),
 	"disk-full":              fields(NewDiskFull),
 	"controller-kill":        fields(NewControllerKill, signals),
 	"rolling-restart":        fields(NewRollingRestart, signals),

@@ -57,6 +57,7 @@ func TestLoadDirectory(t *testing.T) {
 		"leader-kill",
 		"isolate-leader-peers", "isolate-leader-clients", "split-leader-minority", "bridge", "cut-replication",
 		"one-way-replication", "bandwidth-replication", "latency-leader", "resets-clients",
+		"leader-move", "leader-move-kafka-3.9",
 		"power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9",
 		"leader-term", "leader-pause", "rolling-restart", "controller-kill",
 		"client-producers-leader-kill", "consumer-member-crash", "consumer-rebalance", "consumer-member-stall", "consumer-commit-cut",
