@@ -2,9 +2,11 @@ package scenarios
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +141,55 @@ func TestReadmeListsEveryFault(t *testing.T) {
 			if !strings.Contains(string(readme), "`"+word+"`") {
 				t.Errorf("README.md does not mention `%s` (fault type %s)", word, typ)
 			}
+		}
+	}
+}
+
+// TestReadmeLayoutMatchesTree: every directory of Go code is a row of
+// the README's layout table, and every row names a directory that exists.
+func TestReadmeLayoutMatchesTree(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, layout, ok := strings.Cut(string(readme), "\n## Layout\n")
+	if !ok {
+		t.Fatal("README.md has no Layout section")
+	}
+	layout, _, _ = strings.Cut(layout, "\n## ")
+	rows := map[string]bool{}
+	dirs := regexp.MustCompile("`([a-z][a-z0-9_/-]*)/`")
+	for _, line := range strings.Split(layout, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 3 {
+			continue
+		}
+		for _, m := range dirs.FindAllStringSubmatch(cells[1], -1) {
+			rows[m[1]] = true
+		}
+	}
+	code := map[string]bool{}
+	err = filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		dir := filepath.ToSlash(filepath.Dir(strings.TrimPrefix(path, "../")))
+		if dir != "." && !strings.HasPrefix(dir, "reports/runs") {
+			code[dir] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir := range code {
+		if !rows[dir] {
+			t.Errorf("README.md's layout table has no row for %s/", dir)
+		}
+	}
+	for row := range rows {
+		if _, err := os.Stat(filepath.Join("..", row)); err != nil {
+			t.Errorf("README.md's layout table names %s/, which does not exist", row)
 		}
 	}
 }
