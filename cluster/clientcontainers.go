@@ -97,6 +97,30 @@ func (cc *ClientContainer) Stop(ctx context.Context, grace time.Duration) error 
 	return nil
 }
 
+// Exited reports whether the process has ended, and if so its exit code
+// and the last lines it printed on stderr (why a client that fails at
+// start failed).
+func (cc *ClientContainer) Exited(ctx context.Context) (exited bool, code int, stderr string, err error) {
+	res, err := cc.cluster.docker.ContainerInspect(ctx, cc.ctr.GetContainerID(), client.ContainerInspectOptions{})
+	if err != nil {
+		return false, 0, "", fmt.Errorf("inspect client %s: %w", cc.name, err)
+	}
+	st := res.Container.State
+	if st == nil || st.Running {
+		return false, 0, "", nil
+	}
+	r, err := cc.cluster.docker.ContainerLogs(ctx, cc.ctr.GetContainerID(), client.ContainerLogsOptions{ShowStderr: true, Tail: "20"})
+	if err != nil {
+		return true, st.ExitCode, "", fmt.Errorf("output of client %s: %w", cc.name, err)
+	}
+	defer r.Close()
+	var b bytes.Buffer
+	if _, err := stdcopy.StdCopy(io.Discard, &b, r); err != nil {
+		return true, st.ExitCode, "", fmt.Errorf("output of client %s: %w", cc.name, err)
+	}
+	return true, st.ExitCode, strings.TrimSpace(b.String()), nil
+}
+
 // Output is everything the process printed on stdout so far.
 func (cc *ClientContainer) Output(ctx context.Context) (io.ReadCloser, error) {
 	r, err := cc.cluster.docker.ContainerLogs(ctx, cc.ctr.GetContainerID(), client.ContainerLogsOptions{ShowStdout: true})

@@ -26,6 +26,9 @@ type Process interface {
 	// Output is everything the process printed on stdout, complete once
 	// it exited, killed or not.
 	Output(ctx context.Context) (io.ReadCloser, error)
+	// Exited reports whether the process has ended, with its exit code
+	// and the last lines it printed on stderr.
+	Exited(ctx context.Context) (exited bool, code int, stderr string, err error)
 	// Remove deletes the container.
 	Remove(ctx context.Context) error
 }
@@ -141,12 +144,30 @@ func waitProducing(ctx context.Context, proc Process) error {
 				return nil
 			}
 		}
+		exited, code, stderr, err := proc.Exited(ctx)
+		if err != nil {
+			return err
+		}
+		if exited {
+			return fmt.Errorf("the client exited with code %d before its first send result: %s", code, lastLines(stderr, out.Other))
+		}
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("no send result before the run ended (%d lines: %.300s)", len(out.Other), strings.Join(out.Other, " | "))
 		case <-time.After(readyPoll):
 		}
 	}
+}
+
+// lastLines is what a client that failed printed, stderr first.
+func lastLines(stderr string, stdout []string) string {
+	if stderr != "" {
+		return strings.ReplaceAll(stderr, "\n", " | ")
+	}
+	if len(stdout) == 0 {
+		return "it printed nothing"
+	}
+	return strings.Join(stdout[max(0, len(stdout)-10):], " | ")
 }
 
 // Ready waits until the process has its first send result.

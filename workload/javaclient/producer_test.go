@@ -1,0 +1,45 @@
+package javaclient
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// process is a client process that printed out and, if exited, ended
+// with code after printing stderr.
+type process struct {
+	out    string
+	exited bool
+	code   int
+	stderr string
+}
+
+func (p *process) Signal(context.Context, string) error      { return nil }
+func (p *process) Stop(context.Context, time.Duration) error { return nil }
+func (p *process) Remove(context.Context) error              { return nil }
+func (p *process) Output(context.Context) (io.ReadCloser, error) {
+	return io.NopCloser(strings.NewReader(p.out)), nil
+}
+func (p *process) Exited(context.Context) (bool, int, string, error) {
+	return p.exited, p.code, p.stderr, nil
+}
+
+func TestWaitProducing(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := waitProducing(ctx, &process{out: output}); err != nil {
+		t.Errorf("a process with results: %v", err)
+	}
+	err := waitProducing(ctx, &process{exited: true, code: 1, stderr: "org.apache.kafka.common.config.ConfigException: Invalid value 2 for configuration acks"})
+	if err == nil || !strings.Contains(err.Error(), "exited with code 1 before its first send result: org.apache.kafka.common.config.ConfigException") {
+		t.Errorf("a client that failed at start: %v", err)
+	}
+	short, stop := context.WithTimeout(context.Background(), 2*readyPoll)
+	defer stop()
+	if err := waitProducing(short, &process{out: `{"timestamp":1,"name":"startup_complete"}`}); err == nil || !strings.Contains(err.Error(), "no send result before the run ended") {
+		t.Errorf("a client that never produced: %v", err)
+	}
+}
