@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -50,12 +51,20 @@ func (c *Cluster) ContainerBootstrap() string {
 // run it (PID 1 is the JVM once kafka-run-class.sh execs it), so a signal
 // sent to the container reaches the client itself.
 func (c *Cluster) LaunchClient(ctx context.Context, name string, cmd []string, files map[string]string) (*ClientContainer, error) {
+	logging, loggingPath, log4jOpts := clientLogging(c.cfg.KafkaVersion)
+	env := maps.Clone(clientJVM)
+	env["KAFKA_LOG4J_OPTS"] = log4jOpts
+	files = maps.Clone(files)
+	if files == nil {
+		files = map[string]string{}
+	}
+	files[loggingPath] = logging
 	req := testcontainers.ContainerRequest{
 		Image:      c.cfg.Images.Kafka,
 		Name:       fmt.Sprintf("kafka-chaos-%s-%s", c.cfg.RunID, name),
 		Entrypoint: cmd[:1],
 		Cmd:        cmd[1:],
-		Env:        clientJVM,
+		Env:        env,
 		Labels:     labels(c.cfg.RunID),
 		Networks:   []string{c.clients.Name},
 		HostConfigModifier: func(hc *container.HostConfig) {
@@ -97,42 +106,45 @@ func (cc *ClientContainer) Stop(ctx context.Context, grace time.Duration) error 
 	return nil
 }
 
-// Exited reports whether the process has ended, and if so its exit code
-// and the last lines it printed on stderr (why a client that fails at
-// start failed).
-func (cc *ClientContainer) Exited(ctx context.Context) (exited bool, code int, stderr string, err error) {
+// Exited reports whether the process has ended, and if so its exit code.
+func (cc *ClientContainer) Exited(ctx context.Context) (exited bool, code int, err error) {
 	res, err := cc.cluster.docker.ContainerInspect(ctx, cc.ctr.GetContainerID(), client.ContainerInspectOptions{})
 	if err != nil {
-		return false, 0, "", fmt.Errorf("inspect client %s: %w", cc.name, err)
+		return false, 0, fmt.Errorf("inspect client %s: %w", cc.name, err)
 	}
 	st := res.Container.State
 	if st == nil || st.Running {
-		return false, 0, "", nil
+		return false, 0, nil
 	}
-	r, err := cc.cluster.docker.ContainerLogs(ctx, cc.ctr.GetContainerID(), client.ContainerLogsOptions{ShowStderr: true, Tail: "20"})
-	if err != nil {
-		return true, st.ExitCode, "", fmt.Errorf("output of client %s: %w", cc.name, err)
-	}
-	defer r.Close()
-	var b bytes.Buffer
-	if _, err := stdcopy.StdCopy(io.Discard, &b, r); err != nil {
-		return true, st.ExitCode, "", fmt.Errorf("output of client %s: %w", cc.name, err)
-	}
-	return true, st.ExitCode, strings.TrimSpace(b.String()), nil
+	return true, st.ExitCode, nil
 }
 
 // Output is everything the process printed on stdout so far.
 func (cc *ClientContainer) Output(ctx context.Context) (io.ReadCloser, error) {
-	r, err := cc.cluster.docker.ContainerLogs(ctx, cc.ctr.GetContainerID(), client.ContainerLogsOptions{ShowStdout: true})
-	if err != nil {
-		return nil, fmt.Errorf("output of client %s: %w", cc.name, err)
-	}
-	defer r.Close()
 	var stdout bytes.Buffer
-	if _, err := stdcopy.StdCopy(&stdout, io.Discard, r); err != nil {
-		return nil, fmt.Errorf("output of client %s: %w", cc.name, err)
+	if err := cc.logs(ctx, &stdout, io.Discard); err != nil {
+		return nil, err
 	}
 	return io.NopCloser(&stdout), nil
+}
+
+// Stderr is everything the process printed on stderr so far: its log.
+func (cc *ClientContainer) Stderr(ctx context.Context) (string, error) {
+	var stderr bytes.Buffer
+	err := cc.logs(ctx, io.Discard, &stderr)
+	return stderr.String(), err
+}
+
+func (cc *ClientContainer) logs(ctx context.Context, stdout, stderr io.Writer) error {
+	r, err := cc.cluster.docker.ContainerLogs(ctx, cc.ctr.GetContainerID(), client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true})
+	if err != nil {
+		return fmt.Errorf("output of client %s: %w", cc.name, err)
+	}
+	defer r.Close()
+	if _, err := stdcopy.StdCopy(stdout, stderr, r); err != nil {
+		return fmt.Errorf("output of client %s: %w", cc.name, err)
+	}
+	return nil
 }
 
 // Remove deletes the container; the cluster's Close no longer has to.

@@ -22,6 +22,10 @@ var (
 	log4j2Config string
 	//go:embed logging/log4j.properties
 	log4jConfig string
+	//go:embed logging/client-log4j2.yaml
+	clientLog4j2Config string
+	//go:embed logging/client-log4j.properties
+	clientLog4jConfig string
 )
 
 // nodeEnv is the environment of every node's Kafka scripts, the same on
@@ -49,12 +53,23 @@ func nodeEnv(cfg Config, log4jOpts string) map[string]string {
 // name it. Both images' kafka-run-class.sh honour the variable, so the
 // image's own config is never read.
 func brokerLogging(kafkaVersion string) (config, path, opts string) {
+	return logging(kafkaVersion, configDir, log4jConfig, log4j2Config)
+}
+
+// clientLogging is brokerLogging for the client containers' tools.
+func clientLogging(kafkaVersion string) (config, path, opts string) {
+	return logging(kafkaVersion, "/tmp/kafka-chaos-client", clientLog4jConfig, clientLog4j2Config)
+}
+
+// logging picks a Kafka version's logging config (log4j before 4.0, log4j2
+// since), where it goes under dir, and the KAFKA_LOG4J_OPTS naming it.
+func logging(kafkaVersion, dir, log4j, log4j2 string) (config, path, opts string) {
 	if v, err := sarama.ParseKafkaVersion(kafkaVersion); err == nil && !v.IsAtLeast(sarama.V4_0_0_0) {
-		path = configDir + "/log4j.properties"
-		return log4jConfig, path, "-Dlog4j.configuration=file:" + path
+		path = dir + "/log4j.properties"
+		return log4j, path, "-Dlog4j.configuration=file:" + path
 	}
-	path = configDir + "/log4j2.yaml"
-	return log4j2Config, path, "-Dlog4j2.configurationFile=" + path
+	path = dir + "/log4j2.yaml"
+	return log4j2, path, "-Dlog4j2.configurationFile=" + path
 }
 
 // launchScript is the command of every node, the same on the official and

@@ -26,9 +26,10 @@ type Process interface {
 	// Output is everything the process printed on stdout, complete once
 	// it exited, killed or not.
 	Output(ctx context.Context) (io.ReadCloser, error)
-	// Exited reports whether the process has ended, with its exit code
-	// and the last lines it printed on stderr.
-	Exited(ctx context.Context) (exited bool, code int, stderr string, err error)
+	// Stderr is everything the process printed on stderr so far: its log.
+	Stderr(ctx context.Context) (string, error)
+	// Exited reports whether the process has ended, and its exit code.
+	Exited(ctx context.Context) (exited bool, code int, err error)
 	// Remove deletes the container.
 	Remove(ctx context.Context) error
 }
@@ -77,6 +78,8 @@ type Producer struct {
 	mu       sync.Mutex
 	live     Process
 	runs     []ProcessOutput
+	// ranWith is the configuration the client logged it ran with.
+	ranWith map[string]string
 }
 
 // New validates the settings.
@@ -119,7 +122,12 @@ func (pr *Producer) Run(ctx context.Context) error {
 	bg := context.WithoutCancel(ctx)
 	stopErr := proc.Stop(bg, pr.p.Grace)
 	out, err := readOutput(bg, proc)
+	stderr, serr := proc.Stderr(bg)
+	err = errors.Join(err, serr)
 	pr.mu.Lock()
+	if pr.ranWith == nil {
+		pr.ranWith = RanWith(stderr)
+	}
 	pr.live = nil
 	pr.runs = append(pr.runs, ProcessOutput{Prefix: prefix, Rate: pr.p.Rate, Output: out})
 	pr.mu.Unlock()
@@ -144,11 +152,12 @@ func waitProducing(ctx context.Context, proc Process) error {
 				return nil
 			}
 		}
-		exited, code, stderr, err := proc.Exited(ctx)
+		exited, code, err := proc.Exited(ctx)
 		if err != nil {
 			return err
 		}
 		if exited {
+			stderr, _ := proc.Stderr(ctx)
 			return fmt.Errorf("the client exited with code %d before its first send result: %s", code, lastLines(stderr, out.Other))
 		}
 		select {
@@ -159,10 +168,10 @@ func waitProducing(ctx context.Context, proc Process) error {
 	}
 }
 
-// lastLines is what a client that failed printed, stderr first.
+// lastLines is what a client that failed printed last, stderr first.
 func lastLines(stderr string, stdout []string) string {
-	if stderr != "" {
-		return strings.ReplaceAll(stderr, "\n", " | ")
+	if lines := strings.Split(strings.TrimSpace(stderr), "\n"); lines[0] != "" {
+		return strings.Join(lines[max(0, len(lines)-10):], " | ")
 	}
 	if len(stdout) == 0 {
 		return "it printed nothing"
@@ -241,11 +250,18 @@ func (pr *Producer) Entries(records []ledger.Record) ([]ledger.Entry, error) {
 	return all, nil
 }
 
-// ClientConfig is every setting the client was given, for the result.
+// ClientConfig is every setting the client ran with, as it logged them at
+// start (defaults included), for the result; without that log, the
+// settings it was given.
 func (pr *Producer) ClientConfig() map[string]string {
-	c := maps.Clone(pr.props)
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	c := maps.Clone(pr.ranWith)
+	if c == nil {
+		c = maps.Clone(pr.props)
+		c["idempotent"] = strconv.FormatBool(pr.p.Settings.Idempotent())
+	}
 	c["client"] = "java (org.apache.kafka.tools.VerifiableProducer)"
-	c["idempotent"] = strconv.FormatBool(pr.p.Settings.Idempotent())
 	return c
 }
 

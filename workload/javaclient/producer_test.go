@@ -23,9 +23,8 @@ func (p *process) Remove(context.Context) error              { return nil }
 func (p *process) Output(context.Context) (io.ReadCloser, error) {
 	return io.NopCloser(strings.NewReader(p.out)), nil
 }
-func (p *process) Exited(context.Context) (bool, int, string, error) {
-	return p.exited, p.code, p.stderr, nil
-}
+func (p *process) Exited(context.Context) (bool, int, error) { return p.exited, p.code, nil }
+func (p *process) Stderr(context.Context) (string, error)    { return p.stderr, nil }
 
 func TestWaitProducing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
