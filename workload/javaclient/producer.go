@@ -109,9 +109,9 @@ func (pr *Producer) Run(ctx context.Context) error {
 	name := fmt.Sprintf("java-%s-%d", pr.p.Profile, prefix)
 	proc, err := pr.p.Launch(ctx, name, pr.Command(prefix), map[string]string{configPath: PropertiesFile(pr.props)})
 	if err != nil {
-		pr.readyErr = fmt.Errorf("java producer %s: %w", pr.p.Profile, err)
+		pr.readyErr = err
 		close(pr.ready)
-		return pr.readyErr
+		return fmt.Errorf("java producer %s: %w", pr.p.Profile, err)
 	}
 	pr.mu.Lock()
 	pr.live = proc
