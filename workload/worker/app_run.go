@@ -28,6 +28,9 @@ type appRecord struct {
 	// Resend marks a failure the application answered by sending the
 	// message again: not an outcome.
 	Resend bool          `json:"resend,omitempty"`
+	// Withdrawn: the attempt just recorded was never handed to the
+	// client (the run ended first), so it is no attempt at all.
+	Withdrawn bool `json:"withdrawn,omitempty"`
 	Err    string        `json:"err,omitempty"`
 	Code   string        `json:"code,omitempty"`
 	At     time.Duration `json:"t"`
@@ -37,7 +40,8 @@ type appRecord struct {
 // application into ledger entries, in attempt order per file, and counts
 // the application's re-sends. A message whose attempt was recorded but
 // whose outcome never was (the process exited first) stays pending:
-// indeterminate, never counted as acked.
+// indeterminate, never counted as acked; one withdrawn (never handed to
+// the client) is no attempt.
 func ReadProducerLedgers(paths ...string) (entries []ledger.Entry, resends int, err error) {
 	l := ledger.NewProducer()
 	for _, p := range paths {
@@ -48,6 +52,9 @@ func ReadProducerLedgers(paths ...string) (entries []ledger.Entry, resends int, 
 				return
 			case r.Resend:
 				resends++
+				return
+			case r.Withdrawn:
+				l.Withdraw(r.ID)
 				return
 			}
 			var err error
@@ -175,7 +182,11 @@ func RunProducerApp(ctx context.Context, s Spec, logf func(string, ...any)) erro
 		case a.ap.Input() <- m:
 			return true
 		case <-ctx.Done():
-			// Recorded as attempted, never handed over: it stays pending.
+			// Recorded as attempted, never handed over: withdrawn. A
+			// process killed before this line leaves it pending, as it
+			// leaves any attempt without an outcome.
+			a.pending.Add(-1)
+			sendErr = a.j.Append(appRecord{ID: rec.ID, Seq: rec.Seq, Withdrawn: true, At: time.Since(s.Base)})
 			return false
 		}
 	})

@@ -64,6 +64,8 @@ func TestProducerLedgerFoldsAttemptsAndOutcomes(t *testing.T) {
 		{ID: "a-1", Status: ledger.Acked, Partition: 2, Offset: 7, Believed: true, At: 4},
 		{ID: "a-3", Status: ledger.Failed, Partition: 0, Offset: -1, Err: "not leader", At: 5},
 		{ID: "a-2", Resend: true, Err: "shutting down", At: 6},
+		{ID: "a-4", Seq: 4, Attempt: true, At: 7},
+		{ID: "a-4", Seq: 4, Withdrawn: true, At: 8},
 	} {
 		if err := j.Append(r); err != nil {
 			t.Fatal(err)
@@ -86,7 +88,7 @@ func TestProducerLedgerFoldsAttemptsAndOutcomes(t *testing.T) {
 		t.Fatalf("resends %d, err %v; want 1, nil", resends, err)
 	}
 	if len(es) != 3 {
-		t.Fatalf("%d entries, want 3", len(es))
+		t.Fatalf("%d entries, want 3 (a-4 was withdrawn)", len(es))
 	}
 	if e := es[0]; e.Status != ledger.Acked || e.Partition != 2 || e.Offset != 7 || !e.Believed {
 		t.Errorf("a-1: %+v", e)
