@@ -86,7 +86,7 @@ func (r *run) newProducer(prof schema.Profile, topic string) (profileProducer, e
 		Launch: func(ctx context.Context, name string, cmd []string, files map[string]string) (javaclient.Process, error) {
 			return r.p.Cluster.LaunchClient(ctx, r.s.Name+"-"+name, cmd, files)
 		},
-		Bootstrap: r.p.Cluster.ContainerBootstrap(), Grace: javaStopGrace,
+		Bootstrap: r.p.Cluster.ContainerBootstrap(), Grace: javaStopGrace, KafkaVersion: r.p.Cluster.Info().KafkaVersion,
 	})
 	return javaProducer{Producer: pr, parse: javaclient.RecordValue(id)}, err
 }

@@ -58,6 +58,9 @@ type Params struct {
 	// Grace bounds the clean shutdown at the end (the tool closes the
 	// producer, which waits for every send in flight).
 	Grace time.Duration
+	// KafkaVersion is the release whose tools run: before 4.0 the tool
+	// takes its configuration file as --producer.config only.
+	KafkaVersion string
 }
 
 // verifiableProducer is what kafka-verifiable-producer.sh runs; called
@@ -99,7 +102,18 @@ func (pr *Producer) Command(prefix int64) []string {
 	return append(append([]string(nil), verifiableProducer...),
 		"--topic", pr.p.Topic, "--bootstrap-server", pr.p.Bootstrap,
 		"--throughput", strconv.Itoa(pr.p.Rate), "--value-prefix", strconv.FormatInt(prefix, 10),
-		"--command-config", configPath)
+		configFlag(pr.p.KafkaVersion), configPath)
+}
+
+// configFlag is how the release's verifiable producer takes its
+// configuration file: --command-config since 4.0 (--producer.config is
+// deprecated there), --producer.config before.
+func configFlag(kafkaVersion string) string {
+	major, _, _ := strings.Cut(kafkaVersion, ".")
+	if n, err := strconv.Atoi(major); err == nil && n < 4 {
+		return "--producer.config"
+	}
+	return "--command-config"
 }
 
 // Run starts the process, lets it produce until ctx ends, then stops it

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // process is a client process that printed out and, if exited, ended
@@ -42,3 +44,18 @@ func TestWaitProducing(t *testing.T) {
 		t.Errorf("a client that never produced: %v", err)
 	}
 }
+
+// Kafka 3.9's tool has no --command-config; 4.x deprecates --producer.config.
+func TestCommandNamesTheConfigAsTheReleaseTakesIt(t *testing.T) {
+	for version, want := range map[string]string{"3.9.1": "--producer.config", "4.4.0": "--command-config", "10.0.0": "--command-config", "": "--command-config"} {
+		pr, err := New(Params{Profile: "p", Settings: schemaAcksAll, Rate: 10, Topic: "t", Bootstrap: "b", KafkaVersion: version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cmd := strings.Join(pr.Command(1), " "); !strings.Contains(cmd, " "+want+" "+configPath) {
+			t.Errorf("Kafka %q: %s, want %s", version, cmd, want)
+		}
+	}
+}
+
+var schemaAcksAll = schema.JavaProducer{Acks: "all"}

@@ -27,13 +27,13 @@ type appRecord struct {
 	Believed  bool          `json:"believed"`
 	// Resend marks a failure the application answered by sending the
 	// message again: not an outcome.
-	Resend bool          `json:"resend,omitempty"`
+	Resend bool `json:"resend,omitempty"`
 	// Withdrawn: the attempt just recorded was never handed to the
 	// client (the run ended first), so it is no attempt at all.
-	Withdrawn bool `json:"withdrawn,omitempty"`
-	Err    string        `json:"err,omitempty"`
-	Code   string        `json:"code,omitempty"`
-	At     time.Duration `json:"t"`
+	Withdrawn bool          `json:"withdrawn,omitempty"`
+	Err       string        `json:"err,omitempty"`
+	Code      string        `json:"code,omitempty"`
+	At        time.Duration `json:"t"`
 }
 
 // ReadProducerLedgers folds the ledgers of every process of one producer
