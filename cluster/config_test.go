@@ -66,22 +66,6 @@ func TestKafkaImageOverrideMustNameTheVersion(t *testing.T) {
 	}
 }
 
-func TestPartitionLinksCoverBothDirections(t *testing.T) {
-	links := NodeLinks([]int{1}, []int{2, 3}, Internal, Controller)
-	if len(links) != 8 {
-		t.Fatalf("got %d links, want 8: %v", len(links), links)
-	}
-	seen := map[Link]bool{}
-	for _, l := range links {
-		seen[l] = true
-	}
-	for _, want := range []Link{{1, 2, Internal}, {2, 1, Internal}, {3, 1, Controller}, {1, 3, Controller}} {
-		if !seen[want] {
-			t.Errorf("missing link %s", want)
-		}
-	}
-}
-
 func TestSaramaVersionCapsAtNewestKnown(t *testing.T) {
 	v, err := saramaVersion("99.0.0")
 	if err != nil {

@@ -1,28 +1,22 @@
 package cluster
 
-import "slices"
+import (
+	"slices"
 
-// GroupState is one consumer group as its coordinator describes it.
-type GroupState struct {
-	Group string
-	// State is the group's state as Kafka names it: Stable,
-	// PreparingRebalance, Empty…
-	State string
-	// Clients are the members' client ids, sorted.
-	Clients []string
-}
+	"github.com/kafka-chaos/kafka-chaos/schema"
+)
 
 // DescribeGroups returns each group's state and members.
-func (c *Cluster) DescribeGroups(groups []string) ([]GroupState, error) {
+func (c *Cluster) DescribeGroups(groups []string) ([]schema.GroupState, error) {
 	ds, err := c.admin.DescribeConsumerGroups(groups)
-	out := make([]GroupState, 0, len(ds))
+	out := make([]schema.GroupState, 0, len(ds))
 	for _, d := range ds {
 		clients := make([]string, 0, len(d.Members))
 		for _, m := range d.Members {
 			clients = append(clients, m.ClientId)
 		}
 		slices.Sort(clients)
-		out = append(out, GroupState{Group: d.GroupId, State: d.State, Clients: clients})
+		out = append(out, schema.GroupState{Group: d.GroupId, State: d.State, Clients: clients})
 	}
 	return out, err
 }

@@ -9,40 +9,13 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
-// Client is the From of a link that starts at the harness's clients.
-const Client = 0
-
-// LinkKind names which listener a link reaches.
-type LinkKind string
-
-const (
-	// Internal carries replication (followers fetching from leaders).
-	Internal LinkKind = "internal"
-	// Controller carries the KRaft quorum and broker heartbeats.
-	Controller LinkKind = "controller"
-	// ClientLink carries produce and fetch requests from the harness.
-	ClientLink LinkKind = "client"
-)
-
-// Link is one directed connection path: From dials To. Bytes flow both ways
-// on it; a toxic's Stream picks the direction.
-type Link struct {
-	From int      `json:"from"`
-	To   int      `json:"to"`
-	Kind LinkKind `json:"kind"`
-}
-
-func (l Link) String() string {
-	if l.From == Client {
-		return fmt.Sprintf("client->%d", l.To)
-	}
-	return fmt.Sprintf("%d->%d/%s", l.From, l.To, l.Kind)
-}
-
-func (l Link) proxyName() string {
-	if l.Kind == ClientLink {
+// proxyName is the proxy that carries a link.
+func proxyName(l schema.Link) string {
+	if l.Kind == schema.ClientLink {
 		return fmt.Sprintf("client-%d", l.To)
 	}
 	return fmt.Sprintf("%s-%d-%d", l.Kind, l.From, l.To)
@@ -54,28 +27,11 @@ func containerProxyName(n int) string { return fmt.Sprintf("containers-%d", n) }
 // proxyNames are the proxies that carry the link: a client link has two,
 // one for the harness's clients on the host and one for client
 // containers, cut and degraded together so a client fault hits both.
-func (l Link) proxyNames() []string {
-	if l.Kind == ClientLink {
-		return []string{l.proxyName(), containerProxyName(l.To)}
+func proxyNames(l schema.Link) []string {
+	if l.Kind == schema.ClientLink {
+		return []string{proxyName(l), containerProxyName(l.To)}
 	}
-	return []string{l.proxyName()}
-}
-
-// Stream is the direction a toxic applies to, as toxiproxy names it:
-// upstream is From→To (requests), downstream is To→From (responses).
-type Stream string
-
-const (
-	Upstream   Stream = "upstream"
-	Downstream Stream = "downstream"
-)
-
-// Toxic degrades a link.
-type Toxic struct {
-	Name       string                 `json:"name"`
-	Type       string                 `json:"type"` // latency, bandwidth, reset_peer, timeout, slow_close, limit_data
-	Stream     Stream                 `json:"stream"`
-	Attributes map[string]interface{} `json:"attributes"`
+	return []string{proxyName(l)}
 }
 
 type mesh struct {
@@ -182,7 +138,7 @@ func (m *mesh) clientProxies(ctx context.Context, ctr testcontainers.Container) 
 		}
 		m.clientHostPort[n] = int(p.Num())
 		proxies = append(proxies, toxiproxy.Proxy{
-			Name:     Link{From: Client, To: n, Kind: ClientLink}.proxyName(),
+			Name:     proxyName(schema.Link{From: schema.ClientNode, To: n, Kind: schema.ClientLink}),
 			Listen:   fmt.Sprintf("0.0.0.0:%d", clientPort(n)),
 			Upstream: fmt.Sprintf("%s:%d", nodeRealAlias(n), clientPort(n)),
 			Enabled:  true,
@@ -226,9 +182,9 @@ func (c *Cluster) peerProxies(toxiproxyC *container.InspectResponse) ([]toxiprox
 			if j == i {
 				continue
 			}
-			for kind, port := range map[LinkKind]int{Internal: internalPort(j), Controller: controllerPort(j)} {
+			for kind, port := range map[schema.LinkKind]int{schema.Internal: internalPort(j), schema.Controller: controllerPort(j)} {
 				proxies = append(proxies, toxiproxy.Proxy{
-					Name:     Link{From: i, To: j, Kind: kind}.proxyName(),
+					Name:     proxyName(schema.Link{From: i, To: j, Kind: kind}),
 					Listen:   fmt.Sprintf("%s:%d", ep.IPAddress, port),
 					Upstream: fmt.Sprintf("%s:%d", nodeRealAlias(j), port),
 					Enabled:  true,
@@ -239,17 +195,17 @@ func (c *Cluster) peerProxies(toxiproxyC *container.InspectResponse) ([]toxiprox
 	return proxies, nil
 }
 
-func (c *Cluster) setEnabled(links []Link, enabled bool) error {
+func (c *Cluster) setEnabled(links []schema.Link, enabled bool) error {
 	var errs []error
 	for _, l := range links {
-		for _, name := range l.proxyNames() {
+		for _, name := range proxyNames(l) {
 			errs = append(errs, c.setProxyEnabled(l, name, enabled))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (c *Cluster) setProxyEnabled(l Link, name string, enabled bool) error {
+func (c *Cluster) setProxyEnabled(l schema.Link, name string, enabled bool) error {
 	p, err := c.mesh.api.Proxy(name)
 	if err != nil {
 		return fmt.Errorf("find proxy %s of %s: %w", name, l, err)
@@ -267,16 +223,16 @@ func (c *Cluster) setProxyEnabled(l Link, name string, enabled bool) error {
 
 // Cut stops traffic on the links: open connections close and new ones are
 // refused, as when a cable is pulled.
-func (c *Cluster) Cut(links ...Link) error { return c.setEnabled(links, false) }
+func (c *Cluster) Cut(links ...schema.Link) error { return c.setEnabled(links, false) }
 
 // Restore re-enables the links.
-func (c *Cluster) Restore(links ...Link) error { return c.setEnabled(links, true) }
+func (c *Cluster) Restore(links ...schema.Link) error { return c.setEnabled(links, true) }
 
 // Degrade adds a toxic to each link.
-func (c *Cluster) Degrade(t Toxic, links ...Link) error {
+func (c *Cluster) Degrade(t schema.Toxic, links ...schema.Link) error {
 	var errs []error
 	for _, l := range links {
-		for _, name := range l.proxyNames() {
+		for _, name := range proxyNames(l) {
 			p, err := c.mesh.api.Proxy(name)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("find proxy %s of %s: %w", name, l, err))
@@ -290,29 +246,12 @@ func (c *Cluster) Degrade(t Toxic, links ...Link) error {
 	return errors.Join(errs...)
 }
 
-// NodeLinks returns every node-to-node link of the given kinds between a
-// node in one group and a node in another, in both directions.
-func NodeLinks(a, b []int, kinds ...LinkKind) []Link {
-	var ls []Link
-	for _, i := range a {
-		for _, j := range b {
-			if i == j {
-				continue
-			}
-			for _, k := range kinds {
-				ls = append(ls, Link{From: i, To: j, Kind: k}, Link{From: j, To: i, Kind: k})
-			}
-		}
-	}
-	return ls
-}
-
 // Partition cuts every node-to-node link between different groups.
 func (c *Cluster) Partition(groups ...[]int) error {
-	var links []Link
+	var links []schema.Link
 	for gi := range groups {
 		for gj := gi + 1; gj < len(groups); gj++ {
-			links = append(links, NodeLinks(groups[gi], groups[gj], Internal, Controller)...)
+			links = append(links, schema.NodeLinks(groups[gi], groups[gj], schema.Internal, schema.Controller)...)
 		}
 	}
 	return c.Cut(links...)

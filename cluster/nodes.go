@@ -11,12 +11,6 @@ import (
 	tcexec "github.com/testcontainers/testcontainers-go/exec"
 )
 
-// Signal names accepted by Kill.
-const (
-	SIGKILL = "SIGKILL"
-	SIGTERM = "SIGTERM"
-)
-
 func (c *Cluster) containerID(n int) (string, error) {
 	if n < 1 || n > len(c.nodes) || c.nodes[n-1] == nil {
 		return "", fmt.Errorf("no node %d: the cluster has nodes 1..%d", n, len(c.nodes))

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // ErrNoLossyFS means a power-loss primitive was used on a cluster started
@@ -74,7 +76,7 @@ func (c *Cluster) PowerOff(ctx context.Context, nodes ...int) (map[int]int64, er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = c.Kill(ctx, n, SIGKILL, 30*time.Second)
+			errs[i] = c.Kill(ctx, n, schema.SIGKILL, 30*time.Second)
 		}()
 	}
 	wg.Wait()

@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -137,7 +136,7 @@ func (f *MemberFault) Inject(ctx context.Context, env Env) (schema.FaultEffect, 
 			return eff, fmt.Errorf("%s: %s: %w", f.Name(), a, err)
 		}
 		env.logf("fault %s: %s %v", f.Name(), a, changed)
-		obs, err := WaitGroups(ctx, env.Groups, f.members.Groups(), f.EffectTimeout, func(g cluster.GroupState) bool {
+		obs, err := WaitGroups(ctx, env.Groups, f.members.Groups(), f.EffectTimeout, func(g schema.GroupState) bool {
 			listed := slices.ContainsFunc(changed, func(m Member) bool { return m.Group == g.Group && slices.Contains(g.Clients, m.Name) })
 			return g.State == "Stable" && listed == (a == Join)
 		})
@@ -200,7 +199,7 @@ func prefix(p string, ss []string) []string {
 // WaitGroups polls the coordinators until cond holds for every group and
 // returns each group's state and members as last seen. On timeout the
 // error wraps ErrNoEffect.
-func WaitGroups(ctx context.Context, gs Groups, groups []string, timeout time.Duration, cond func(cluster.GroupState) bool) ([]string, error) {
+func WaitGroups(ctx context.Context, gs Groups, groups []string, timeout time.Duration, cond func(schema.GroupState) bool) ([]string, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		ds, err := gs.DescribeGroups(groups)
@@ -279,7 +278,7 @@ func (f *CommitCut) Inject(ctx context.Context, env Env) (schema.FaultEffect, er
 		}
 		before[g] = n
 	}
-	if err := env.Links.Cut(cluster.Link{From: cluster.Client, To: f.coordinator, Kind: cluster.ClientLink}); err != nil {
+	if err := env.Links.Cut(schema.Link{From: schema.ClientNode, To: f.coordinator, Kind: schema.ClientLink}); err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	deadline := time.Now().Add(f.EffectTimeout)

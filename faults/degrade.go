@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -49,13 +48,13 @@ func (f *Latency) Prepare(ctx context.Context, env Env) error {
 
 // Inject adds the latency and measures it.
 func (f *Latency) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
-	links := []cluster.Link{{From: cluster.Client, To: f.leader, Kind: cluster.ClientLink}}
+	links := []schema.Link{{From: schema.ClientNode, To: f.leader, Kind: schema.ClientLink}}
 	for _, n := range followers(env, f.leader) {
-		links = append(links, cluster.Link{From: n, To: f.leader, Kind: cluster.Internal}, cluster.Link{From: f.leader, To: n, Kind: cluster.Internal})
+		links = append(links, schema.Link{From: n, To: f.leader, Kind: schema.Internal}, schema.Link{From: f.leader, To: n, Kind: schema.Internal})
 	}
 	eff := schema.FaultEffect{Target: []int{f.leader}, Description: fmt.Sprintf("latency %s ±%s each way on links %v", f.Latency, f.Jitter, links), Metrics: map[string]int64{}}
-	for _, s := range []cluster.Stream{cluster.Upstream, cluster.Downstream} {
-		t := cluster.Toxic{Name: "latency-" + string(s), Type: "latency", Stream: s,
+	for _, s := range []schema.Stream{schema.Upstream, schema.Downstream} {
+		t := schema.Toxic{Name: "latency-" + string(s), Type: "latency", Stream: s,
 			Attributes: map[string]any{"latency": f.Latency.Milliseconds(), "jitter": f.Jitter.Milliseconds()}}
 		if err := env.Links.Degrade(t, links...); err != nil {
 			return eff, fmt.Errorf("latency: %w", err)
@@ -115,12 +114,12 @@ func (f *Resets) Prepare(ctx context.Context, env Env) error {
 	return nil
 }
 
-func (f *Resets) link() cluster.Link {
-	return cluster.Link{From: cluster.Client, To: f.leader, Kind: cluster.ClientLink}
+func (f *Resets) link() schema.Link {
+	return schema.Link{From: schema.ClientNode, To: f.leader, Kind: schema.ClientLink}
 }
 
-func (f *Resets) toxic() cluster.Toxic {
-	return cluster.Toxic{Name: "reset", Type: "reset_peer", Stream: cluster.Downstream, Attributes: map[string]any{"timeout": 0}}
+func (f *Resets) toxic() schema.Toxic {
+	return schema.Toxic{Name: "reset", Type: "reset_peer", Stream: schema.Downstream, Attributes: map[string]any{"timeout": 0}}
 }
 
 // Inject checks on a held connection that a burst resets it, then keeps

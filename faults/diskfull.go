@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -70,7 +69,7 @@ func (f *DiskFull) Heal(ctx context.Context, env Env) error {
 		}
 		// A clean stop, so nothing written after the space was freed is
 		// lost with the filesystem process.
-		if err := env.Nodes.Kill(ctx, f.leader, cluster.SIGTERM, 60*time.Second); err != nil {
+		if err := env.Nodes.Kill(ctx, f.leader, schema.SIGTERM, 60*time.Second); err != nil {
 			return fmt.Errorf("%s: %w", f.Name(), err)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -66,13 +65,13 @@ func TestLeaderKillEffect(t *testing.T) {
 		},
 	})
 	wantEqual(t, "kills", c.kills, []string{"SIGKILL 2"})
-	lag := func(s cluster.Stream) cluster.Toxic {
-		return cluster.Toxic{Name: "lag-" + string(s), Type: "latency", Stream: s, Attributes: map[string]any{"latency": int64(1500)}}
+	lag := func(s schema.Stream) schema.Toxic {
+		return schema.Toxic{Name: "lag-" + string(s), Type: "latency", Stream: s, Attributes: map[string]any{"latency": int64(1500)}}
 	}
-	lagged := []cluster.Toxic{lag(cluster.Upstream), lag(cluster.Downstream)}
-	wantEqual(t, "follower lag", c.toxics, map[cluster.Link][]cluster.Toxic{
-		{From: 1, To: 2, Kind: cluster.Internal}: lagged,
-		{From: 3, To: 2, Kind: cluster.Internal}: lagged,
+	lagged := []schema.Toxic{lag(schema.Upstream), lag(schema.Downstream)}
+	wantEqual(t, "follower lag", c.toxics, map[schema.Link][]schema.Toxic{
+		{From: 1, To: 2, Kind: schema.Internal}: lagged,
+		{From: 3, To: 2, Kind: schema.Internal}: lagged,
 	})
 	if err := f.Heal(context.Background(), c.env("a", "b")); err != nil {
 		t.Fatal(err)
@@ -102,7 +101,7 @@ func TestIsolatePeersEffect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	links := cluster.NodeLinks([]int{2}, []int{1, 3}, cluster.Internal, cluster.Controller)
+	links := schema.NodeLinks([]int{2}, []int{1, 3}, schema.Internal, schema.Controller)
 	for _, l := range links {
 		if !c.cut[l] {
 			t.Errorf("link %s not cut", l)
@@ -197,7 +196,7 @@ func TestReplicationCutEffect(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantEqual(t, "links cut", len(c.cut), 4)
-	for _, l := range cluster.NodeLinks([]int{2}, []int{1, 3}, cluster.Internal) {
+	for _, l := range schema.NodeLinks([]int{2}, []int{1, 3}, schema.Internal) {
 		if !c.cut[l] {
 			t.Errorf("replication link %s not cut", l)
 		}

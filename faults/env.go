@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -34,7 +33,7 @@ func (e Env) logf(format string, args ...any) {
 type Nodes interface {
 	// IDs lists every node, ascending.
 	IDs() []int
-	// Kill sends signal (cluster.SIGKILL or cluster.SIGTERM) to node n's
+	// Kill sends signal (schema.SIGKILL or schema.SIGTERM) to node n's
 	// Kafka process and waits up to timeout for it to exit.
 	Kill(ctx context.Context, n int, signal string, timeout time.Duration) error
 	// Restart starts a stopped node again with its data.
@@ -66,9 +65,9 @@ type Disks interface {
 type Links interface {
 	// Cut stops traffic on the links: open connections close and new ones
 	// are refused.
-	Cut(links ...cluster.Link) error
+	Cut(links ...schema.Link) error
 	// Degrade adds the toxic to each link.
-	Degrade(t cluster.Toxic, links ...cluster.Link) error
+	Degrade(t schema.Toxic, links ...schema.Link) error
 	// Heal restores every link and removes every toxic.
 	Heal() error
 }
@@ -114,7 +113,7 @@ type Admin interface {
 // Groups are the consumer groups as their coordinators see them.
 type Groups interface {
 	// DescribeGroups returns each group's state and members.
-	DescribeGroups(groups []string) ([]cluster.GroupState, error)
+	DescribeGroups(groups []string) ([]schema.GroupState, error)
 	// Coordinator returns the node coordinating a group.
 	Coordinator(group string) (int, error)
 }

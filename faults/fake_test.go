@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -28,8 +27,8 @@ type fakeCluster struct {
 	// on it, and the filesystem's state goes with the stopped node.
 	full     map[int]bool
 	unsynced map[int]int64
-	cut      map[cluster.Link]bool
-	toxics   map[cluster.Link][]cluster.Toxic
+	cut      map[schema.Link]bool
+	toxics   map[schema.Link][]schema.Toxic
 	// parts is the controller's view; stale holds the last view of a
 	// running node cut off from it.
 	parts []schema.PartitionState
@@ -46,7 +45,7 @@ type fakeCluster struct {
 func newFake(leader, controller int, topics ...string) *fakeCluster {
 	c := &fakeCluster{
 		running: map[int]bool{}, paused: map[int]bool{}, full: map[int]bool{}, unsynced: map[int]int64{},
-		cut: map[cluster.Link]bool{}, toxics: map[cluster.Link][]cluster.Toxic{}, stale: map[int][]schema.PartitionState{},
+		cut: map[schema.Link]bool{}, toxics: map[schema.Link][]schema.Toxic{}, stale: map[int][]schema.PartitionState{},
 		controller: controller, epoch: 5,
 	}
 	replicas := []int32{int32(leader)}
@@ -77,7 +76,7 @@ func (c *fakeCluster) env(topics ...string) Env {
 func (c *fakeCluster) connected(n int) bool {
 	for _, m := range c.IDs() {
 		if m != n && c.running[m] && !c.paused[m] &&
-			!c.cut[cluster.Link{From: n, To: m, Kind: cluster.Controller}] && !c.cut[cluster.Link{From: m, To: n, Kind: cluster.Controller}] {
+			!c.cut[schema.Link{From: n, To: m, Kind: schema.Controller}] && !c.cut[schema.Link{From: m, To: n, Kind: schema.Controller}] {
 			return true
 		}
 	}
@@ -142,7 +141,7 @@ func (c *fakeCluster) reassign(p *schema.PartitionState) {
 	}
 	var isr []int32
 	for _, m := range p.Replicas {
-		if m == p.Leader || c.live(int(m)) && !c.cut[cluster.Link{From: int(m), To: int(p.Leader), Kind: cluster.Internal}] {
+		if m == p.Leader || c.live(int(m)) && !c.cut[schema.Link{From: int(m), To: int(p.Leader), Kind: schema.Internal}] {
 			isr = append(isr, m)
 		}
 	}
@@ -211,7 +210,7 @@ func (c *fakeCluster) SetDiskFull(_ context.Context, n int, full bool) error {
 }
 
 // Cut implements Links.
-func (c *fakeCluster) Cut(links ...cluster.Link) error {
+func (c *fakeCluster) Cut(links ...schema.Link) error {
 	for _, l := range links {
 		c.cut[l] = true
 	}
@@ -220,7 +219,7 @@ func (c *fakeCluster) Cut(links ...cluster.Link) error {
 }
 
 // Degrade implements Links; toxics are recorded, and slow nothing down.
-func (c *fakeCluster) Degrade(t cluster.Toxic, links ...cluster.Link) error {
+func (c *fakeCluster) Degrade(t schema.Toxic, links ...schema.Link) error {
 	for _, l := range links {
 		c.toxics[l] = append(c.toxics[l], t)
 	}
@@ -240,7 +239,7 @@ func (c *fakeCluster) Heal() error {
 // up.
 func (c *fakeCluster) view(nodes []int) ([]schema.PartitionState, error) {
 	for _, n := range nodes {
-		if !c.running[n] || c.paused[n] || c.cut[cluster.Link{From: cluster.Client, To: n, Kind: cluster.ClientLink}] {
+		if !c.running[n] || c.paused[n] || c.cut[schema.Link{From: schema.ClientNode, To: n, Kind: schema.ClientLink}] {
 			continue
 		}
 		if ps, ok := c.stale[n]; ok {

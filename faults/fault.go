@@ -12,9 +12,10 @@
 // second backend, Kubernetes with Strimzi for example (pods for
 // containers, network policies or a proxy sidecar for toxiproxy), is one
 // more package beside cluster implementing the same interfaces; the
-// runner builds Env from it, and no fault changes. Of package cluster,
-// faults use only plain values (PartitionState, GroupState, Link, Toxic,
-// the signal names), which such a backend speaks too. The took-effect
+// runner builds Env from it, and no fault changes. Faults import no
+// backend: the values they exchange with one (PartitionState, GroupState,
+// Link, Toxic, the signal names) are package schema's, which a test keeps
+// free of container, proxy and Kafka client libraries. The took-effect
 // logic is tested against an in-memory cluster the same way
 // (fake_test.go).
 package faults

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -60,7 +59,7 @@ type ISRLeaderLoss struct {
 
 // NewISRLeaderLoss returns the fault with SIGKILL.
 func NewISRLeaderLoss(election string) *ISRLeaderLoss {
-	return &ISRLeaderLoss{Signal: cluster.SIGKILL, Election: election, ShrinkTimeout: 60 * time.Second, ElectTimeout: 20 * time.Second}
+	return &ISRLeaderLoss{Signal: schema.SIGKILL, Election: election, ShrinkTimeout: 60 * time.Second, ElectTimeout: 20 * time.Second}
 }
 
 // Name implements Fault.

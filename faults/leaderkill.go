@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -28,7 +27,7 @@ type LeaderKill struct {
 // NewLeaderKill returns the leader-kill fault with SIGKILL and lagging
 // followers.
 func NewLeaderKill() *LeaderKill {
-	return &LeaderKill{Signal: cluster.SIGKILL, FollowerLag: 1500 * time.Millisecond, MoveTimeout: 30 * time.Second}
+	return &LeaderKill{Signal: schema.SIGKILL, FollowerLag: 1500 * time.Millisecond, MoveTimeout: 30 * time.Second}
 }
 
 // NewLeaderTerm returns the clean-shutdown variant: SIGTERM, which Kafka
@@ -37,13 +36,13 @@ func NewLeaderKill() *LeaderKill {
 // whether a clean shutdown alone keeps what acks=1 acknowledged.
 func NewLeaderTerm() *LeaderKill {
 	f := NewLeaderKill()
-	f.Signal = cluster.SIGTERM
+	f.Signal = schema.SIGTERM
 	return f
 }
 
 // Name implements Fault.
 func (f *LeaderKill) Name() string {
-	if f.Signal == cluster.SIGTERM {
+	if f.Signal == schema.SIGTERM {
 		return "leader-term"
 	}
 	return "leader-kill"
@@ -69,12 +68,12 @@ func slowFollowers(env Env, fault string, leader int, lag time.Duration) error {
 	if lag <= 0 {
 		return nil
 	}
-	var links []cluster.Link
+	var links []schema.Link
 	for _, n := range followers(env, leader) {
-		links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
+		links = append(links, schema.Link{From: n, To: leader, Kind: schema.Internal})
 	}
-	for _, s := range []cluster.Stream{cluster.Upstream, cluster.Downstream} {
-		t := cluster.Toxic{Name: "lag-" + string(s), Type: "latency", Stream: s, Attributes: map[string]any{"latency": lag.Milliseconds()}}
+	for _, s := range []schema.Stream{schema.Upstream, schema.Downstream} {
+		t := schema.Toxic{Name: "lag-" + string(s), Type: "latency", Stream: s, Attributes: map[string]any{"latency": lag.Milliseconds()}}
 		if err := env.Links.Degrade(t, links...); err != nil {
 			return fmt.Errorf("slow followers: %w", err)
 		}

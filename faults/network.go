@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -65,12 +64,12 @@ func (f *Isolate) Prepare(ctx context.Context, env Env) error {
 // Inject cuts the links and checks the cluster's reaction.
 func (f *Isolate) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	n := f.node
-	var links []cluster.Link
+	var links []schema.Link
 	if f.Peers {
-		links = append(links, cluster.NodeLinks([]int{n}, followers(env, n), cluster.Internal, cluster.Controller)...)
+		links = append(links, schema.NodeLinks([]int{n}, followers(env, n), schema.Internal, schema.Controller)...)
 	}
 	if f.Clients {
-		links = append(links, cluster.Link{From: cluster.Client, To: n, Kind: cluster.ClientLink})
+		links = append(links, schema.Link{From: schema.ClientNode, To: n, Kind: schema.ClientLink})
 	}
 	eff := schema.FaultEffect{Target: []int{n}, Description: fmt.Sprintf("node %d, leader of every scenario partition, cut off: links %v", n, links)}
 	if ctrl, epoch, err := env.State.ActiveController(ctx); err == nil {
@@ -157,7 +156,7 @@ func (f *Bridge) Prepare(ctx context.Context, env Env) error {
 
 // Inject cuts leader<->far and waits for the cluster to react.
 func (f *Bridge) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
-	links := cluster.NodeLinks([]int{f.leader}, []int{f.far}, cluster.Internal, cluster.Controller)
+	links := schema.NodeLinks([]int{f.leader}, []int{f.far}, schema.Internal, schema.Controller)
 	eff := schema.FaultEffect{Target: []int{f.leader, f.far}, Description: fmt.Sprintf("nodes %d (leader) and %d cannot reach each other; node %d reaches both", f.leader, f.far, f.bridge)}
 	if ctrl, epoch, err := env.State.ActiveController(ctx); err == nil {
 		eff.Description += fmt.Sprintf("; active controller node %d (epoch %d)", ctrl, epoch)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -59,9 +58,9 @@ func (f *PowerLoss) Prepare(ctx context.Context, env Env) error {
 		f.victims = env.Nodes.IDs()
 	case PowerLastReplica:
 		f.victims = []int{leader}
-		var links []cluster.Link
+		var links []schema.Link
 		for _, n := range followers(env, leader) {
-			links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
+			links = append(links, schema.Link{From: n, To: leader, Kind: schema.Internal})
 		}
 		if err := env.Links.Cut(links...); err != nil {
 			return fmt.Errorf("%s: cut replication: %w", f.Name(), err)

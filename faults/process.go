@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -78,7 +77,7 @@ type ControllerKill struct {
 
 // NewControllerKill returns the controller-kill fault.
 func NewControllerKill() *ControllerKill {
-	return &ControllerKill{Signal: cluster.SIGKILL, MoveTimeout: 30 * time.Second}
+	return &ControllerKill{Signal: schema.SIGKILL, MoveTimeout: 30 * time.Second}
 }
 
 // Name implements Fault.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // registry maps each fault type a scenario file may name to its
@@ -112,7 +112,7 @@ type rules struct {
 type option func(*rules)
 
 // signals are the signals Nodes.Kill accepts.
-var signals = oneOf("signal", cluster.SIGKILL, cluster.SIGTERM)
+var signals = oneOf("signal", schema.SIGKILL, schema.SIGTERM)
 
 func oneOf[T ~string](param string, values ...T) option {
 	return func(r *rules) {

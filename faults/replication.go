@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -26,8 +25,8 @@ import (
 // still arrive (a one-way cut, half-open connections that never error), and
 // a "bandwidth" toxic starves the followers below the produce rate.
 type ReplicationCut struct {
-	Toxic         *cluster.Toxic `json:"toxic,omitempty"`
-	ShrinkTimeout time.Duration  `json:"shrink_timeout_ns"`
+	Toxic         *schema.Toxic `json:"toxic,omitempty"`
+	ShrinkTimeout time.Duration `json:"shrink_timeout_ns"`
 
 	leader int
 }
@@ -38,7 +37,7 @@ func NewReplicationCut() *ReplicationCut { return &ReplicationCut{ShrinkTimeout:
 // NewOneWayReplication drops the leader's fetch responses to the followers.
 func NewOneWayReplication() *ReplicationCut {
 	return &ReplicationCut{
-		Toxic:         &cluster.Toxic{Name: "one-way", Type: "timeout", Stream: cluster.Downstream, Attributes: map[string]any{"timeout": 0}},
+		Toxic:         &schema.Toxic{Name: "one-way", Type: "timeout", Stream: schema.Downstream, Attributes: map[string]any{"timeout": 0}},
 		ShrinkTimeout: 75 * time.Second,
 	}
 }
@@ -47,7 +46,7 @@ func NewOneWayReplication() *ReplicationCut {
 // rateKBps kilobytes per second each.
 func NewReplicationBandwidth(rateKBps int) *ReplicationCut {
 	return &ReplicationCut{
-		Toxic:         &cluster.Toxic{Name: "bandwidth", Type: "bandwidth", Stream: cluster.Downstream, Attributes: map[string]any{"rate": rateKBps}},
+		Toxic:         &schema.Toxic{Name: "bandwidth", Type: "bandwidth", Stream: schema.Downstream, Attributes: map[string]any{"rate": rateKBps}},
 		ShrinkTimeout: 75 * time.Second,
 	}
 }
@@ -117,17 +116,17 @@ func (f *ReplicationCut) Heal(ctx context.Context, env Env) error {
 
 // breakReplication cuts (toxic nil) or degrades the replication links
 // between leader and followers, leaving every controller link up.
-func breakReplication(env Env, leader int, toxic *cluster.Toxic) (schema.FaultEffect, error) {
+func breakReplication(env Env, leader int, toxic *schema.Toxic) (schema.FaultEffect, error) {
 	fs := followers(env, leader)
 	eff := schema.FaultEffect{Target: fs, Metrics: map[string]int64{}}
 	if toxic == nil {
-		links := cluster.NodeLinks([]int{leader}, fs, cluster.Internal)
+		links := schema.NodeLinks([]int{leader}, fs, schema.Internal)
 		eff.Description = fmt.Sprintf("replication links %v cut; controller links up", links)
 		return eff, env.Links.Cut(links...)
 	}
-	var links []cluster.Link
+	var links []schema.Link
 	for _, n := range fs {
-		links = append(links, cluster.Link{From: n, To: leader, Kind: cluster.Internal})
+		links = append(links, schema.Link{From: n, To: leader, Kind: schema.Internal})
 	}
 	eff.Description = fmt.Sprintf("toxic %s %v on the %s of followers' fetch links %v; controller links up", toxic.Type, toxic.Attributes, toxic.Stream, links)
 	return eff, env.Links.Degrade(*toxic, links...)

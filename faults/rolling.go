@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -26,7 +25,7 @@ type RollingRestart struct {
 
 // NewRollingRestart returns the rolling-restart fault.
 func NewRollingRestart() *RollingRestart {
-	return &RollingRestart{Signal: cluster.SIGTERM, StepTimeout: 90 * time.Second, Pause: 2 * time.Second}
+	return &RollingRestart{Signal: schema.SIGTERM, StepTimeout: 90 * time.Second, Pause: 2 * time.Second}
 }
 
 // Name implements Fault.

@@ -9,7 +9,8 @@ import (
 const module = "github.com/kafka-chaos/kafka-chaos"
 
 // forbidden are the libraries of the Docker backend and the Kafka client:
-// reading, rendering and re-verifying a stored run must not need them.
+// reading, rendering and re-verifying a stored run must not need them, nor
+// must a fault.
 var forbidden = []string{"testcontainers", "moby", "docker", "toxiproxy", "IBM/sarama"}
 
 // deps lists the packages pkg depends on, itself included, each with
@@ -33,9 +34,11 @@ func deps(t *testing.T, pkg string) map[string]bool {
 }
 
 // TestNoBackendDependencies: the result schema, the verifier and the
-// report renderer name no container, proxy or Kafka client library.
+// report renderer name no container, proxy or Kafka client library, and
+// neither do the faults, which see the cluster only through interfaces of
+// their own, so a second backend adds a package beside cluster/ alone.
 func TestNoBackendDependencies(t *testing.T) {
-	for _, pkg := range []string{"schema", "verify", "reports"} {
+	for _, pkg := range []string{"schema", "verify", "reports", "faults"} {
 		for path := range deps(t, pkg) {
 			for _, f := range forbidden {
 				if strings.Contains(path, f) {

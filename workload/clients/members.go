@@ -8,7 +8,6 @@ import (
 
 	"github.com/IBM/sarama"
 
-	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
@@ -90,7 +89,7 @@ func (cs *Set) waitStable(ctx context.Context, timeout time.Duration) error {
 	if len(cs.groups) == 0 {
 		return nil
 	}
-	_, err := faults.WaitGroups(ctx, cs.p.Cluster, cs.Groups(), timeout, func(g cluster.GroupState) bool {
+	_, err := faults.WaitGroups(ctx, cs.p.Cluster, cs.Groups(), timeout, func(g schema.GroupState) bool {
 		return g.State == "Stable" && len(g.Clients) == cs.p.Spec.Members
 	})
 	if err != nil {
