@@ -5,11 +5,12 @@ import (
 )
 
 // producerConfigLog is the line the Java producer logs, at INFO, before
-// every setting it runs with, one "\tkey = value" line each.
+// every setting it runs with, one "\tkey = value" line each; the layout
+// ends the block with the logger's name on a line of its own.
 const producerConfigLog = "ProducerConfig values:"
 
 // RanWith parses the configuration a Java producer logged at start (the
-// client logging config has its ProducerConfig logger at INFO): every
+// client logging config has AbstractConfig's logger at INFO): every
 // setting as the client resolved it, defaults included. It returns nil
 // when the log holds none.
 func RanWith(stderr string) map[string]string {
@@ -29,8 +30,6 @@ func RanWith(stderr string) map[string]string {
 		if !strings.HasPrefix(l, "\t") {
 			break
 		}
-		// The layout appends the logger's name to the message's last line.
-		l = strings.TrimSuffix(strings.TrimSpace(l), "(org.apache.kafka.clients.producer.ProducerConfig)")
 		if k, v, ok := strings.Cut(strings.TrimSpace(l), " = "); ok {
 			out[k] = strings.TrimSpace(v)
 		} else if k, ok := strings.CutSuffix(strings.TrimSpace(l), " ="); ok {

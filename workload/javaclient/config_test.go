@@ -14,7 +14,8 @@ const stderrLog = "[2026-12-02 00:20:01,112] INFO ProducerConfig values: \n" +
 	"\ttransactional.id = null\n" +
 	"\tssl.keystore.type = JKS\n" +
 	"\tmetrics.context.prefix =\n" +
-	"\tvalue.serializer = class org.apache.kafka.common.serialization.StringSerializer (org.apache.kafka.clients.producer.ProducerConfig)\n" +
+	"\tvalue.serializer = class org.apache.kafka.common.serialization.StringSerializer\n" +
+	" (org.apache.kafka.common.config.AbstractConfig)\n" +
 	"[2026-12-02 00:20:01,500] WARN [Producer clientId=kafka-chaos-java-safe-idempotent] Got error produce response (org.apache.kafka.clients.producer.internals.Sender)\n"
 
 func TestRanWith(t *testing.T) {
