@@ -89,14 +89,6 @@ func (c *Cluster) LaunchClient(ctx context.Context, name string, cmd []string, f
 	return &ClientContainer{ctr: ctr, cluster: c, name: name}, nil
 }
 
-// Signal sends a real signal to the client process.
-func (cc *ClientContainer) Signal(ctx context.Context, signal string) error {
-	if _, err := cc.cluster.docker.ContainerKill(ctx, cc.ctr.GetContainerID(), client.ContainerKillOptions{Signal: signal}); err != nil {
-		return fmt.Errorf("signal client %s with %s: %w", cc.name, signal, err)
-	}
-	return nil
-}
-
 // Stop sends SIGTERM, waits up to grace for the process to exit, then
 // kills it. A process that already exited is stopped.
 func (cc *ClientContainer) Stop(ctx context.Context, grace time.Duration) error {

@@ -18,13 +18,16 @@ type ProcessOutput struct {
 	Output Output
 }
 
-// ProcessPrefixSpan spaces the sequence numbers of successive processes of
-// one profile: process p's message n has sequence p*ProcessPrefixSpan + n.
-const ProcessPrefixSpan = 100_000_000
+// prefixSpan spaces the sequence numbers of successive processes of one
+// profile: process p's message n has sequence p*prefixSpan + n.
+const prefixSpan = 100_000_000
 
 // Seq is the harness sequence number of message n of the process with the
 // prefix.
-func Seq(prefix, n int64) int64 { return prefix*ProcessPrefixSpan + n }
+func Seq(prefix, n int64) int64 { return prefix*prefixSpan + n }
+
+// split is Seq's inverse.
+func split(seq int64) (prefix, n int64) { return seq / prefixSpan, seq % prefixSpan }
 
 // LedgerParams turn processes into ledger entries.
 type LedgerParams struct {

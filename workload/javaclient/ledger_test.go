@@ -53,7 +53,7 @@ func TestEntriesFromEvents(t *testing.T) {
 		if e.Status != w.status || e.Code != w.code || e.Offset != w.offset {
 			t.Errorf("message %d: %s %q offset %d, want %s %q offset %d", i, e.Status, e.Code, e.Offset, w.status, w.code, w.offset)
 		}
-		if e.ID != fmt.Sprintf("p-%09d", 3*ProcessPrefixSpan+int64(i)) {
+		if e.ID != fmt.Sprintf("p-%09d", Seq(3, int64(i))) {
 			t.Errorf("message %d: id %s", i, e.ID)
 		}
 	}

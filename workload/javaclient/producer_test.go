@@ -19,7 +19,6 @@ type process struct {
 	stderr string
 }
 
-func (p *process) Signal(context.Context, string) error      { return nil }
 func (p *process) Stop(context.Context, time.Duration) error { return nil }
 func (p *process) Remove(context.Context) error              { return nil }
 func (p *process) Output(context.Context) (io.ReadCloser, error) {
@@ -59,3 +58,13 @@ func TestCommandNamesTheConfigAsTheReleaseTakesIt(t *testing.T) {
 }
 
 var schemaAcksAll = schema.JavaProducer{Acks: "all"}
+
+func TestProgressCountsResults(t *testing.T) {
+	pr := &Producer{live: &process{out: output}}
+	if got := pr.Progress(); got != "java acked=2 errors=2" {
+		t.Errorf("progress %q, want the 2 results and 2 errors of the output", got)
+	}
+	if got := (&Producer{}).Progress(); got != "java: not running" {
+		t.Errorf("progress without a process: %q", got)
+	}
+}
