@@ -42,6 +42,9 @@ type Entry struct {
 	// Believed is what the application thinks: true when it considers the
 	// message sent. Fire-and-forget believes every send.
 	Believed bool `json:"believed"`
+	// Txn is the Seq of the transaction the message was sent in (see
+	// Txns), 0 outside transactions.
+	Txn int64 `json:"txn,omitempty"`
 	// SentAt and DoneAt are offsets from the run's base time.
 	SentAt time.Duration `json:"sent_at_ns"`
 	DoneAt time.Duration `json:"done_at_ns,omitempty"`
