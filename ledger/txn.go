@@ -36,7 +36,7 @@ type Txn struct {
 	// abort on purpose.
 	Intent string    `json:"intent"`
 	Status TxnStatus `json:"status"`
-	Error string   `json:"error,omitempty"`
+	Error  string    `json:"error,omitempty"`
 	// BeganAt and EndedAt are offsets from the run's base time; EndedAt is
 	// zero while the transaction is open.
 	BeganAt time.Duration `json:"began_at_ns"`
