@@ -8,12 +8,14 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
+	"golang.org/x/sys/unix"
 )
 
 // ClientContainer is a client process (Kafka's own Java tools) running in a
@@ -94,6 +96,19 @@ func (c *Cluster) LaunchClient(ctx context.Context, name string, cmd []string, f
 func (cc *ClientContainer) Stop(ctx context.Context, grace time.Duration) error {
 	if err := cc.ctr.Stop(ctx, &grace); err != nil {
 		return fmt.Errorf("stop client %s: %w", cc.name, err)
+	}
+	return nil
+}
+
+// Signal sends sig to the client process, PID 1 of its container. Sent
+// from outside the container's PID namespace, SIGKILL and SIGSTOP reach
+// it although a process there could not send them to PID 1. The signal
+// goes by name: its number differs between the host (macOS) and the
+// container (Linux).
+func (cc *ClientContainer) Signal(ctx context.Context, sig syscall.Signal) error {
+	name := unix.SignalName(sig)
+	if _, err := cc.cluster.docker.ContainerKill(ctx, cc.ctr.GetContainerID(), client.ContainerKillOptions{Signal: name}); err != nil {
+		return fmt.Errorf("signal client %s with %s: %w", cc.name, name, err)
 	}
 	return nil
 }

@@ -162,6 +162,12 @@ func DefaultBrokerSettings() map[string]string {
 		"transaction.state.log.replication.factor": "3",
 		"transaction.state.log.min.isr":            "2",
 		"group.initial.rebalance.delay.ms":         "0",
+		// The consumer protocol's (KIP-848) floors on a group's session
+		// and heartbeat (45s and 5s by default), lowered to the classic
+		// protocol's: its groups then run with the 6s session and 1s
+		// heartbeat their profiles give, like the classic ones.
+		"group.consumer.min.session.timeout.ms":    "6000",
+		"group.consumer.min.heartbeat.interval.ms": "1000",
 		// Kafka's defaults: no fsync; durability comes from replication.
 		// Written out so that the result shows them.
 		"log.flush.interval.messages": "9223372036854775807",

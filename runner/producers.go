@@ -83,10 +83,12 @@ func (r *run) newProducer(prof schema.Profile, topic string) (profileProducer, e
 	id := func(seq int64) string { return message.ID(prof.Name, seq) }
 	pr, err := javaclient.New(javaclient.Params{
 		Profile: prof.Name, ID: id, Settings: *prof.Java, Topic: topic, Rate: r.s.Rate, Base: r.base,
-		Launch: func(ctx context.Context, name string, cmd []string, files map[string]string) (javaclient.Process, error) {
-			return r.p.Cluster.LaunchClient(ctx, r.s.Name+"-"+name, cmd, files)
-		},
-		Bootstrap: r.p.Cluster.ContainerBootstrap(), Grace: javaStopGrace, KafkaVersion: r.p.Cluster.Info().KafkaVersion,
+		Launch: r.launch, Bootstrap: r.p.Cluster.ContainerBootstrap(), Grace: javaStopGrace, KafkaVersion: r.p.Cluster.Info().KafkaVersion,
 	})
 	return javaProducer{Producer: pr, parse: javaclient.RecordValue(id)}, err
+}
+
+// launch starts a Java client in a container named after the scenario.
+func (r *run) launch(ctx context.Context, name string, cmd []string, files map[string]string) (javaclient.Process, error) {
+	return r.p.Cluster.LaunchClient(ctx, r.s.Name+"-"+name, cmd, files)
 }

@@ -16,6 +16,8 @@ import (
 type groupSpec struct {
 	Name               string             `yaml:"name"`
 	Description        string             `yaml:"description"`
+	Client             string             `yaml:"client"`
+	Java               javaGroupSpec      `yaml:"java"`
 	Commit             schema.CommitPoint `yaml:"commit"`
 	ProcessLag         time.Duration      `yaml:"process_lag"`
 	Retry              retrySpec          `yaml:"retry"`
@@ -76,7 +78,18 @@ func (d *decoder) group(n *yaml.Node) schema.ConsumerProfile {
 	g := spec.group()
 	d.checkName(g.Name, at, n, "consumer group")
 	before := len(d.errs)
-	d.checkProcessing(g, at, n)
+	switch spec.Client {
+	case "", saramaClient:
+		if at["java"] != nil {
+			d.fail(at["java"].Line, "java", "applies to client: java only (this group runs on sarama): add client: java, or remove it")
+		}
+		d.checkProcessing(g, at, n)
+	case schema.JavaClient:
+		g = spec.javaGroup(g, at)
+		d.checkJavaGroup(g, at, n)
+	default:
+		d.fail(lineOf(at, "client", n), "client", "%s", oneOf(spec.Client, []string{saramaClient, schema.JavaClient}))
+	}
 	d.checkGroupTimeouts(g, at, n)
 	// workload's own rule book, as for producer profiles.
 	if len(d.errs) == before {

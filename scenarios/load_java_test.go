@@ -24,6 +24,14 @@ var javaValidationCases = []validationCase{
 	{"java compression", javaYAML("compression: brotli"), false, 6, "java.compression", `"brotli": use one of none, gzip, snappy, lz4, zstd`},
 	{"java sub-millisecond", javaYAML("linger: 500us"), false, 6, "java.linger", "use a whole number of milliseconds"},
 	{"java field typo", javaYAML("max_inflight: 5"), false, 6, "java.max_inflight", `unknown field (did you mean "max_in_flight"?)`},
+	{"java group commit", groupYAML("client: java\ncommit: on-receive\nprocess_lag: 3s"), false, 4, "commit", `"on-receive" is not one of after-processing, auto-commit (the Java consumer processes in its poll loop)`},
+	{"java group process lag", groupYAML("client: java\ncommit: on-receive\nprocess_lag: 3s"), false, 5, "process_lag", "processes each record in its poll loop and never fails, retries, dead-letters or dedupes: remove process_lag"},
+	{"java group retries", groupYAML("client: java\ncommit: after-processing\nretry: {max_attempts: 3, backoff: 10ms, max_delay: 40ms}"), false, 5, "retry", "remove retry, or run the group on sarama"},
+	{"java group protocol", groupYAML("client: java\ncommit: after-processing\njava: {group_protocol: kip848}"), false, 5, "java.group_protocol", `"kip848" is not one of classic, consumer`},
+	{"java group assignor", groupYAML("client: java\ncommit: after-processing\njava: {group_protocol: consumer, assignor: cooperative-sticky}"), false, 5, "java.assignor", `"cooperative-sticky" is not one of uniform, range (for group_protocol consumer)`},
+	{"java block on sarama group", groupYAML("commit: after-processing\njava: {group_protocol: classic}"), false, 4, "java", "applies to client: java only (this group runs on sarama)"},
+	{"auto-commit on sarama group", groupYAML("commit: auto-commit"), false, 3, "commit", `"auto-commit" is not one of on-receive, after-processing`},
+	{"group client value", groupYAML("client: jvm\ncommit: after-processing"), false, 3, "client", `"jvm" is not one of sarama, java`},
 }
 
 // A java profile keeps the Java client's defaults for what it leaves out,
@@ -49,5 +57,25 @@ func TestJavaProfileDefaults(t *testing.T) {
 	}
 	if j := lib.profiles["mine"].Java; j.Linger == nil || *j.Linger != 0 || j.Retries == nil || *j.Retries != 3 || j.DeliveryTimeout != 40*time.Second {
 		t.Errorf("explicit settings: %+v", *j)
+	}
+}
+
+// A java consumer group left without a java: block runs the classic
+// protocol with the range assignor; the consumer protocol's assignor
+// defaults to uniform.
+func TestJavaGroupDefaults(t *testing.T) {
+	for _, c := range []struct{ fields, protocol, assignor string }{
+		{"client: java\ncommit: after-processing", "classic", "range"},
+		{"client: java\ncommit: auto-commit\njava: {group_protocol: consumer}", "consumer", "uniform"},
+		{"client: java\ncommit: after-processing\njava: {assignor: cooperative-sticky}", "classic", "cooperative-sticky"},
+	} {
+		lib, err := loadProfiles([]source{{"scenarios/profiles/mine.yaml", []byte(groupYAML(c.fields))}})
+		if err != nil {
+			t.Fatalf("%q: %v", c.fields, err)
+		}
+		g := lib.groups["my-group"]
+		if g.Client != schema.JavaClient || g.Java == nil || g.Java.GroupProtocol != c.protocol || g.Java.Assignor != c.assignor {
+			t.Errorf("%q: client %q java %+v; want %s, %s", c.fields, g.Client, g.Java, c.protocol, c.assignor)
+		}
 	}
 }

@@ -19,6 +19,11 @@ const (
 	// AfterProcessing marks the offset only once the message's side effect
 	// is recorded (or it was given up on, or dead-lettered).
 	AfterProcessing CommitPoint = "after-processing"
+	// AutoCommit is the Java client's enable.auto.commit: every
+	// AutoCommitInterval, a poll commits the position of what earlier
+	// polls returned, which the loop has processed by then. Java only:
+	// sarama's auto-commit commits what was marked (OnReceive).
+	AutoCommit CommitPoint = "auto-commit"
 )
 
 // RetryPolicy bounds how a failed processing step is retried in place.
@@ -43,9 +48,13 @@ func (r RetryPolicy) Delay(n int) time.Duration {
 // ConsumerProfile is a consumer-group application: when it commits, how it
 // handles a processing failure, and whether its processing is idempotent.
 type ConsumerProfile struct {
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	Commit      CommitPoint `json:"commit"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Client is "" for the sarama application (cmd/chaos-worker), or
+	// JavaClient for Kafka's verifiable consumer, with Java's settings.
+	Client string        `json:"client,omitempty"`
+	Java   *JavaConsumer `json:"java,omitempty"`
+	Commit CommitPoint   `json:"commit"`
 	// ProcessLag is how long after receiving a message an OnReceive
 	// application processes it: its asynchronous stage (a worker pool, a
 	// bulk writer) runs that far behind the consumer loop.
@@ -69,6 +78,9 @@ type ConsumerProfile struct {
 
 // Validate rejects a profile the application model cannot run.
 func (p ConsumerProfile) Validate() error {
+	if p.Client == JavaClient {
+		return p.validateJava()
+	}
 	switch p.Commit {
 	case OnReceive:
 		if p.ProcessLag <= 0 {
@@ -141,4 +153,58 @@ func mix(x uint64) uint64 {
 	x ^= x >> 27
 	x *= 0x94d049bb133111eb
 	return x ^ x>>31
+}
+
+// JavaConsumer is how a Java consumer profile joins its group: the group
+// protocol, and the assignor that spreads the partitions.
+type JavaConsumer struct {
+	// GroupProtocol is group.protocol: "classic" (the JoinGroup/SyncGroup
+	// protocol sarama speaks) or "consumer" (KIP-848, Kafka 4.0 on: the
+	// coordinator assigns, members heartbeat their way to it).
+	GroupProtocol string `json:"group_protocol"`
+	// Assignor is, for the classic protocol, partition.assignment.strategy
+	// by its short name (range, roundrobin, sticky, cooperative-sticky);
+	// for the consumer protocol, group.remote.assignor (uniform, range).
+	Assignor string `json:"assignor"`
+}
+
+// Java group protocols and the assignors each takes, by short name.
+var (
+	JavaClassicAssignors  = []string{"range", "roundrobin", "sticky", "cooperative-sticky"}
+	JavaConsumerAssignors = []string{"uniform", "range"}
+)
+
+// Assignors returns the assignors the protocol takes, nil for an unknown
+// protocol.
+func (j JavaConsumer) Assignors() []string {
+	switch j.GroupProtocol {
+	case "classic":
+		return JavaClassicAssignors
+	case "consumer":
+		return JavaConsumerAssignors
+	}
+	return nil
+}
+
+// validateJava: the verifiable consumer processes a record by printing it
+// in the poll loop, so it has no slower stage, no processing step that
+// fails, and no dead-letter or dedupe logic.
+func (p ConsumerProfile) validateJava() error {
+	if p.Java == nil {
+		return fmt.Errorf("consumer profile %s: a java profile needs its java settings", p.Name)
+	}
+	if p.Commit != AfterProcessing && p.Commit != AutoCommit {
+		return fmt.Errorf("consumer profile %s: commit %q: the Java consumer commits after-processing or by auto-commit", p.Name, p.Commit)
+	}
+	if p.ProcessLag != 0 || p.Retry.MaxAttempts != 1 || p.DeadLetter || p.Dedupe {
+		return fmt.Errorf("consumer profile %s: the Java consumer processes in its poll loop: no process lag, retries, dead letter or dedupe", p.Name)
+	}
+	if !slices.Contains(p.Java.Assignors(), p.Java.Assignor) {
+		return fmt.Errorf("consumer profile %s: java group protocol %q with assignor %q: the classic protocol takes %v, the consumer protocol %v",
+			p.Name, p.Java.GroupProtocol, p.Java.Assignor, JavaClassicAssignors, JavaConsumerAssignors)
+	}
+	if p.SessionTimeout <= 0 || p.HeartbeatInterval <= 0 || p.RebalanceTimeout <= 0 || p.AutoCommitInterval <= 0 {
+		return fmt.Errorf("consumer profile %s: group timeouts must be set", p.Name)
+	}
+	return nil
 }

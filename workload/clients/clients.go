@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
 	"github.com/kafka-chaos/kafka-chaos/workload/producer"
 	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
@@ -58,13 +57,6 @@ type Set struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	errs   []error
-}
-
-type consumerGroup struct {
-	*consumer.Group
-	input *producer.Producer
-	// profile is the input producer's, named after the consumer profile.
-	profile schema.Profile
 }
 
 // New creates the client topics, builds the worker binary and prepares
@@ -123,6 +115,10 @@ func New(ctx context.Context, p Params) (*Set, error) {
 		if s.Group, err = cs.pickGroup(s.Topic, &coordinator); err != nil {
 			return cs, err
 		}
+		if prof.Client == schema.JavaClient {
+			// Kafka's verifiable consumer has no processing step to fail.
+			s.Failures = schema.Failures{}
+		}
 		pr, err := producer.New(producer.Params{
 			Profile: in, Topic: s.Topic, Brokers: tmpl.Brokers, Config: p.Cluster.SaramaConfig("kafka-chaos-input"),
 			Rate: p.Rate, Size: p.Size, Base: p.Base,
@@ -130,7 +126,11 @@ func New(ctx context.Context, p Params) (*Set, error) {
 		if err != nil {
 			return cs, err
 		}
-		cs.groups = append(cs.groups, &consumerGroup{Group: consumer.NewGroup(bin, cs.dir, s), input: pr, profile: in})
+		app, err := cs.groupApp(ctx, bin, s)
+		if err != nil {
+			return cs, err
+		}
+		cs.groups = append(cs.groups, &consumerGroup{app: app, spec: s, input: pr, profile: in})
 	}
 	p.Logf("clients: %d producer applications, %d consumer groups of %d members (coordinator node %d, leader %d), ledgers in %s",
 		len(cs.apps), len(cs.groups), c.Members, coordinator, p.Leader, cs.dir)
@@ -184,7 +184,7 @@ func (cs *Set) Start(ctx context.Context) error {
 	for _, g := range cs.groups {
 		cs.goErr(func() error { return g.input.Run(ctx) })
 		for range cs.p.Spec.Members {
-			if _, err := g.Start(); err != nil {
+			if _, err := g.app.Start(ctx); err != nil {
 				return err
 			}
 		}
@@ -205,13 +205,15 @@ func (cs *Set) Stop(ctx context.Context) error {
 	cs.wg.Wait()
 	cs.drain(ctx)
 	var wg sync.WaitGroup
-	for _, g := range cs.groups {
-		wg.Go(func() { g.Stop(20 * time.Second) })
+	errs := slices.Clone(cs.errs)
+	stopErrs := make([]error, len(cs.groups))
+	for i, g := range cs.groups {
+		wg.Go(func() { stopErrs[i] = g.app.Stop(context.WithoutCancel(ctx), 20*time.Second) })
 	}
 	wg.Wait()
-	errs := slices.Clone(cs.errs)
+	errs = append(errs, stopErrs...)
 	for _, g := range cs.groups {
-		errs = append(errs, g.Err())
+		errs = append(errs, g.app.Err())
 	}
 	return errors.Join(errs...)
 }
@@ -225,7 +227,7 @@ func (cs *Set) Kill() {
 		a.Kill()
 	}
 	for _, g := range cs.groups {
-		g.Kill()
+		g.app.Kill(context.Background())
 	}
 	_ = os.Remove(filepath.Join(cs.dir, "chaos-worker"))
 }

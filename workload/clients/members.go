@@ -26,8 +26,8 @@ func (cs *Set) Groups() []string {
 func (cs *Set) Live() []faults.Member {
 	var out []faults.Member
 	for _, g := range cs.groups {
-		for _, w := range g.Live() {
-			out = append(out, faults.Member{Group: g.ID(), Name: w.Name()})
+		for _, name := range g.app.Live(context.Background()) {
+			out = append(out, faults.Member{Group: g.ID(), Name: name})
 		}
 	}
 	return out
@@ -37,22 +37,13 @@ func (cs *Set) Live() []faults.Member {
 func (cs *Set) Join(ctx context.Context) ([]faults.Member, error) {
 	var out []faults.Member
 	for _, g := range cs.groups {
-		w, err := g.Start()
+		name, err := g.app.Start(ctx)
 		if err != nil {
 			return out, err
 		}
-		out = append(out, faults.Member{Group: g.ID(), Name: w.Name()})
+		out = append(out, faults.Member{Group: g.ID(), Name: name})
 	}
 	return out, nil
-}
-
-func (cs *Set) group(id string) (*consumerGroup, error) {
-	for _, g := range cs.groups {
-		if g.ID() == id {
-			return g, nil
-		}
-	}
-	return nil, fmt.Errorf("no consumer group %s in this scenario", id)
 }
 
 // Signal implements faults.Members.
@@ -61,11 +52,7 @@ func (cs *Set) Signal(m faults.Member, sig syscall.Signal) error {
 	if err != nil {
 		return err
 	}
-	w := g.Member(m.Name)
-	if w == nil {
-		return fmt.Errorf("no member %s in group %s", m.Name, m.Group)
-	}
-	return w.Signal(sig)
+	return g.app.Signal(context.Background(), m.Name, sig)
 }
 
 // GroupErrors implements faults.Members.
@@ -74,7 +61,7 @@ func (cs *Set) GroupErrors(id string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	evs, err := g.Events()
+	evs, err := g.app.Events(context.Background())
 	n := 0
 	for _, e := range evs {
 		if e.Event == consumer.EvGroupError {
@@ -109,7 +96,7 @@ func (cs *Set) drain(ctx context.Context) {
 	}
 	quiet := 3 * time.Second
 	for _, g := range cs.groups {
-		quiet = max(quiet, g.Spec().Consumer.ProcessLag+2*time.Second)
+		quiet = max(quiet, g.spec.Consumer.ProcessLag+2*time.Second)
 	}
 	cs.p.Phase(schema.PhaseDrain, "consumers, up to "+cs.p.Spec.DrainTimeout.String())
 	deadline := time.Now().Add(cs.p.Spec.DrainTimeout)
@@ -117,7 +104,7 @@ func (cs *Set) drain(ctx context.Context) {
 	for {
 		var act int64
 		for _, g := range cs.groups {
-			act += g.Activity()
+			act += g.app.Activity(ctx)
 		}
 		if act != last {
 			last, since = act, time.Now()
@@ -148,7 +135,7 @@ func (cs *Set) lag() (int64, error) {
 	defer cl.Close()
 	var lag int64
 	for _, g := range cs.groups {
-		topic := g.Spec().Topic
+		topic := g.spec.Topic
 		parts, err := cl.Partitions(topic)
 		if err != nil {
 			return 0, fmt.Errorf("lag of %s: %w", g.ID(), err)
@@ -183,7 +170,7 @@ func (cs *Set) Progress() []string {
 	}
 	for _, g := range cs.groups {
 		in := g.input.Progress()
-		out = append(out, fmt.Sprintf("%s members=%d input-acked=%d", g.Spec().Consumer.Name, len(g.Live()), in.Acked))
+		out = append(out, fmt.Sprintf("%s members=%d input-acked=%d", g.spec.Consumer.Name, len(g.app.Live(context.Background())), in.Acked))
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/history"
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload/javaclient"
 )
 
 // Cluster is what the clients need of the cluster: its addresses and base
@@ -21,6 +22,9 @@ type Cluster interface {
 	Bootstrap() []string
 	SaramaConfig(clientID string) *sarama.Config
 	Admin() sarama.ClusterAdmin
+	// SetGroupConfig sets a consumer group's dynamic configuration
+	// (KIP-848 groups take their session and heartbeat from it).
+	SetGroupConfig(group string, settings map[string]string) error
 }
 
 // Params is what the clients of one scenario run with.
@@ -41,6 +45,12 @@ type Params struct {
 	Size int
 	// Base is the run's time origin.
 	Base time.Time
+	// Launch, ContainerBootstrap and KafkaVersion run the Java consumer
+	// groups: a client container from the cluster's Kafka image, the
+	// brokers as it reaches them, and the release its tools are from.
+	Launch             javaclient.Launch
+	ContainerBootstrap string
+	KafkaVersion       string
 	// Seed takes the place of a zero Spec.Failures.Seed.
 	Seed int64
 	// WorkDir is where the worker processes keep their ledgers (under

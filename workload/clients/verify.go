@@ -69,7 +69,7 @@ func (cs *Set) verifyApp(ctx context.Context, a *worker.App) (schema.ProfileResu
 }
 
 func (cs *Set) verifyGroup(ctx context.Context, g *consumerGroup) (schema.ProfileResult, error) {
-	p, spec := cs.p, g.Spec()
+	p, spec := cs.p, g.spec
 	prof := *spec.Consumer
 	entries := g.input.Ledger().Entries()
 	input, err := p.Audit(ctx, spec.Topic, message.Parse)
@@ -82,7 +82,7 @@ func (cs *Set) verifyGroup(ctx context.Context, g *consumerGroup) (schema.Profil
 			return schema.ProfileResult{}, err
 		}
 	}
-	effects, err := g.Effects()
+	effects, err := g.app.Effects(ctx)
 	if err != nil {
 		return schema.ProfileResult{}, err
 	}
@@ -92,17 +92,18 @@ func (cs *Set) verifyGroup(ctx context.Context, g *consumerGroup) (schema.Profil
 			applied = append(applied, ledger.Record{ID: e.ID, Seq: e.Seq, Partition: e.Partition, Offset: e.Offset, At: e.At})
 		}
 	}
-	events, err := g.Events()
+	events, err := g.app.Events(ctx)
 	if err != nil {
 		return schema.ProfileResult{}, err
 	}
 	metrics, skipped := memberMetrics(events)
-	metrics.Members = len(g.Members())
+	members := g.app.Members(p.Base)
+	metrics.Members = len(members)
 	cv := verify.Consumer(verify.ConsumerParams{
 		Profile: prof.Name, Entries: entries, Log: input.Records, Effects: applied, DeadLetters: dead.Records, Skipped: skipped,
 		Metrics: metrics, Expect: p.Spec.ConsumerExpect[prof.Name], Window: p.Window(), MinExposure: p.MinExposure,
 	})
-	cfg, err := consumer.Config(spec.Client, prof, prof.Name)
+	cfg, err := g.app.ClientConfig()
 	if err != nil {
 		return schema.ProfileResult{}, err
 	}
@@ -113,16 +114,10 @@ func (cs *Set) verifyGroup(ctx context.Context, g *consumerGroup) (schema.Profil
 	}
 	res.ClientConfig = g.input.ClientConfig()
 	res.Consumer = &schema.ConsumerResult{
-		Consumer: prof, Group: g.ID(), DeadLetterTopic: spec.DeadLetter, ClientConfig: consumer.ClientConfig(prof, cfg),
+		Consumer: prof, Group: g.ID(), DeadLetterTopic: spec.DeadLetter, ClientConfig: cfg,
 		Failures: spec.Failures, Verdict: cv, LedgerDir: cs.dir,
 	}
-	for _, w := range g.Members() {
-		m := schema.MemberRecord{Name: w.Name(), StartedAt: w.StartedAt.Sub(p.Base).Seconds(), Signals: w.Signals()}
-		if t := w.ExitedAt(); !t.IsZero() {
-			m.ExitedAt = t.Sub(p.Base).Seconds()
-		}
-		res.Consumer.Members = append(res.Consumer.Members, m)
-	}
+	res.Consumer.Members = members
 	c, m := cv.Counts, cv.Metrics
 	p.Logf("verdict %s: %s required=%d processed=%d dead-lettered=%d never-processed=%d (skipped-after-failure=%d) duplicate-effects=%d retries=%d dlt-sends=%d skips=%d deduped=%d sessions=%d group-errors=%d abandoned=%d exposure: %s",
 		prof.Name, cv.Status, c.Required, c.Processed, c.DeadLettered, c.NeverProcessed, c.SkippedAfterFailure, c.DuplicateEffects,

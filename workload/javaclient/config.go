@@ -4,20 +4,25 @@ import (
 	"strings"
 )
 
-// producerConfigLog is the line the Java producer logs, at INFO, before
-// every setting it runs with, one "\tkey = value" line each; the layout
-// ends the block with the logger's name on a line of its own.
-const producerConfigLog = "ProducerConfig values:"
+// The lines a Java producer and consumer log, at INFO, before every
+// setting they run with, one "\tkey = value" line each; the layout ends
+// the block with the logger's name on a line of its own.
+const (
+	producerConfigLog = "ProducerConfig values:"
+	consumerConfigLog = "ConsumerConfig values:"
+)
 
 // RanWith parses the configuration a Java producer logged at start (the
 // client logging config has AbstractConfig's logger at INFO): every
 // setting as the client resolved it, defaults included. It returns nil
 // when the log holds none.
-func RanWith(stderr string) map[string]string {
+func RanWith(stderr string) map[string]string { return ranWith(stderr, producerConfigLog) }
+
+func ranWith(stderr, header string) map[string]string {
 	lines := strings.Split(stderr, "\n")
 	start := -1
 	for i, l := range lines {
-		if strings.Contains(l, producerConfigLog) {
+		if strings.Contains(l, header) {
 			start = i + 1
 			break
 		}

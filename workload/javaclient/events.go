@@ -51,7 +51,14 @@ type Output struct {
 // with '{' but is not a valid event is an error: the ledger would miss a
 // result.
 func ParseOutput(r io.Reader) (Output, error) {
-	var out Output
+	evs, other, err := parseLines(r, "verifiable producer", func(e Event) string { return e.Name })
+	return Output{Events: evs, Other: other}, err
+}
+
+// parseLines reads a verifiable tool's stdout: one JSON event per line
+// (name gives its name, which every event has), and other lines kept as
+// they are.
+func parseLines[T any](r io.Reader, tool string, name func(T) string) (events []T, other []string, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
 	for n := 1; sc.Scan(); n++ {
@@ -60,19 +67,19 @@ func ParseOutput(r io.Reader) (Output, error) {
 			continue
 		}
 		if line[0] != '{' {
-			out.Other = append(out.Other, string(line))
+			other = append(other, string(line))
 			continue
 		}
-		var e Event
+		var e T
 		if err := json.Unmarshal(line, &e); err != nil {
-			return out, fmt.Errorf("verifiable producer output line %d: %w: %.120s", n, err, line)
+			return events, other, fmt.Errorf("%s output line %d: %w: %.120s", tool, n, err, line)
 		}
-		if e.Name == "" {
-			return out, fmt.Errorf("verifiable producer output line %d: an object without a name: %.120s", n, line)
+		if name(e) == "" {
+			return events, other, fmt.Errorf("%s output line %d: an object without a name: %.120s", tool, n, line)
 		}
-		out.Events = append(out.Events, e)
+		events = append(events, e)
 	}
-	return out, sc.Err()
+	return events, other, sc.Err()
 }
 
 // ParseValue splits a verifiable producer value, "<prefix>.<n>" (the

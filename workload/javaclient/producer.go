@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/ledger"
@@ -29,6 +30,9 @@ type Process interface {
 	Stderr(ctx context.Context) (string, error)
 	// Exited reports whether the process has ended, and its exit code.
 	Exited(ctx context.Context) (exited bool, code int, err error)
+	// Signal sends sig to the process (SIGKILL and SIGSTOP included: the
+	// backend delivers them from outside the container).
+	Signal(ctx context.Context, sig syscall.Signal) error
 	// Remove deletes the container.
 	Remove(ctx context.Context) error
 }
@@ -101,16 +105,16 @@ func (pr *Producer) Command(prefix int64) []string {
 	return append(append([]string(nil), verifiableProducer...),
 		"--topic", pr.p.Topic, "--bootstrap-server", pr.p.Bootstrap,
 		"--throughput", strconv.Itoa(pr.p.Rate), "--value-prefix", strconv.FormatInt(prefix, 10),
-		configFlag(pr.p.KafkaVersion), configPath)
+		configFlag(pr.p.KafkaVersion, "--producer.config"), configPath)
 }
 
-// configFlag is how the release's verifiable producer takes its
-// configuration file: --command-config since 4.0 (--producer.config is
-// deprecated there), --producer.config before.
-func configFlag(kafkaVersion string) string {
+// configFlag is how the release's verifiable tools take their
+// configuration file: --command-config since 4.0 (--producer.config and
+// --consumer.config are deprecated there), old before.
+func configFlag(kafkaVersion, old string) string {
 	major, _, _ := strings.Cut(kafkaVersion, ".")
 	if n, err := strconv.Atoi(major); err == nil && n < 4 {
-		return "--producer.config"
+		return old
 	}
 	return "--command-config"
 }

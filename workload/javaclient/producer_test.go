@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -11,16 +12,31 @@ import (
 )
 
 // process is a client process that printed out and, if exited, ended
-// with code after printing stderr.
+// with code after printing stderr. A SIGKILL or a Stop ends it.
 type process struct {
-	out    string
-	exited bool
-	code   int
-	stderr string
+	out     string
+	exited  bool
+	code    int
+	stderr  string
+	signals []syscall.Signal
+	removed bool
 }
 
-func (p *process) Stop(context.Context, time.Duration) error { return nil }
-func (p *process) Remove(context.Context) error              { return nil }
+func (p *process) Signal(_ context.Context, sig syscall.Signal) error {
+	p.signals = append(p.signals, sig)
+	if sig == syscall.SIGKILL {
+		p.exited, p.code = true, 137
+	}
+	return nil
+}
+func (p *process) Stop(context.Context, time.Duration) error {
+	p.exited, p.code = true, 143
+	return nil
+}
+func (p *process) Remove(context.Context) error {
+	p.removed = true
+	return nil
+}
 func (p *process) Output(context.Context) (io.ReadCloser, error) {
 	return io.NopCloser(strings.NewReader(p.out)), nil
 }
