@@ -172,24 +172,37 @@ func plural(n int, noun string) string {
 }
 
 // clientSentences say where sarama and the Java client, with the same
-// delivery settings, disagreed under the same fault, or that they agreed
-// everywhere both were judged.
+// delivery settings or the same consumer semantics, disagreed under the
+// same fault, or that they agreed everywhere both were judged.
 func (r Recommendation) clientSentences() []string {
-	if len(r.ClientPairs) == 0 {
+	var pairs []clientComparison
+	for _, p := range r.ClientPairs {
+		pairs = append(pairs, clientComparison{p.Sarama.Proves && p.Java.Proves, p.Disagree, p.Sentence})
+	}
+	for _, p := range r.ConsumerPairs {
+		pairs = append(pairs, clientComparison{p.Sarama.Proves && p.Java.Proves, p.Disagree, p.Sentence})
+	}
+	if len(pairs) == 0 {
 		return nil
 	}
 	var out []string
 	compared := 0
-	for _, p := range r.ClientPairs {
-		if p.Sarama.Proves && p.Java.Proves {
+	for _, p := range pairs {
+		if p.proves {
 			compared++
 		}
-		if p.Disagree {
-			out = append(out, fmt.Sprintf("The two clients disagree: %s.", p.Sentence()))
+		if p.disagree {
+			out = append(out, fmt.Sprintf("The two clients disagree: %s.", p.sentence()))
 		}
 	}
 	if len(out) == 0 {
 		out = append(out, fmt.Sprintf("sarama and the Java client agreed in all %d comparisons of the same settings under the same fault that proved something (lost data in both or in neither).", compared))
 	}
 	return out
+}
+
+// clientComparison is a producer or consumer pair as the advice sees it.
+type clientComparison struct {
+	proves, disagree bool
+	sentence         func() string
 }

@@ -113,7 +113,11 @@ func behaviour(b map[string]string) string {
 // consumerSettings picks what decides a consumer application's fate under a
 // fault: when it commits, how it retries, where failures go.
 func consumerSettings(c schema.ConsumerProfile) string {
-	kvs := []KV{{"commit", string(c.Commit)}}
+	var kvs []KV
+	if c.Java != nil {
+		kvs = append(kvs, KV{"client", "java"}, KV{"group.protocol", c.Java.GroupProtocol}, KV{"assignor", c.Java.Assignor})
+	}
+	kvs = append(kvs, KV{"commit", string(c.Commit)})
 	if c.ProcessLag > 0 {
 		kvs = append(kvs, KV{"process_lag", c.ProcessLag.String()})
 	}

@@ -122,6 +122,9 @@ type Recommendation struct {
 	// ClientPairs compare the same delivery settings on sarama and on the
 	// Java client under the same fault.
 	ClientPairs []ClientPair
+	// ConsumerPairs compare at-least-once consumer groups on the two
+	// clients under the same fault.
+	ConsumerPairs []ConsumerPair
 }
 
 // Recommend summarises every profile, prices the producer profiles and
@@ -132,7 +135,7 @@ func Recommend(r *schema.Run) Recommendation {
 		FaultScenarios: countFunc(r.Scenarios, func(s schema.Scenario) bool {
 			return !isBaseline(s) && slices.ContainsFunc(s.Profiles, isProducer)
 		}),
-		Consumers: consumerSummaries(r), Apps: appSummaries(r), ClientPairs: ClientPairs(r),
+		Consumers: consumerSummaries(r), Apps: appSummaries(r), ClientPairs: ClientPairs(r), ConsumerPairs: ConsumerPairs(r),
 	}
 	rec.Profiles = summarise(r, isProducer, func(name string) ProfileSummary { return ProfileSummary{Name: name} }, rec.addProducer)
 	for i := range rec.Profiles {

@@ -84,3 +84,84 @@ func side(s schema.Scenario, p schema.ProfileResult) ClientSide {
 func (p ClientPair) Sentence() string {
 	return fmt.Sprintf("%s lost %d on sarama (%s) and %d on Java (%s) under %s", p.Settings, p.Sarama.Lost, p.Sarama.Profile, p.Java.Lost, p.Java.Profile, p.Scenario)
 }
+
+// ConsumerPair is one scenario's verdicts of a sarama consumer group and a
+// Java consumer group that both process every record before its offset is
+// committed and never give one up (at-least-once), under the same fault.
+type ConsumerPair struct {
+	Scenario string
+	Sarama   ConsumerSide
+	Java     ConsumerSide
+	// Disagree is set when one group failed to process data, or broke an
+	// expected guarantee, and the other did not.
+	Disagree bool
+}
+
+// ConsumerSide is one client's consumer verdict in a pair.
+type ConsumerSide struct {
+	Profile        string
+	Settings       string
+	NeverProcessed int
+	Duplicates     int
+	Exposed        int
+	Status         schema.Status
+	Broken         bool
+	Proves         bool
+}
+
+func (c ConsumerSide) lost() bool { return c.NeverProcessed > 0 || c.Broken }
+
+// atLeastOnce: the application processes a record before its offset can
+// be committed, and retries it until it succeeds. Every Java group does
+// (the verifiable consumer's processing never fails); a sarama group does
+// with after-processing and unbounded retries, without dedupe.
+func atLeastOnce(c schema.ConsumerProfile) bool {
+	if c.Client == schema.JavaClient {
+		return true
+	}
+	return c.Commit == schema.AfterProcessing && c.Retry.MaxAttempts == 0 && !c.Dedupe
+}
+
+// ConsumerPairs pairs, scenario by scenario, every Java consumer group
+// with every at-least-once sarama group.
+func ConsumerPairs(r *schema.Run) []ConsumerPair {
+	var out []ConsumerPair
+	for _, s := range r.Scenarios {
+		for _, j := range s.Profiles {
+			if j.Consumer == nil || j.Consumer.Consumer.Client != schema.JavaClient {
+				continue
+			}
+			for _, sa := range s.Profiles {
+				if sa.Consumer == nil || sa.Consumer.Consumer.Client != "" || !atLeastOnce(sa.Consumer.Consumer) {
+					continue
+				}
+				p := ConsumerPair{Scenario: s.Name, Sarama: consumerSide(s, sa), Java: consumerSide(s, j)}
+				p.Disagree = p.Sarama.Proves && p.Java.Proves && p.Sarama.lost() != p.Java.lost()
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func consumerSide(s schema.Scenario, p schema.ProfileResult) ConsumerSide {
+	v := p.Consumer.Verdict
+	st, _ := judged(p)
+	c := ConsumerSide{
+		Profile: p.Consumer.Consumer.Name, Settings: consumerSettings(p.Consumer.Consumer),
+		NeverProcessed: v.Counts.NeverProcessed, Duplicates: v.Counts.DuplicateEffects,
+		Status: st, Broken: len(breaches(p)) > 0, Proves: proves(s, st),
+	}
+	if v.Exposure != nil {
+		c.Exposed = v.Exposure.Exposed
+	}
+	return c
+}
+
+// Sentence says where the two consumers disagree, e.g. "at-least-once
+// consumers under consumer-member-crash: 0 never processed on sarama
+// (commit-after) and 12 on Java (java-commit-after)".
+func (p ConsumerPair) Sentence() string {
+	return fmt.Sprintf("at-least-once consumers under %s: %d never processed on sarama (%s) and %d on Java (%s)",
+		p.Scenario, p.Sarama.NeverProcessed, p.Sarama.Profile, p.Java.NeverProcessed, p.Java.Profile)
+}

@@ -68,3 +68,45 @@ func TestMatrixGroupsRowsByClient(t *testing.T) {
 		t.Errorf("cells not in their rows: %+v", m.Rows)
 	}
 }
+
+func groupResult(c schema.ConsumerProfile, never, dups int, expect ...schema.ConsumerGuarantee) schema.ProfileResult {
+	v := schema.ConsumerVerdict{Status: schema.Pass, Expected: expect, Exposure: &schema.Exposure{Exposed: 500},
+		Counts: schema.ConsumerCounts{NeverProcessed: never, DuplicateEffects: dups}}
+	if never > 0 && len(expect) > 0 {
+		v.Status = schema.Fail
+		v.Violations = []string{"never processed"}
+	}
+	return schema.ProfileResult{Profile: schema.Profile{Name: c.Name}, Verdict: schema.Verdict{Status: schema.Pass},
+		Consumer: &schema.ConsumerResult{Consumer: c, Verdict: v}}
+}
+
+// Every Java group pairs with the at-least-once sarama groups only (not
+// with one that skips failures or dedupes), and a disagreement is named
+// with both counts.
+func TestConsumerPairs(t *testing.T) {
+	commitAfter := schema.ConsumerProfile{Name: "commit-after", Commit: schema.AfterProcessing}
+	ignore := schema.ConsumerProfile{Name: "ignore-failures", Commit: schema.AfterProcessing, Retry: schema.RetryPolicy{MaxAttempts: 1}}
+	java := schema.ConsumerProfile{Name: "java-commit-after", Client: schema.JavaClient, Commit: schema.AfterProcessing,
+		Java: &schema.JavaConsumer{GroupProtocol: "consumer", Assignor: "uniform"}}
+	r := &schema.Run{Scenarios: []schema.Scenario{{
+		Name: "consumer-member-crash", Status: schema.ScenarioPass,
+		Profiles: []schema.ProfileResult{
+			groupResult(commitAfter, 0, 41, schema.NoProcessingLoss), groupResult(ignore, 50, 75),
+			groupResult(java, 12, 0, schema.NoProcessingLoss),
+		},
+	}}}
+	pairs := ConsumerPairs(r)
+	if len(pairs) != 1 || pairs[0].Sarama.Profile != "commit-after" || !pairs[0].Disagree {
+		t.Fatalf("pairs %+v; want commit-after with java-commit-after, disagreeing", pairs)
+	}
+	want := "at-least-once consumers under consumer-member-crash: 0 never processed on sarama (commit-after) and 12 on Java (java-commit-after)"
+	if got := pairs[0].Sentence(); got != want {
+		t.Errorf("sentence\n %s\nwant\n %s", got, want)
+	}
+	if !strings.Contains(pairs[0].Java.Settings, "group.protocol=consumer") {
+		t.Errorf("java settings %q do not name the group protocol", pairs[0].Java.Settings)
+	}
+	if advice := strings.Join(Recommend(r).Sentences(), "\n"); !strings.Contains(advice, "The two clients disagree: "+want) {
+		t.Errorf("recommendation lacks the disagreement:\n%s", advice)
+	}
+}
