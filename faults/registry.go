@@ -42,6 +42,7 @@ var registry = map[string]builder{
 	"member-stall":      fields(NewMemberStall, hide("actions")),
 	"member-join-leave": fields(NewRebalance, hide("actions")),
 	"commit-path-cut":   fields(NewCommitCut),
+	"producer-crash":    fields(NewProducerCrash),
 	"baseline":          fields(func() Baseline { return Baseline{} }),
 }
 

@@ -2,9 +2,12 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
+	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload/javaclient"
@@ -91,4 +94,44 @@ func (r *run) newProducer(prof schema.Profile, topic string) (profileProducer, e
 // launch starts a Java client in a container named after the scenario.
 func (r *run) launch(ctx context.Context, name string, cmd []string, files map[string]string) (javaclient.Process, error) {
 	return r.p.Cluster.LaunchClient(ctx, r.s.Name+"-"+name, cmd, files)
+}
+
+// javaProcesses are the scenario's Java producers, each a process of its
+// own, as a producer fault acts on them.
+type javaProcesses []javaProducer
+
+func (r *run) javaProcesses() javaProcesses {
+	var out javaProcesses
+	for _, pr := range r.producers {
+		if j, ok := pr.(javaProducer); ok {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// CrashProducers implements faults.Producers.
+func (js javaProcesses) CrashProducers(ctx context.Context) ([]faults.ProcessExit, error) {
+	exits := make([]faults.ProcessExit, len(js))
+	errs := make([]error, len(js))
+	var wg sync.WaitGroup
+	for i, j := range js {
+		wg.Go(func() {
+			name, code, err := j.Crash(ctx)
+			exits[i], errs[i] = faults.ProcessExit{Name: name, Code: code}, err
+		})
+	}
+	wg.Wait()
+	return exits, errors.Join(errs...)
+}
+
+// ReplaceProducers implements faults.Producers.
+func (js javaProcesses) ReplaceProducers(ctx context.Context) error {
+	errs := make([]error, len(js))
+	var wg sync.WaitGroup
+	for i, j := range js {
+		wg.Go(func() { errs[i] = j.Replace(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

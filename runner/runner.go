@@ -205,6 +205,9 @@ func (r *run) createTopics(ctx context.Context, leader int) error {
 		}
 		r.producers = append(r.producers, pr)
 	}
+	if pf, ok := r.s.Fault.(faults.ProducerClientFault); ok && len(r.javaProcesses()) > 0 {
+		pf.BindProducers(r.javaProcesses())
+	}
 	r.logf("%d topics created, %d partitions each, leaders pinned to node %d", len(r.topics), r.s.Partitions, leader)
 	return nil
 }

@@ -129,6 +129,9 @@ func (d *decoder) checkGroupLoad(c clients.Spec, spec clientsSpec, at map[string
 // checkClientFault reports a client fault the scenario's clients cannot
 // take: it acts on consumer group members.
 func (d *decoder) checkClientFault(s runner.Scenario, at map[string]*yaml.Node, entry *yaml.Node) {
+	if _, ok := s.Fault.(faults.ProducerClientFault); ok && !slices.ContainsFunc(s.Profiles, func(p schema.Profile) bool { return p.Client == schema.JavaClient }) {
+		d.fail(lineOf(at, "fault", entry), "fault.type", "%s kills producer processes, and only the Java client's profiles run as processes of their own: add a client: java profile, e.g. java-safe-idempotent", s.Fault.Name())
+	}
 	if _, ok := s.Fault.(faults.ClientFault); !ok {
 		return
 	}

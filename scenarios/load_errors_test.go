@@ -108,6 +108,7 @@ var validationCases = []validationCase{
 	{"power target", scenarioYAML("{type: power-loss, target: rack}", twoProfiles, safeExpectYAML, "cluster: {lossy_fs: true}"), true, 4, "fault.target", `"rack" is not one of leader, all, last-replica`},
 	{"power without lossy fs", scenarioYAML("{type: power-loss, target: all}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "power-loss needs the lossy filesystem: add cluster: {lossy_fs: true}"},
 	{"client fault", scenarioYAML("{type: member-crash}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "member-crash acts on consumer group members: add clients: {consumer_groups: [...], input: <profile>}"},
+	{"producer fault without java", scenarioYAML("{type: producer-crash}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "producer-crash kills producer processes, and only the Java client's profiles run as processes of their own: add a client: java profile"},
 	{"fixed parameter", scenarioYAML("{type: split-leader-minority, peers: false}", twoProfiles, safeExpectYAML), true, 4, "fault.peers", "split-leader-minority takes no such parameter"},
 	{"fault missing type", scenarioYAML("{signal: SIGKILL}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "missing: use one of"},
 	{"fault missing", "scenarios:\n  - name: mine\n    profiles: [acks1-async]\n", true, 2, "fault", "missing: name the fault, e.g. fault: {type: leader-kill}"},

@@ -82,7 +82,7 @@ type Producer struct {
 	ready    chan struct{}
 	readyErr error
 	mu       sync.Mutex
-	live     Process
+	live     liveProcess
 	runs     []ProcessOutput
 	// ranWith is the configuration the client logged it ran with.
 	ranWith map[string]string
@@ -119,36 +119,104 @@ func configFlag(kafkaVersion, old string) string {
 	return "--command-config"
 }
 
-// Run starts the process, lets it produce until ctx ends, then stops it
-// cleanly and keeps what it printed.
+// Run starts the process, lets it produce until ctx ends, then stops
+// whichever process is live cleanly and keeps what it printed.
 func (pr *Producer) Run(ctx context.Context) error {
-	const prefix = 1
+	err := pr.start(ctx, 1)
+	pr.readyErr = err
+	close(pr.ready)
+	if err != nil {
+		return fmt.Errorf("java producer %s: %w", pr.p.Profile, err)
+	}
+	<-ctx.Done()
+	bg := context.WithoutCancel(ctx)
+	pr.mu.Lock()
+	l := pr.live
+	pr.live = liveProcess{}
+	pr.mu.Unlock()
+	if l.proc == nil {
+		return nil
+	}
+	return errors.Join(l.proc.Stop(bg, pr.p.Grace), pr.keep(bg, l))
+}
+
+// liveProcess is the process producing now, and its value prefix.
+type liveProcess struct {
+	proc   Process
+	prefix int64
+}
+
+// start launches the process with the prefix and returns once it has its
+// first send result.
+func (pr *Producer) start(ctx context.Context, prefix int64) error {
 	name := fmt.Sprintf("java-%s-%d", pr.p.Profile, prefix)
 	proc, err := pr.p.Launch(ctx, name, pr.Command(prefix), map[string]string{configPath: PropertiesFile(pr.props)})
 	if err != nil {
-		pr.readyErr = err
-		close(pr.ready)
-		return fmt.Errorf("java producer %s: %w", pr.p.Profile, err)
+		return err
 	}
 	pr.mu.Lock()
-	pr.live = proc
+	pr.live = liveProcess{proc, prefix}
 	pr.mu.Unlock()
-	pr.readyErr = waitProducing(ctx, proc)
-	close(pr.ready)
-	<-ctx.Done()
-	bg := context.WithoutCancel(ctx)
-	stopErr := proc.Stop(bg, pr.p.Grace)
-	out, err := readOutput(bg, proc)
-	stderr, serr := proc.Stderr(bg)
-	err = errors.Join(err, serr)
+	return waitProducing(ctx, proc)
+}
+
+// keep reads what an ended process printed into the profile's runs, and
+// removes its container.
+func (pr *Producer) keep(ctx context.Context, l liveProcess) error {
+	out, err := readOutput(ctx, l.proc)
+	stderr, serr := l.proc.Stderr(ctx)
 	pr.mu.Lock()
 	if pr.ranWith == nil {
 		pr.ranWith = RanWith(stderr)
 	}
-	pr.live = nil
-	pr.runs = append(pr.runs, ProcessOutput{Prefix: prefix, Rate: pr.p.Rate, Output: out})
+	pr.runs = append(pr.runs, ProcessOutput{Prefix: l.prefix, Rate: pr.p.Rate, Output: out})
 	pr.mu.Unlock()
-	return errors.Join(stopErr, err, proc.Remove(bg))
+	return errors.Join(err, serr, l.proc.Remove(ctx))
+}
+
+// Crash SIGKILLs the live process, as a crash or an OOM kill would end it:
+// no shutdown hook runs, so its output ends at its last send result, and
+// that output (kept by the container) is its ledger. It returns the
+// process's exit code once it is gone.
+func (pr *Producer) Crash(ctx context.Context) (name string, code int, err error) {
+	pr.mu.Lock()
+	l := pr.live
+	pr.live = liveProcess{}
+	pr.mu.Unlock()
+	if l.proc == nil {
+		return "", 0, fmt.Errorf("java producer %s: no live process to kill", pr.p.Profile)
+	}
+	name = fmt.Sprintf("java-%s-%d", pr.p.Profile, l.prefix)
+	if err := l.proc.Signal(ctx, syscall.SIGKILL); err != nil {
+		return name, 0, err
+	}
+	for {
+		exited, code, err := l.proc.Exited(ctx)
+		if err != nil || exited {
+			return name, code, errors.Join(err, pr.keep(ctx, l))
+		}
+		select {
+		case <-ctx.Done():
+			return name, 0, ctx.Err()
+		case <-time.After(readyPoll):
+		}
+	}
+}
+
+// Replace starts the next process after a Crash, with the next prefix so
+// its messages have new ids, and returns once it produces.
+func (pr *Producer) Replace(ctx context.Context) error {
+	pr.mu.Lock()
+	next := int64(len(pr.runs) + 1)
+	busy := pr.live.proc != nil
+	pr.mu.Unlock()
+	if busy {
+		return fmt.Errorf("java producer %s: a process is still live", pr.p.Profile)
+	}
+	if err := pr.start(ctx, next); err != nil {
+		return fmt.Errorf("java producer %s: replacement: %w", pr.p.Profile, err)
+	}
+	return nil
 }
 
 // readyPoll is how often a starting process's output is read for its
@@ -221,7 +289,7 @@ func readOutput(ctx context.Context, proc Process) (Output, error) {
 // Progress counts the live process's results so far, for the run's log.
 func (pr *Producer) Progress() string {
 	pr.mu.Lock()
-	proc := pr.live
+	proc := pr.live.proc
 	pr.mu.Unlock()
 	if proc == nil {
 		return "java: not running"

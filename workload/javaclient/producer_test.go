@@ -2,7 +2,9 @@ package javaclient
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -76,11 +78,57 @@ func TestCommandNamesTheConfigAsTheReleaseTakesIt(t *testing.T) {
 var schemaAcksAll = schema.JavaProducer{Acks: "all"}
 
 func TestProgressCountsResults(t *testing.T) {
-	pr := &Producer{live: &process{out: output}}
+	pr := &Producer{live: liveProcess{proc: &process{out: output}}}
 	if got := pr.Progress(); got != "java acked=2 errors=2" {
 		t.Errorf("progress %q, want the 2 results and 2 errors of the output", got)
 	}
 	if got := (&Producer{}).Progress(); got != "java: not running" {
 		t.Errorf("progress without a process: %q", got)
+	}
+}
+
+// A crash is a SIGKILL of the live process whose output, kept, becomes the
+// ledger of prefix 1; the replacement produces with prefix 2, and the
+// stop at the end keeps its output too.
+func TestCrashAndReplace(t *testing.T) {
+	var procs []*process
+	var cmds []string
+	launch := func(_ context.Context, _ string, cmd []string, _ map[string]string) (Process, error) {
+		p := &process{out: output}
+		procs, cmds = append(procs, p), append(cmds, strings.Join(cmd, " "))
+		return p, nil
+	}
+	pr, err := New(Params{Profile: "j", ID: func(seq int64) string { return fmt.Sprint(seq) }, Settings: schemaAcksAll, Topic: "t", Rate: 10, Launch: launch, KafkaVersion: "4.4.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- pr.Run(ctx) }()
+	if err := pr.Ready(ctx); err != nil {
+		t.Fatal(err)
+	}
+	name, code, err := pr.Crash(ctx)
+	if err != nil || name != "java-j-1" || code != 137 {
+		t.Fatalf("Crash = %q, %d, %v; want java-j-1 killed (137)", name, code, err)
+	}
+	if !slices.Equal(procs[0].signals, []syscall.Signal{syscall.SIGKILL}) || !procs[0].removed {
+		t.Errorf("crashed process: signals %v, removed %v", procs[0].signals, procs[0].removed)
+	}
+	if _, _, err := pr.Crash(ctx); err == nil {
+		t.Error("a second crash without a replacement found a process to kill")
+	}
+	if err := pr.Replace(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := pr.Replace(ctx); err == nil {
+		t.Error("a replacement started beside a live process")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(pr.runs) != 2 || pr.runs[0].Prefix != 1 || pr.runs[1].Prefix != 2 || !strings.Contains(cmds[1], "--value-prefix 2") {
+		t.Errorf("runs %+v, commands %q", pr.runs, cmds)
 	}
 }
