@@ -32,6 +32,16 @@ type Params struct {
 	// Settle bounds the wait for every high watermark to stop moving
 	// before the read; 0 reads at once.
 	Settle time.Duration
+	// ReadCommitted reads as a read_committed consumer does: up to the
+	// last stable offset, without the records of aborted transactions.
+	ReadCommitted bool
+	// Transactional says the topic holds transactions: control records
+	// (commit and abort markers), and under ReadCommitted aborted records,
+	// occupy offsets no consumer ever sees, so a partition's read ends
+	// once its end offset was seen or nothing arrived for Idle, with the
+	// client fetching all along.
+	Transactional bool
+	Idle          time.Duration
 }
 
 // Log is what the auditor read of one topic's log.
@@ -54,6 +64,9 @@ func Read(ctx context.Context, p Params) (Log, error) {
 	cfg := *p.Config
 	cfg.ClientID = "kafka-chaos-auditor"
 	cfg.Consumer.Return.Errors = true
+	if p.ReadCommitted {
+		cfg.Consumer.IsolationLevel = sarama.ReadCommitted
+	}
 	cl, err := sarama.NewClient(p.Brokers, &cfg)
 	if err != nil {
 		return Log{}, fmt.Errorf("audit %s: connect: %w", p.Topic, err)
@@ -91,25 +104,65 @@ func Read(ctx context.Context, p Params) (Log, error) {
 // Settle has passed, and returns the last read.
 func settle(ctx context.Context, cl sarama.Client, p Params, parts []int32) ([]schema.PartitionOffsets, error) {
 	offsets, _, err := Settled(ctx, settleEvery, p.Settle, func() ([]schema.PartitionOffsets, error) {
-		cur := make([]schema.PartitionOffsets, len(parts))
-		for i, part := range parts {
-			hw, err := cl.GetOffset(p.Topic, part, sarama.OffsetNewest)
-			if err != nil {
-				return nil, fmt.Errorf("audit %s-%d: high watermark: %w", p.Topic, part, err)
-			}
-			low, err := cl.GetOffset(p.Topic, part, sarama.OffsetOldest)
-			if err != nil {
-				return nil, fmt.Errorf("audit %s-%d: log start: %w", p.Topic, part, err)
-			}
-			cur[i] = schema.PartitionOffsets{Partition: part, LogStart: low, HighWatermark: hw}
-		}
-		return cur, nil
+		return Offsets(cl, p.Topic, parts, p.Transactional)
 	})
 	return offsets, err
 }
 
+// Offsets reads each partition's log start and high watermark, and with
+// stable its last stable offset: the first offset of a transaction still
+// open, which read_committed consumers cannot read past (the high
+// watermark when none is open).
+func Offsets(cl sarama.Client, topic string, parts []int32, stable bool) ([]schema.PartitionOffsets, error) {
+	cur := make([]schema.PartitionOffsets, len(parts))
+	for i, part := range parts {
+		hw, err := cl.GetOffset(topic, part, sarama.OffsetNewest)
+		if err != nil {
+			return nil, fmt.Errorf("audit %s-%d: high watermark: %w", topic, part, err)
+		}
+		low, err := cl.GetOffset(topic, part, sarama.OffsetOldest)
+		if err != nil {
+			return nil, fmt.Errorf("audit %s-%d: log start: %w", topic, part, err)
+		}
+		cur[i] = schema.PartitionOffsets{Partition: part, LogStart: low, HighWatermark: hw}
+		if stable {
+			if cur[i].LastStable, err = lastStable(cl, topic, part); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return cur, nil
+}
+
+// lastStable asks the partition's leader for its latest offset as a
+// read_committed consumer sees it.
+func lastStable(cl sarama.Client, topic string, part int32) (int64, error) {
+	b, err := cl.Leader(topic, part)
+	if err != nil {
+		return 0, fmt.Errorf("audit %s-%d: leader: %w", topic, part, err)
+	}
+	req := sarama.NewOffsetRequest(cl.Config().Version)
+	req.IsolationLevel = sarama.ReadCommitted
+	req.AddBlock(topic, part, sarama.OffsetNewest, 1)
+	res, err := b.GetAvailableOffsets(req)
+	if err != nil {
+		return 0, fmt.Errorf("audit %s-%d: last stable offset: %w", topic, part, err)
+	}
+	blk := res.GetBlock(topic, part)
+	switch {
+	case blk == nil:
+		return 0, fmt.Errorf("audit %s-%d: last stable offset: no answer for the partition", topic, part)
+	case blk.Err != sarama.ErrNoError:
+		return 0, fmt.Errorf("audit %s-%d: last stable offset: %w", topic, part, blk.Err)
+	}
+	return blk.Offset, nil
+}
+
 func auditPartition(ctx context.Context, consumer sarama.Consumer, p Params, o schema.PartitionOffsets) ([]ledger.Record, error) {
 	part, low, hw := o.Partition, o.LogStart, o.HighWatermark
+	if p.ReadCommitted {
+		hw = o.LastStable
+	}
 	if hw <= low {
 		return nil, nil
 	}
@@ -120,10 +173,26 @@ func auditPartition(ctx context.Context, consumer sarama.Consumer, p Params, o s
 	defer pc.Close()
 	timeout := time.NewTimer(p.Timeout)
 	defer timeout.Stop()
+	var idle <-chan time.Time
+	if p.Transactional {
+		t := time.NewTicker(p.Idle)
+		defer t.Stop()
+		idle = t.C
+	}
+	// quiet: nothing arrived since the last tick; the first tick only
+	// starts the count, so a partition gets at least one whole Idle
+	// after its first fetch went out.
+	quiet := false
 	recs := make([]ledger.Record, 0, hw-low)
 	for {
 		select {
+		case <-idle:
+			if quiet {
+				return recs, nil
+			}
+			quiet = true
 		case m := <-pc.Messages():
+			quiet = false
 			id, seq, err := p.Parse(m.Value)
 			if err != nil {
 				return nil, fmt.Errorf("audit %s-%d offset %d: %w", p.Topic, part, m.Offset, err)

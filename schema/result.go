@@ -59,6 +59,9 @@ type PartitionOffsets struct {
 	Partition     int32 `json:"partition"`
 	LogStart      int64 `json:"log_start_offset"`
 	HighWatermark int64 `json:"high_watermark"`
+	// LastStable is the last stable offset, read for transactional topics
+	// only: below the high watermark while a transaction is open.
+	LastStable int64 `json:"last_stable_offset,omitempty"`
 }
 
 // AppResult is set on the profile of a producer application that ran as
