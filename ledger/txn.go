@@ -16,7 +16,8 @@ const (
 	// TxnCommitted: the commit was acknowledged (EndTxn returned success).
 	TxnCommitted TxnStatus = "committed"
 	// TxnAborted: the abort was acknowledged, whether the producer meant
-	// to abort or aborted after an error.
+	// to abort, aborted after an error, or aborted the transaction
+	// production stopped in.
 	TxnAborted TxnStatus = "aborted"
 	// TxnUnknown: a commit or abort was sent and no outcome was learned
 	// (timeout, connection lost, producer fenced or in a fatal state).

@@ -213,7 +213,7 @@ func (pc *pricer) produce(ctx context.Context, prof schema.Profile, topic string
 	c := pc.p.Cluster
 	pr, err := producer.New(producer.Params{
 		Profile: prof, Topic: topic, Brokers: c.Bootstrap(), Config: c.SaramaConfig("kafka-chaos-price"),
-		Rate: rate, Size: pc.m.MessageBytes, Base: pc.base, OpenLoop: true, Count: count, Duration: d,
+		Rate: rate, Size: pc.m.MessageBytes, Base: pc.base, OpenLoop: true, Count: count, Duration: d, Seed: pc.p.Seed,
 	})
 	if err != nil {
 		return nil, err

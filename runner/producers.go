@@ -79,7 +79,7 @@ func (r *run) newProducer(prof schema.Profile, topic string) (profileProducer, e
 	if prof.Client != schema.JavaClient {
 		pr, err := producer.New(producer.Params{
 			Profile: prof, Topic: topic, Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-producer"),
-			Rate: r.s.Rate, Size: r.s.Size, Base: r.base,
+			Rate: r.s.Rate, Size: r.s.Size, Base: r.base, Seed: r.p.Seed,
 		})
 		return saramaProducer{pr}, err
 	}

@@ -74,6 +74,7 @@ func (d *decoder) checkApp(a worker.ClientProfile, at map[string]*yaml.Node, ent
 	if at["producer.linger"] != nil {
 		fail("producer.linger", "an application's linger is app.linger, which replaces this one: move it there")
 	}
+	d.refuseTransactions(at, "producer apps", "make it a profile (under profiles:), whose producer runs in the harness's process")
 	switch {
 	case at["app.results"] == nil:
 		fail("app.results", "missing: say what the application does with a send's result: checked (read, failures logged) or ignored (never read, every send believed)")

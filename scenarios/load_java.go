@@ -63,9 +63,10 @@ func (s profileSpec) javaProfile(at map[string]*yaml.Node) schema.Profile {
 // section on it, and what the Java client would refuse.
 func (d *decoder) checkJavaProfile(p schema.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
 	d.checkTopic(p, at, entry)
-	if n := at["producer"]; n != nil {
+	if n := at["producer"]; n != nil && !onlyTransactions(n) {
 		d.fail(n.Line, "producer", "is sarama's; a client: java profile sets its producer under java: (acks, enable_idempotence, max_in_flight, retries, delivery_timeout, request_timeout, retry_backoff, linger, batch_size, compression)")
 	}
+	d.refuseTransactions(at, "the java client", "run them on sarama (remove client: java)")
 	var se *schema.JavaSettingError
 	if err := p.Java.Validate(); errors.As(err, &se) {
 		d.fail(lineOf(at, "java."+se.Field, entry), "java."+se.Field, "%s", se.Msg)

@@ -46,6 +46,7 @@ type producerSpec struct {
 	FlushBytes      int           `yaml:"flush_bytes"`
 	FlushMessages   int           `yaml:"flush_messages"`
 	MaxMessageBytes int           `yaml:"max_message_bytes"`
+	Transactions    txnSpec       `yaml:"transactions"`
 }
 
 // defaultProfile holds what a field left out means: what the cluster and
@@ -59,7 +60,7 @@ func defaultProfile() profileSpec {
 		Topic: topicSpec{ReplicationFactor: 3, MinInsyncReplicas: 1},
 		Producer: producerSpec{
 			Mode: schema.Async, Acks: schema.Acks1, RetryMax: 3, RetryBackoff: 100 * time.Millisecond,
-			MaxOpenRequests: 5, AckTimeout: 10 * time.Second,
+			MaxOpenRequests: 5, AckTimeout: 10 * time.Second, Transactions: defaultTransactions(),
 		},
 	}
 }
@@ -113,6 +114,7 @@ func (d *decoder) profile(n *yaml.Node) schema.Profile {
 	at := map[string]*yaml.Node{}
 	d.fields(n, "", reflect.ValueOf(&spec).Elem(), at)
 	p := spec.profile()
+	p.Transactions = spec.Producer.Transactions.transactions(at)
 	d.checkName(p.Name, at, n, "profile")
 	switch spec.Client {
 	case "", saramaClient:
@@ -212,6 +214,7 @@ func (d *decoder) checkProfile(p schema.Profile, at map[string]*yaml.Node, entry
 		fail("producer.compression", "%s", oneOf(c, compressions))
 	}
 	d.checkBatching(p.Batching, at, entry)
+	d.checkTransactions(p, at, entry)
 	// schema.Profile.Validate is the package's own rule book: whatever it adds
 	// later is enforced here too, even before this file learns to say it
 	// better.

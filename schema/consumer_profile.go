@@ -129,10 +129,8 @@ func (f Failures) FailuresBefore(id string) int {
 	if f.Rate <= 0 || f.MaxFailures <= 0 {
 		return 0
 	}
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%d/%s", f.Seed, id)
-	x := mix(h.Sum64())
-	if float64(x>>11)/(1<<53) >= f.Rate {
+	x := draw(f.Seed, id)
+	if fraction(x) >= f.Rate {
 		return 0
 	}
 	return 1 + int(x%uint64(f.MaxFailures))
@@ -143,6 +141,17 @@ func (f Failures) Fails(id string, attempt int) bool {
 	k := f.FailuresBefore(id)
 	return k < 0 || attempt <= k
 }
+
+// draw hashes key under seed into 64 well-mixed bits: the same seed and
+// key draw the same bits on every run.
+func draw(seed int64, key string) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d/%s", seed, key)
+	return mix(h.Sum64())
+}
+
+// fraction maps bits from draw to [0, 1).
+func fraction(x uint64) float64 { return float64(x>>11) / (1 << 53) }
 
 // mix is splitmix64's finalizer. FNV alone spreads a change in the last
 // bytes of an id (its sequence number) badly into the high bits, which made

@@ -62,6 +62,9 @@ type Profile struct {
 	// per message depends on them as much as on its acks.
 	Compression Compression `json:"compression,omitempty"`
 	Batching    Batching    `json:"batching"`
+	// Transactions, when set, makes the producer transactional (sarama
+	// profiles only); nil is not transactional.
+	Transactions *Transactions `json:"transactions,omitempty"`
 }
 
 // Compression is the producer's codec (sarama's Producer.Compression),
@@ -93,6 +96,9 @@ type Batching struct {
 func (p Profile) Validate() error {
 	if p.ReplicationFactor < 1 || p.MinInsyncReplicas < 1 || p.MinInsyncReplicas > p.ReplicationFactor {
 		return fmt.Errorf("profile %s: need 1 <= min_insync_replicas (%d) <= replication_factor (%d)", p.Name, p.MinInsyncReplicas, p.ReplicationFactor)
+	}
+	if err := p.validateTransactions(); err != nil {
+		return fmt.Errorf("profile %s: %w", p.Name, err)
 	}
 	switch {
 	case p.Client == JavaClient && p.Java == nil:

@@ -121,7 +121,7 @@ func New(ctx context.Context, p Params) (*Set, error) {
 		}
 		pr, err := producer.New(producer.Params{
 			Profile: in, Topic: s.Topic, Brokers: tmpl.Brokers, Config: p.Cluster.SaramaConfig("kafka-chaos-input"),
-			Rate: p.Rate, Size: p.Size, Base: p.Base,
+			Rate: p.Rate, Size: p.Size, Base: p.Base, Seed: p.Seed,
 		})
 		if err != nil {
 			return cs, err

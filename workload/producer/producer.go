@@ -6,6 +6,7 @@ package producer
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,6 +44,9 @@ type Params struct {
 	// client took to connect before.
 	Count    int64
 	Duration time.Duration
+	// Seed is the run's seed: with a transaction's Seq it picks the
+	// transactions aborted on purpose (schema.Transactions.Intent).
+	Seed int64
 }
 
 // Progress is a live count of a producer's outcomes.
@@ -66,6 +70,8 @@ type Producer struct {
 	// start is when production began, relative to Params.Base.
 	start   atomic.Int64
 	padding string
+	// txns is the transaction ledger of a transactional profile.
+	txns ledger.Txns
 }
 
 // New validates the profile and prepares a producer.
@@ -79,6 +85,7 @@ func New(p Params) (*Producer, error) {
 	cfg := *p.Config
 	cfg.ClientID = "kafka-chaos-" + p.Profile.Name
 	applyProfile(p.Profile, &cfg)
+	applyTransactions(p.Profile.Transactions, TransactionalID(p.Topic, p.Profile.Name), &cfg)
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("producer %s: %w", p.Profile.Name, err)
 	}
@@ -101,16 +108,24 @@ func (pr *Producer) Progress() Progress {
 // hash partitioner spreads them over the partitions.
 const Keys = 16
 
+// key is message seq's key: consecutive messages take consecutive keys,
+// which the hash partitioner spreads over the partitions.
+func key(seq int64) string { return fmt.Sprintf("k%02d", seq%Keys) }
+
 // Message builds message seq and records its attempt in the ledger.
-func (pr *Producer) Message(seq int64) *sarama.ProducerMessage {
+func (pr *Producer) Message(seq int64) *sarama.ProducerMessage { return pr.message(seq, 0) }
+
+// message builds message seq of transaction txn (0 outside transactions)
+// and records its attempt in the ledger.
+func (pr *Producer) message(seq, txn int64) *sarama.ProducerMessage {
 	id := message.ID(pr.p.Profile.Name, seq)
 	value := id + "|" + pr.padding
-	key := fmt.Sprintf("k%02d", seq%Keys)
-	pr.ledger.Attempt(ledger.Entry{ID: id, Seq: seq, Key: key, SentAt: time.Since(pr.p.Base)})
+	k := key(seq)
+	pr.ledger.Attempt(ledger.Entry{ID: id, Seq: seq, Key: k, Txn: txn, SentAt: time.Since(pr.p.Base)})
 	pr.sent.Add(1)
 	return &sarama.ProducerMessage{
 		Topic:    pr.p.Topic,
-		Key:      sarama.StringEncoder(key),
+		Key:      sarama.StringEncoder(k),
 		Value:    sarama.StringEncoder(value[:pr.p.Size]),
 		Metadata: id,
 	}
@@ -137,9 +152,13 @@ func (pr *Producer) record(id string, partition int32, offset int64, err error) 
 }
 
 // Run produces until ctx is done, then drains: every message handed to the
-// client gets its outcome before Run returns.
+// client gets its outcome before Run returns. A transactional profile
+// runs its transactions (runTxn).
 func (pr *Producer) Run(ctx context.Context) error {
-	if pr.p.Profile.Mode == schema.Sync {
+	switch {
+	case pr.p.Profile.Transactions != nil:
+		return pr.runTxn(ctx)
+	case pr.p.Profile.Mode == schema.Sync:
 		return pr.runSync(ctx)
 	}
 	return pr.runAsync(ctx)
@@ -228,39 +247,47 @@ func (pr *Producer) runAsync(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("start producer %s: %w", pr.p.Profile.Name, err)
 	}
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		for m := range ap.Successes() {
-			pr.record(m.Metadata.(string), m.Partition, m.Offset, nil)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		for e := range ap.Errors() {
-			pr.record(e.Msg.Metadata.(string), e.Msg.Partition, -1, e.Err)
-		}
-	}()
-	pr.Pace(ctx, func(seq int64) bool {
-		m := pr.Message(seq)
-		select {
-		case ap.Input() <- m:
-			return true
-		case <-ctx.Done():
-			// Never handed over, so never attempted: left in the ledger it
-			// would be pending after the drain, an indeterminate send on a
-			// healthy cluster.
-			pr.ledger.Withdraw(m.Metadata.(string))
-			pr.sent.Add(-1)
-			return false
-		}
-	})
+	results := pr.readResults(ap, func() {})
+	pr.Pace(ctx, func(seq int64) bool { return pr.hand(ctx, ap, pr.Message(seq)) })
 	// AsyncClose flushes and then closes both result channels; reading them
 	// to the end is what makes every acknowledgement count.
 	ap.AsyncClose()
-	wg.Wait()
+	results.Wait()
 	return nil
+}
+
+// readResults records every result ap returns, calling done after each,
+// until ap closes its result channels; the group returned is done then.
+func (pr *Producer) readResults(ap sarama.AsyncProducer, done func()) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for m := range ap.Successes() {
+			pr.record(m.Metadata.(string), m.Partition, m.Offset, nil)
+			done()
+		}
+	})
+	wg.Go(func() {
+		for e := range ap.Errors() {
+			pr.record(e.Msg.Metadata.(string), e.Msg.Partition, -1, e.Err)
+			done()
+		}
+	})
+	return &wg
+}
+
+// hand gives m to ap, and reports whether it did before ctx was done.
+func (pr *Producer) hand(ctx context.Context, ap sarama.AsyncProducer, m *sarama.ProducerMessage) bool {
+	select {
+	case ap.Input() <- m:
+		return true
+	case <-ctx.Done():
+		// Never handed over, so never attempted: left in the ledger it
+		// would be pending after the drain, an indeterminate send on a
+		// healthy cluster.
+		pr.ledger.Withdraw(m.Metadata.(string))
+		pr.sent.Add(-1)
+		return false
+	}
 }
 
 // runSync sends from Concurrency goroutines sharing one SyncProducer, as
@@ -303,7 +330,7 @@ func (pr *Producer) runSync(ctx context.Context) error {
 // result.
 func (pr *Producer) ClientConfig() map[string]string {
 	c := pr.cfg
-	return map[string]string{
+	out := map[string]string{
 		"client.id":              c.ClientID,
 		"protocol.version":       c.Version.String(),
 		"acks":                   fmt.Sprint(int16(c.Producer.RequiredAcks)),
@@ -329,4 +356,8 @@ func (pr *Producer) ClientConfig() map[string]string {
 		"open.loop":              fmt.Sprint(pr.p.OpenLoop),
 		"message.bytes":          fmt.Sprint(pr.p.Size),
 	}
+	if t := pr.p.Profile.Transactions; t != nil {
+		maps.Copy(out, txnConfig(*t, c))
+	}
+	return out
 }

@@ -1,0 +1,99 @@
+package scenarios
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload/worker"
+)
+
+// txnYAML is a profile file whose producer is ready for transactions
+// (lines 7 to 10) and whose transactions: block's fields start at line 12.
+func txnYAML(fields string) string {
+	return profileYAML(stdTopic, "acks: all\nidempotent: true\nmax_open_requests: 1\nretry_max: 3\ntransactions:\n"+strings.TrimSuffix(indentYAML(fields, 2), "\n"))
+}
+
+// txnOnly is a transactions: block the cases below break one field of.
+const txnOnly = "transactions: {size: 10, timeout: 10s}"
+
+var txnValidationCases = []validationCase{
+	{"txn size missing", txnYAML("abort_ratio: 0.1"), false, 12, "producer.transactions.size", "missing: say how many messages each transaction holds, e.g. size: 10"},
+	{"txn size zero", txnYAML("size: 0"), false, 12, "producer.transactions.size", "0 is below 1: a transaction holds 1 message or more"},
+	{"txn abort ratio 1", txnYAML("size: 10\nabort_ratio: 1"), false, 13, "producer.transactions.abort_ratio", "1 is not below 1: every transaction would be aborted, none committed; use e.g. 0.1"},
+	{"txn abort ratio negative", txnYAML("size: 10\nabort_ratio: -0.1"), false, 13, "producer.transactions.abort_ratio", "-0.1 is negative: use 0 or more"},
+	{"txn timeout too short", txnYAML("size: 10\ntimeout: 500ms"), false, 13, "producer.transactions.timeout", "500ms is below 1s: the coordinator aborts a transaction still open after its timeout"},
+	{"txn timeout too long", txnYAML("size: 10\ntimeout: 20m"), false, 13, "producer.transactions.timeout", "20m0s is above 15m0s, the brokers' transaction.max.timeout.ms, above which they refuse the producer: lower it"},
+	{"txn field typo", txnYAML("sise: 10"), false, 12, "producer.transactions.sise", `unknown field (did you mean "size"?); the fields here are size, abort_ratio, timeout`},
+	{"txn not idempotent", profileYAML(stdTopic, "acks: all\nmax_open_requests: 1\n"+txnOnly), false, 9, "producer.transactions", "transactions need idempotent: true, which sarama's transactional producer is: set idempotent: true, or remove transactions"},
+	{"txn acks 1", profileYAML(stdTopic, "acks: 1\n"+txnOnly), false, 8, "producer.transactions", "transactions need acks: all (this profile has acks: 1): set acks: all, or remove transactions"},
+	{"txn 5 in flight", profileYAML(stdTopic, "acks: all\n"+txnOnly), false, 8, "producer.transactions", "transactions need max_open_requests: 1 (this profile has 5)"},
+	{"txn without retries", profileYAML(stdTopic, "acks: all\nmax_open_requests: 1\nretry_max: 0\n"+txnOnly), false, 10, "producer.transactions", "transactions need retry_max of 1 or more (this profile has 0): set retry_max: 3"},
+	{"txn sync", txnYAML("size: 10") + "      mode: sync\n", false, 12, "producer.transactions", "transactions run on the async producer, not mode: sync: remove mode, or set mode: async"},
+	{"txn on java", "profiles:\n  - name: mine\n    client: java\n    producer:\n      " + txnOnly + "\n", false, 5, "producer.transactions", "transactions: not yet on the java client: run them on sarama (remove client: java), or remove transactions"},
+	{"txn on a producer app", "producer_apps:\n  - name: my-app\n    producer: {acks: all, idempotent: true, max_open_requests: 1, transactions: {size: 10}}\n    app: {results: checked, exit: close}\n", false, 3, "producer.transactions", "transactions: not yet on producer apps: make it a profile (under profiles:)"},
+}
+
+// TestTxnJavaOneError: a java profile's producer: section holding only
+// transactions is told about them alone, not that the section is sarama's.
+func TestTxnJavaOneError(t *testing.T) {
+	err := loadOne(t, false, "profiles:\n  - name: mine\n    client: java\n    producer:\n      "+txnOnly+"\n")
+	if errs := unjoin(err); len(errs) != 1 {
+		t.Errorf("%d errors, want the one about transactions:\n%v", len(errs), err)
+	}
+}
+
+// TestTxnFields: a transactions: block lands in Profile.Transactions as
+// written, a field left out takes its default, a profile without the
+// block is not transactional, and the shipped txn-commit and txn-mixed
+// load as documented.
+func TestTxnFields(t *testing.T) {
+	data := "profiles:\n" +
+		"  - name: every-txn-field\n    producer: {acks: all, idempotent: true, max_open_requests: 1, transactions: {size: 10, abort_ratio: 0.1, timeout: 10s}}\n" +
+		"  - name: txn-defaults\n    producer: {acks: all, idempotent: true, max_open_requests: 1, transactions: {size: 5}}\n" +
+		"  - name: no-txn\n    producer: {acks: all, idempotent: true, max_open_requests: 1}\n"
+	got, err := loadProfiles([]source{{"profiles/mine.yaml", []byte(data)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped := loadLibrary(t).profiles
+	for name, want := range map[string]*schema.Transactions{
+		"every-txn-field": {Size: 10, AbortRatio: 0.1, Timeout: 10 * time.Second},
+		"txn-defaults":    {Size: 5, Timeout: time.Minute},
+		"no-txn":          nil,
+	} {
+		if tx := got.profiles[name].Transactions; (tx == nil) != (want == nil) || (tx != nil && *tx != *want) {
+			t.Errorf("%s: transactions %+v, want %+v", name, tx, want)
+		}
+	}
+	for name, ratio := range map[string]float64{"txn-commit": 0, "txn-mixed": 0.2} {
+		p := shipped[name]
+		if tx := p.Transactions; tx == nil || *tx != (schema.Transactions{Size: 10, AbortRatio: ratio, Timeout: 10 * time.Second}) {
+			t.Errorf("shipped %s: transactions %+v, want size 10, abort_ratio %v, timeout 10s", name, tx, ratio)
+		}
+		if err := p.Validate(); err != nil {
+			t.Errorf("shipped %s: %v", name, err)
+		}
+	}
+}
+
+// TestNoScenarioRunsTransactions: the shipped transactional profiles join
+// a scenario only when named, in its profiles or by KAFKA_CHAOS_PROFILES.
+func TestNoScenarioRunsTransactions(t *testing.T) {
+	ss, err := Load(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ss {
+		for _, p := range s.Profiles {
+			if p.Transactions != nil {
+				t.Errorf("scenario %s compares transactional profile %s", s.Name, p.Name)
+			}
+		}
+		if s.Clients.Input.Transactions != nil || slices.ContainsFunc(s.Clients.Producers, func(a worker.ClientProfile) bool { return a.Transactions != nil }) {
+			t.Errorf("scenario %s runs transactions in its clients", s.Name)
+		}
+	}
+}

@@ -1,0 +1,209 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/kafka-chaos/kafka-chaos/ledger"
+	"github.com/kafka-chaos/kafka-chaos/schema"
+)
+
+// TransactionalID is the transactional.id of a profile's producer on
+// topic: <topic>.<profile>. A producer that replaces one given up takes
+// the same id, which fences the one it replaces.
+func TransactionalID(topic, profile string) string { return topic + "." + profile }
+
+// applyTransactions makes cfg transactional under id when t is set. The
+// rest sarama's transactional producer needs (config.Validate:
+// idempotence, so acks=all, one request in flight and retries on) comes
+// from the profile, which Profile.Validate holds to it.
+func applyTransactions(t *schema.Transactions, id string, cfg *sarama.Config) {
+	if t == nil {
+		return
+	}
+	cfg.Producer.Transaction.ID = id
+	cfg.Producer.Transaction.Timeout = t.Timeout
+}
+
+// txnConfig is the transaction settings of ClientConfig.
+func txnConfig(t schema.Transactions, c *sarama.Config) map[string]string {
+	return map[string]string{
+		"transactional.id":          c.Producer.Transaction.ID,
+		"transaction.timeout":       c.Producer.Transaction.Timeout.String(),
+		"transaction.retry.max":     fmt.Sprint(c.Producer.Transaction.Retry.Max),
+		"transaction.retry.backoff": c.Producer.Transaction.Retry.Backoff.String(),
+		"transaction.size":          fmt.Sprint(t.Size),
+		"transaction.abort.ratio":   fmt.Sprint(t.AbortRatio),
+	}
+}
+
+// Txns returns every transaction of a transactional profile's producer in
+// order; its messages are the ledger entries whose Txn is their Seq.
+func (pr *Producer) Txns() []ledger.Txn { return pr.txns.All() }
+
+// reconnectBackoff is the wait between attempts to replace a producer
+// given up; each attempt already retries InitProducerId for seconds
+// (Producer.Transaction.Retry).
+const reconnectBackoff = time.Second
+
+// txnRun is the state of a transactional producer's run. Only the pacing
+// goroutine uses it, but for pending, which the result readers count down.
+type txnRun struct {
+	pr *Producer
+	// ap is the producer, nil once given up until it is replaced; results
+	// are its result readers.
+	ap      sarama.AsyncProducer
+	results *sync.WaitGroup
+	// open is the Seq of the open transaction, 0 between transactions;
+	// intent is what it is meant to end with, sent how many messages it
+	// holds, last the Seq of the last transaction begun.
+	open   int64
+	intent string
+	sent   int
+	last   int64
+	// pending counts the open transaction's messages awaiting a result.
+	pending sync.WaitGroup
+}
+
+// runTxn produces in transactions, paced as every producer is (Pace): the
+// message due first in a transaction begins it, the one that fills it
+// waits for the results of all of them and ends it. When production stops
+// with a transaction open, that transaction, shorter than Size, is
+// aborted once its messages have their results and recorded aborted: a
+// stop is not a fault, and left open the transaction would hold back
+// read_committed consumers of its partitions until its timeout.
+func (pr *Producer) runTxn(ctx context.Context) error {
+	r := &txnRun{pr: pr}
+	if err := r.connect(); err != nil {
+		return fmt.Errorf("start producer %s: %w", pr.p.Profile.Name, err)
+	}
+	pr.Pace(ctx, func(seq int64) bool { return r.send(ctx, seq) })
+	if r.open != 0 {
+		r.end(ledger.IntentAbort)
+	}
+	r.close()
+	return nil
+}
+
+// send sends message seq in the open transaction, beginning one when none
+// is open and ending it once it holds Size messages; it reports whether
+// it sent before ctx was done.
+func (r *txnRun) send(ctx context.Context, seq int64) bool {
+	if r.open == 0 && !r.begin(ctx) {
+		return false
+	}
+	r.pending.Add(1)
+	if !r.pr.hand(ctx, r.ap, r.pr.message(seq, r.open)) {
+		r.pending.Done()
+		return false
+	}
+	r.sent++
+	if r.sent == r.pr.p.Profile.Transactions.Size {
+		r.end(r.intent)
+	}
+	return true
+}
+
+// begin opens the next transaction with the intent the seed picks for it,
+// on a new producer when the last one was given up or cannot begin, and
+// reports whether it did before ctx was done.
+func (r *txnRun) begin(ctx context.Context) bool {
+	for {
+		if r.ap == nil && !r.reconnect(ctx) {
+			return false
+		}
+		if r.ap.BeginTxn() == nil {
+			break
+		}
+		r.close()
+	}
+	r.intent = r.pr.p.Profile.Transactions.Intent(r.pr.p.Seed, r.last+1)
+	r.open = r.pr.txns.Begin(r.pr.cfg.Producer.Transaction.ID, r.intent, time.Since(r.pr.p.Base))
+	r.last = r.open
+	return true
+}
+
+// end waits for the result of every message of the open transaction, ends
+// it as intent says and records how it ended. A producer that could not
+// end it is given up: the next transaction begins on a new one.
+func (r *txnRun) end(intent string) {
+	r.pending.Wait()
+	status, err := finish(r.ap, intent)
+	r.pr.txns.End(r.open, status, err, time.Since(r.pr.p.Base))
+	r.open, r.sent = 0, 0
+	if status == ledger.TxnUnknown {
+		r.close()
+	}
+}
+
+// txnEnder is the part of sarama's producer that ends a transaction.
+type txnEnder interface {
+	CommitTxn() error
+	AbortTxn() error
+	TxnStatus() sarama.ProducerTxnStatusFlag
+}
+
+// finish commits or aborts the open transaction as intent says and
+// returns how it ended. After an error that leaves the transaction
+// abortable (a failed send leaves it so, and so may a refused EndTxn), it
+// aborts it and returns the error that made it abort. Any other error, or a failed
+// abort, leaves the outcome unknown: the coordinator settles it when a new
+// producer takes the transactional id, or at the transaction's timeout.
+func finish(p txnEnder, intent string) (ledger.TxnStatus, error) {
+	end, done := p.CommitTxn, ledger.TxnCommitted
+	if intent == ledger.IntentAbort {
+		end, done = p.AbortTxn, ledger.TxnAborted
+	}
+	err := end()
+	switch {
+	case err == nil:
+		return done, nil
+	case p.TxnStatus()&sarama.ProducerTxnFlagAbortableError == 0:
+		return ledger.TxnUnknown, err
+	}
+	if aerr := p.AbortTxn(); aerr != nil {
+		return ledger.TxnUnknown, errors.Join(err, aerr)
+	}
+	return ledger.TxnAborted, err
+}
+
+// connect starts a transactional producer, whose InitProducerId fences any
+// producer that had the transactional id before, and reads its results.
+func (r *txnRun) connect() error {
+	ap, err := sarama.NewAsyncProducer(r.pr.p.Brokers, r.pr.cfg)
+	if err != nil {
+		return err
+	}
+	r.ap, r.results = ap, r.pr.readResults(ap, r.pending.Done)
+	return nil
+}
+
+// reconnect replaces the producer given up, trying until ctx is done, and
+// reports whether it did.
+func (r *txnRun) reconnect(ctx context.Context) bool {
+	for ctx.Err() == nil {
+		if r.connect() == nil {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(reconnectBackoff):
+		}
+	}
+	return false
+}
+
+// close closes the producer, if any, once every result it returns is read.
+func (r *txnRun) close() {
+	if r.ap == nil {
+		return
+	}
+	r.ap.AsyncClose()
+	r.results.Wait()
+	r.ap = nil
+}
