@@ -86,3 +86,17 @@ func (c *Cluster) Coordinator(group string) (int, error) {
 	}
 	return int(b.ID()), nil
 }
+
+// TxnCoordinator returns the node coordinating a transactional id. Asking
+// the first time creates __transaction_state, so the first answers may be
+// errors.
+func (c *Cluster) TxnCoordinator(transactionalID string) (int, error) {
+	if err := c.kclient.RefreshTransactionCoordinator(transactionalID); err != nil {
+		return 0, err
+	}
+	b, err := c.kclient.TransactionCoordinator(transactionalID)
+	if err != nil {
+		return 0, err
+	}
+	return int(b.ID()), nil
+}

@@ -17,6 +17,7 @@ type Env struct {
 	State  State
 	Admin  Admin
 	Groups Groups
+	Txns   Transactions
 	Probe  Probe
 	Topics []string
 	Logf   func(format string, args ...any)
@@ -116,6 +117,15 @@ type Groups interface {
 	DescribeGroups(groups []string) ([]schema.GroupState, error)
 	// Coordinator returns the node coordinating a group.
 	Coordinator(group string) (int, error)
+}
+
+// Transactions are the transaction coordinators as the cluster reports
+// them.
+type Transactions interface {
+	// TxnCoordinator returns the node coordinating a transactional id:
+	// the leader of its __transaction_state partition. Asking the first
+	// time creates that topic, so the first answers may be errors.
+	TxnCoordinator(transactionalID string) (int, error)
 }
 
 // Probe times the path every producer takes: a client's connection to a

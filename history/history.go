@@ -32,6 +32,12 @@ type Profile struct {
 	Effects     []ledger.Record
 	DeadLetters []ledger.Record
 	Skipped     []ledger.Record
+	// Txns, Committed and LSO belong to a transactional profile: how each
+	// transaction ended, what the read_committed audit read, and the last
+	// stable offsets sampled during the run.
+	Txns      []ledger.Txn
+	Committed []ledger.Record
+	LSO       []ledger.LSOSample
 }
 
 // File names inside a profile's directory.
@@ -41,6 +47,9 @@ const (
 	EffectsFile     = "effects.jsonl.gz"
 	DeadLettersFile = "dead-letters.jsonl.gz"
 	SkippedFile     = "skipped.jsonl.gz"
+	TxnsFile        = "transactions.jsonl.gz"
+	CommittedFile   = "audit-read-committed.jsonl.gz"
+	LSOFile         = "last-stable-offsets.jsonl.gz"
 )
 
 // Write stores h under dir, creating it.
@@ -54,6 +63,9 @@ func Write(dir string, h Profile) error {
 		writeLines(filepath.Join(dir, EffectsFile), h.Effects, false),
 		writeLines(filepath.Join(dir, DeadLettersFile), h.DeadLetters, false),
 		writeLines(filepath.Join(dir, SkippedFile), h.Skipped, false),
+		writeLines(filepath.Join(dir, TxnsFile), h.Txns, false),
+		writeLines(filepath.Join(dir, CommittedFile), h.Committed, false),
+		writeLines(filepath.Join(dir, LSOFile), h.LSO, false),
 	)
 }
 
@@ -67,6 +79,9 @@ func Read(dir string) (Profile, error) {
 		readLines(filepath.Join(dir, EffectsFile), &h.Effects, false),
 		readLines(filepath.Join(dir, DeadLettersFile), &h.DeadLetters, false),
 		readLines(filepath.Join(dir, SkippedFile), &h.Skipped, false),
+		readLines(filepath.Join(dir, TxnsFile), &h.Txns, false),
+		readLines(filepath.Join(dir, CommittedFile), &h.Committed, false),
+		readLines(filepath.Join(dir, LSOFile), &h.LSO, false),
 	)
 	return h, err
 }

@@ -86,3 +86,14 @@ func (l *Txns) All() []Txn {
 	defer l.mu.Unlock()
 	return append([]Txn(nil), l.txns...)
 }
+
+// LSOSample is one reading of a partition's last stable offset, below which
+// read_committed readers stop while a transaction is open, and of its high
+// watermark.
+type LSOSample struct {
+	Partition int32 `json:"partition"`
+	// At is when it was read, from the run's base time.
+	At            time.Duration `json:"at_ns"`
+	LSO           int64         `json:"lso"`
+	HighWatermark int64         `json:"high_watermark"`
+}

@@ -3,6 +3,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ProfileResult is one profile's configuration, performance and verdict.
@@ -27,6 +28,25 @@ type ProfileResult struct {
 	// Consumer for a consumer-group application.
 	App      *AppResult      `json:"app,omitempty"`
 	Consumer *ConsumerResult `json:"consumer,omitempty"`
+	// Txn is set for a transactional profile: its transactions judged
+	// against what read_committed and read_uncommitted readers see.
+	Txn *TxnResult `json:"transactions,omitempty"`
+}
+
+// TxnResult is a transactional profile's transactions: how each ended,
+// what the read_committed audit read, and the verdict on them.
+type TxnResult struct {
+	TransactionalID string `json:"transactional_id"`
+	// Coordinator is the node that coordinated the transactional id when
+	// the producer started.
+	Coordinator int `json:"coordinator"`
+	// Committed is where each partition started and ended for the
+	// read_committed audit (up to the last stable offset).
+	Committed []PartitionOffsets `json:"committed_audit_offsets,omitempty"`
+	// HangAfter is how long a last stable offset may stand still below
+	// the high watermark before its partition counts as hanging.
+	HangAfter time.Duration `json:"hang_after_ns"`
+	Verdict   TxnVerdict    `json:"verdict"`
 }
 
 // Perf summarises a profile's throughput and latency from its ledger.

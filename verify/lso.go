@@ -5,28 +5,18 @@ import (
 	"slices"
 	"time"
 
+	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
-
-// LSOSample is one reading of a partition's last stable offset, below which
-// read_committed readers stop while a transaction is open, and of its high
-// watermark.
-type LSOSample struct {
-	Partition int32 `json:"partition"`
-	// At is when it was read, from the run's base time.
-	At            time.Duration `json:"at_ns"`
-	LSO           int64         `json:"lso"`
-	HighWatermark int64         `json:"high_watermark"`
-}
 
 // stalls returns, by partition, the longest time each partition's last
 // stable offset stood still below its high watermark, from the first
 // sample that saw it there to the last: one that only ever moved, or
 // caught up, is left out. A stall of at least hangAfter is hanging; 0
 // never is.
-func stalls(samples []LSOSample, hangAfter time.Duration) []schema.PartitionStall {
+func stalls(samples []ledger.LSOSample, hangAfter time.Duration) []schema.PartitionStall {
 	s := slices.Clone(samples)
-	slices.SortStableFunc(s, func(a, b LSOSample) int {
+	slices.SortStableFunc(s, func(a, b ledger.LSOSample) int {
 		return cmp.Or(cmp.Compare(a.Partition, b.Partition), cmp.Compare(a.At, b.At))
 	})
 	var out []schema.PartitionStall
@@ -48,7 +38,7 @@ func stalls(samples []LSOSample, hangAfter time.Duration) []schema.PartitionStal
 
 // longestStall returns the longest run of one partition's samples, in time
 // order, with the same last stable offset below the high watermark.
-func longestStall(s []LSOSample) (from, to time.Duration) {
+func longestStall(s []ledger.LSOSample) (from, to time.Duration) {
 	var start time.Duration
 	stuck := false
 	for k, x := range s {

@@ -23,7 +23,7 @@ type TxnParams struct {
 	// run, any order. A partition whose last stable offset stands still
 	// below its high watermark for HangAfter or longer is hanging; 0 turns
 	// the check off.
-	LSO       []LSOSample
+	LSO       []ledger.LSOSample
 	HangAfter time.Duration
 	// Expect lists the guarantees the profile promises; anomalies outside
 	// it are counted, not judged.

@@ -19,7 +19,7 @@ type txnHistory struct {
 	*history    // records is what read_committed showed
 	txns        []ledger.Txn
 	uncommitted []ledger.Record
-	lso         []LSOSample
+	lso         []ledger.LSOSample
 	hangAfter   time.Duration
 	window      *schema.Window
 	minExposure int
@@ -36,7 +36,7 @@ func newTxnHistory() *txnHistory {
 	h.uncommitted = slices.Clone(h.records)
 	for p := range int32(3) {
 		for t := range int64(6) {
-			h.lso = append(h.lso, LSOSample{Partition: p, At: time.Duration(t) * time.Second, LSO: t, HighWatermark: t + 1})
+			h.lso = append(h.lso, ledger.LSOSample{Partition: p, At: time.Duration(t) * time.Second, LSO: t, HighWatermark: t + 1})
 		}
 	}
 	return h
