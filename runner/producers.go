@@ -75,11 +75,23 @@ func (r *run) waitProducing(ctx context.Context) error {
 const javaStopGrace = 60 * time.Second
 
 // newProducer builds the client of a producer profile.
-func (r *run) newProducer(prof schema.Profile, topic string) (profileProducer, error) {
+func (r *run) newProducer(prof schema.Profile, topic string, leader int) (profileProducer, error) {
 	if prof.Client != schema.JavaClient {
+		var txnID string
+		if prof.Transactions != nil {
+			t, err := r.pickTxnID(topic, leader)
+			if err != nil {
+				return nil, err
+			}
+			if r.txns == nil {
+				r.txns = map[string]txnProfile{}
+			}
+			r.txns[topic], txnID = t, t.id
+			r.logf("%s: transactional id %s, coordinator node %d", prof.Name, t.id, t.coordinator)
+		}
 		pr, err := producer.New(producer.Params{
 			Profile: prof, Topic: topic, Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-producer"),
-			Rate: r.s.Rate, Size: r.s.Size, Base: r.base, Seed: r.p.Seed,
+			Rate: r.s.Rate, Size: r.s.Size, Base: r.base, Seed: r.p.Seed, TransactionalID: txnID,
 		})
 		return saramaProducer{pr}, err
 	}

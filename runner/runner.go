@@ -45,6 +45,10 @@ type run struct {
 	producers []profileProducer
 	topics    []string
 	clients   *clients.Set
+	// txns are the transactional profiles by topic, lso their topics'
+	// last stable offsets sampled while producing.
+	txns map[string]txnProfile
+	lso  map[string][]ledger.LSOSample
 }
 
 func (r *run) since() float64 { return time.Since(r.base).Seconds() }
@@ -107,6 +111,11 @@ func (r *run) execute(ctx context.Context) error {
 		r.res.Timeline = <-samples
 	}()
 
+	lsoCtx, stopLSO := context.WithCancel(ctx)
+	lso := make(chan map[string][]ledger.LSOSample, 1)
+	go func() { lso <- r.sampleLSO(lsoCtx, len(r.txns) > 0) }()
+	defer stopLSO()
+
 	prodCtx, stopProducing := context.WithCancel(ctx)
 	defer stopProducing()
 	var wg sync.WaitGroup
@@ -135,6 +144,8 @@ func (r *run) execute(ctx context.Context) error {
 	stopProducing()
 	wg.Wait()
 	stopProgress()
+	stopLSO()
+	r.lso = <-lso
 	var errs []error
 	if err := r.clients.Stop(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("clients: %w", err))
@@ -199,12 +210,13 @@ func (r *run) createTopics(ctx context.Context, leader int) error {
 		if err := r.createPinned(ctx, topic, leader, prof); err != nil {
 			return err
 		}
-		pr, err := r.newProducer(prof, topic)
+		pr, err := r.newProducer(prof, topic, leader)
 		if err != nil {
 			return err
 		}
 		r.producers = append(r.producers, pr)
 	}
+	r.bindTransactions()
 	if pf, ok := r.s.Fault.(faults.ProducerClientFault); ok && len(r.javaProcesses()) > 0 {
 		pf.BindProducers(r.javaProcesses())
 	}
@@ -276,9 +288,22 @@ const auditSettle = 10 * time.Second
 // audit reads one topic back; parse recovers ids from the values its
 // producer wrote.
 func (r *run) audit(ctx context.Context, topic string, parse func([]byte) (string, int64, error)) (audit.Log, error) {
+	return r.auditAs(ctx, topic, parse, false)
+}
+
+// auditIdle ends the read of a transactional topic's partition that
+// received nothing for that long, its client fetching all along.
+const auditIdle = 3 * time.Second
+
+// auditAs reads one topic back, as a read_committed consumer with
+// committed; a transactional topic's read ends by idleness (its markers
+// take offsets no consumer sees).
+func (r *run) auditAs(ctx context.Context, topic string, parse func([]byte) (string, int64, error), committed bool) (audit.Log, error) {
+	_, txn := r.txns[topic]
 	return audit.Read(ctx, audit.Params{
 		Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-auditor"), Topic: topic,
 		Parse: parse, Timeout: 60 * time.Second, Settle: auditSettle,
+		ReadCommitted: committed, Transactional: txn, Idle: auditIdle,
 	})
 }
 
@@ -332,8 +357,18 @@ func (r *run) verify(ctx context.Context) error {
 				errs[i] = err
 				return
 			}
-			results[i], errs[i] = r.producerResult(prof, r.topics[i], entries, a, r.s.Expect[prof.Name], history.Profile{})
+			var extra history.Profile
+			var txn *schema.TxnResult
+			if sp, ok := pr.(saramaProducer); ok && prof.Transactions != nil {
+				var tp verify.TxnParams
+				if txn, tp, errs[i] = r.txnResult(ctx, i, sp, entries, a, r.lso[r.topics[i]]); errs[i] != nil {
+					return
+				}
+				extra = history.Profile{Txns: tp.Txns, Committed: tp.Committed, LSO: tp.LSO}
+			}
+			results[i], errs[i] = r.producerResult(prof, r.topics[i], entries, a, r.s.Expect[prof.Name], extra)
 			results[i].ClientConfig = pr.ClientConfig()
+			results[i].Txn = txn
 		})
 	}
 	wg.Wait()
@@ -344,6 +379,11 @@ func (r *run) verify(ctx context.Context) error {
 		c := res.Verdict.Counts
 		r.logf("verdict %s: %s attempted=%d acked=%d failed=%d unknown=%d lost=%d duplicates=%d present-although-failed=%d present-although-unknown=%d exposure: %s",
 			res.Profile.Name, res.Verdict.Status, c.Attempted, c.Acked, c.Failed, c.Unknown, c.Lost, c.Duplicates, c.PresentAlthoughFailed, c.PresentAlthoughUnknown, res.Verdict.Exposure.Short())
+		if t := res.Txn; t != nil {
+			tc := t.Verdict.Counts
+			r.logf("verdict %s transactions: %s transactions=%d committed=%d aborted=%d unknown=%d open=%d committed-absent=%d aborted-read=%d partial=%d duplicates=%d hanging-partitions=%d",
+				res.Profile.Name, t.Verdict.Status, tc.Transactions, tc.Committed, tc.Aborted, tc.Unknown, tc.Open, tc.CommittedAbsent, tc.AbortedRead, tc.PartialTransactions, tc.Duplicates, tc.HangingPartitions)
+		}
 		r.res.Profiles = append(r.res.Profiles, res)
 	}
 	return errors.Join(append(errs, r.verifyClients(ctx))...)
@@ -358,6 +398,12 @@ func (r *run) judge(runErr error) {
 	for _, pr := range r.res.Profiles {
 		if err := pr.Verdict.Err(); err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", pr.Profile.Name, err))
+		}
+		if pr.Txn == nil {
+			continue
+		}
+		if err := pr.Txn.Verdict.Err(); err != nil {
+			failed = append(failed, fmt.Sprintf("%s transactions: %v", pr.Profile.Name, err))
 		}
 	}
 	failed = append(failed, clientFailures(r.res.Profiles)...)
@@ -386,6 +432,11 @@ func unexercised(profiles []schema.ProfileResult) []string {
 		v := p.Verdict
 		if len(v.Expected) > 0 && v.Status == schema.Unknown {
 			out = append(out, fmt.Sprintf("profile %s was not exercised by the fault (%s)", p.Profile.Name, v.Reason))
+		}
+		if p.Txn != nil {
+			if tv := p.Txn.Verdict; len(tv.Expected) > 0 && tv.Status == schema.Unknown {
+				out = append(out, fmt.Sprintf("transactions of %s were not exercised by the fault (%s)", p.Profile.Name, tv.Reason))
+			}
 		}
 		if p.Consumer == nil {
 			continue

@@ -20,6 +20,9 @@ type Scenario struct {
 	// Expect holds, per profile name, the guarantees the scenario asserts.
 	// A profile without an entry is measured, not judged.
 	Expect map[string]schema.Expectation
+	// TxnExpect holds, per transactional profile, the transaction
+	// guarantees the scenario asserts.
+	TxnExpect map[string]schema.TxnExpectation
 	// Rate (messages per second per profile), message size and partitions
 	// per topic.
 	Rate       int

@@ -101,7 +101,7 @@ func (d *decoder) scenarioFile(data []byte, lib library) []parsedScenario {
 		s.Fault = d.fault(spec.Fault, n, c.LossyFS)
 		s.Profiles = d.profileRefs(at, n, lib)
 		s.Clients = d.clients(spec.Clients, at, n, lib)
-		s.Expect, s.Clients.ConsumerExpect = d.expect(spec.Expect, spec)
+		s.Expect, s.Clients.ConsumerExpect, s.TxnExpect = d.expect(spec.Expect, spec, lib)
 		d.checkClientFault(s, at, n)
 		d.checkWorkload(s, at, n)
 		d.checkCluster(c, at, n)
@@ -144,13 +144,13 @@ func (d *decoder) profileRefs(at map[string]*yaml.Node, entry *yaml.Node, lib li
 // scenario's profiles and producer apps, consumer guarantees for its
 // consumer groups. Names are unique across the three (claim), so each
 // entry has one meaning.
-func (d *decoder) expect(n *yaml.Node, spec scenarioSpec) (map[string]schema.Expectation, map[string]schema.ConsumerExpectation) {
+func (d *decoder) expect(n *yaml.Node, spec scenarioSpec, lib library) (map[string]schema.Expectation, map[string]schema.ConsumerExpectation, map[string]schema.TxnExpectation) {
 	if n == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if n.Kind != yaml.MappingNode {
 		d.fail(n.Line, "expect", "is %s: write a mapping of profile: [guarantees], e.g. {safe-idempotent: [no-acked-loss]}", describe(n))
-		return nil, nil
+		return nil, nil, nil
 	}
 	producers := append(slices.Clone(spec.Profiles), spec.Clients.ProducerApps...)
 	groups := spec.Clients.ConsumerGroups
@@ -160,6 +160,7 @@ func (d *decoder) expect(n *yaml.Node, spec scenarioSpec) (map[string]schema.Exp
 	}
 	var produce map[string]schema.Expectation
 	var consume map[string]schema.ConsumerExpectation
+	var txns map[string]schema.TxnExpectation
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -167,6 +168,11 @@ func (d *decoder) expect(n *yaml.Node, spec scenarioSpec) (map[string]schema.Exp
 		switch {
 		case seen[k.Value]:
 			d.fail(k.Line, path, "given twice: keep one")
+		case slices.Contains(producers, k.Value) && lib.profiles[k.Value].Transactions != nil:
+			if produce == nil {
+				produce, txns = map[string]schema.Expectation{}, map[string]schema.TxnExpectation{}
+			}
+			produce[k.Value], txns[k.Value] = txnGuaranteeList(d, v, path)
 		case slices.Contains(producers, k.Value):
 			if produce == nil {
 				produce = map[string]schema.Expectation{}
@@ -182,7 +188,32 @@ func (d *decoder) expect(n *yaml.Node, spec scenarioSpec) (map[string]schema.Exp
 		}
 		seen[k.Value] = true
 	}
-	return produce, consume
+	return produce, consume, txns
+}
+
+// txnGuaranteeList decodes a transactional profile's list, which may name
+// producer guarantees (judged on what read_uncommitted reads) and
+// transaction guarantees (on what read_committed reads); no-duplicates is
+// both.
+func txnGuaranteeList(d *decoder, v *yaml.Node, path string) (schema.Expectation, schema.TxnExpectation) {
+	names := map[string]string{}
+	for k := range guarantees {
+		names[k] = k
+	}
+	for k := range schema.TxnGuaranteeNames {
+		names[k] = k
+	}
+	var produce schema.Expectation
+	var txn schema.TxnExpectation
+	for _, name := range guaranteeList(d, v, path, "the transactional "+nouns[kindProfile], "a profile that promises nothing has no entry", names) {
+		if g, ok := guarantees[name]; ok {
+			produce = append(produce, g)
+		}
+		if g, ok := schema.TxnGuaranteeNames[name]; ok {
+			txn = append(txn, g)
+		}
+	}
+	return produce, txn
 }
 
 // guaranteeList decodes a non-empty list of the names of known, what who

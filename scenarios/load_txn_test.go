@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/schema"
-	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
 // txnYAML is a profile file whose producer is ready for transactions
@@ -79,21 +78,25 @@ func TestTxnFields(t *testing.T) {
 	}
 }
 
-// TestNoScenarioRunsTransactions: the shipped transactional profiles join
-// a scenario only when named, in its profiles or by KAFKA_CHAOS_PROFILES.
-func TestNoScenarioRunsTransactions(t *testing.T) {
+// A transactional profile's expect list splits into producer guarantees
+// (judged on read_uncommitted) and transaction guarantees (on
+// read_committed); no-duplicates asks for both.
+func TestTxnExpectations(t *testing.T) {
 	ss, err := Load(".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range ss {
-		for _, p := range s.Profiles {
-			if p.Transactions != nil {
-				t.Errorf("scenario %s compares transactional profile %s", s.Name, p.Name)
-			}
+		if s.Name != "txn-leader-kill" {
+			continue
 		}
-		if s.Clients.Input.Transactions != nil || slices.ContainsFunc(s.Clients.Producers, func(a worker.ClientProfile) bool { return a.Transactions != nil }) {
-			t.Errorf("scenario %s runs transactions in its clients", s.Name)
+		if got := s.Expect["txn-commit"]; !slices.Equal(got, schema.Expectation{schema.NoAckedLoss, schema.NoDuplicates}) {
+			t.Errorf("producer guarantees %v", got)
 		}
+		if got := s.TxnExpect["txn-commit"]; !slices.Equal(got, schema.ExactlyOnce()) {
+			t.Errorf("transaction guarantees %v, want %v", got, schema.ExactlyOnce())
+		}
+		return
 	}
+	t.Fatal("no scenario txn-leader-kill")
 }

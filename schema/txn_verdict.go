@@ -31,8 +31,10 @@ const (
 	NoHangingTransactions TxnGuarantee = "no transaction left hanging"
 )
 
-// txnGuaranteeNames are the names files and flags use for the guarantees.
-var txnGuaranteeNames = map[string]TxnGuarantee{
+// TxnGuaranteeNames are the names files and flags use for the guarantees.
+// no-duplicates is also a producer guarantee's name: on a transactional
+// profile it asks for both.
+var TxnGuaranteeNames = map[string]TxnGuarantee{
 	"no-committed-loss":       NoCommittedLoss,
 	"no-aborted-reads":        NoAbortedReads,
 	"atomic-transactions":     AtomicTransactions,
@@ -52,9 +54,9 @@ func ExactlyOnce() TxnExpectation {
 // ParseTxnGuarantee returns the guarantee a name (no-committed-loss, ...)
 // stands for.
 func ParseTxnGuarantee(name string) (TxnGuarantee, error) {
-	g, ok := txnGuaranteeNames[name]
+	g, ok := TxnGuaranteeNames[name]
 	if !ok {
-		return "", fmt.Errorf("transaction guarantee %q: use one of %s", name, strings.Join(slices.Sorted(maps.Keys(txnGuaranteeNames)), ", "))
+		return "", fmt.Errorf("transaction guarantee %q: use one of %s", name, strings.Join(slices.Sorted(maps.Keys(TxnGuaranteeNames)), ", "))
 	}
 	return g, nil
 }

@@ -47,6 +47,9 @@ type Params struct {
 	// Seed is the run's seed: with a transaction's Seq it picks the
 	// transactions aborted on purpose (schema.Transactions.Intent).
 	Seed int64
+	// TransactionalID is a transactional profile's transactional.id;
+	// empty means TransactionalID(Topic, Profile.Name).
+	TransactionalID string
 }
 
 // Progress is a live count of a producer's outcomes.
@@ -85,7 +88,11 @@ func New(p Params) (*Producer, error) {
 	cfg := *p.Config
 	cfg.ClientID = "kafka-chaos-" + p.Profile.Name
 	applyProfile(p.Profile, &cfg)
-	applyTransactions(p.Profile.Transactions, TransactionalID(p.Topic, p.Profile.Name), &cfg)
+	id := p.TransactionalID
+	if id == "" {
+		id = TransactionalID(p.Topic, p.Profile.Name)
+	}
+	applyTransactions(p.Profile.Transactions, id, &cfg)
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("producer %s: %w", p.Profile.Name, err)
 	}
