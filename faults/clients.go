@@ -253,16 +253,8 @@ func (f *CommitCut) Prepare(ctx context.Context, env Env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
-	f.coordinator = -1
-	for _, g := range f.members.Groups() {
-		n, err := env.Groups.Coordinator(g)
-		if err != nil {
-			return fmt.Errorf("%s: coordinator of %s: %w", f.Name(), g, err)
-		}
-		if n == leader || (f.coordinator >= 0 && n != f.coordinator) {
-			return fmt.Errorf("%s: group %s is coordinated by node %d; need one coordinator for every group, other than the partition leader %d", f.Name(), g, n, leader)
-		}
-		f.coordinator = n
+	if f.coordinator, err = oneCoordinator("group", f.members.Groups(), leader, env.Groups.Coordinator); err != nil {
+		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	return nil
 }
@@ -278,7 +270,7 @@ func (f *CommitCut) Inject(ctx context.Context, env Env) (schema.FaultEffect, er
 		}
 		before[g] = n
 	}
-	if err := env.Links.Cut(schema.Link{From: schema.ClientNode, To: f.coordinator, Kind: schema.ClientLink}); err != nil {
+	if err := env.Links.Cut(clientLink(f.coordinator)); err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	deadline := time.Now().Add(f.EffectTimeout)

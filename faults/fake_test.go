@@ -13,14 +13,18 @@ import (
 // interfaces: nodes that run, stop, freeze or lose power, links that are
 // cut or degraded, and partitions whose leaders and ISRs follow what
 // happens to the nodes the way a KRaft controller moves them, with the
-// controller itself re-elected when it is lost. It takes no writes, so
-// every follower connected to its leader is in sync.
+// controller itself re-elected when it is lost, and each transactional
+// id's coordinator moved off a node that is. It takes no writes, so every
+// follower connected to its leader is in sync.
 //
 // With frozen set the cluster never reacts: every action lands (a killed
-// node is down, a cut link is cut) and no leader, ISR or controller
-// changes, which is what a fault that took no effect looks like.
+// node is down, a cut link is cut) and no leader, ISR, controller or
+// coordinator changes, which is what a fault that took no effect looks
+// like. With bypass set the clients reach the nodes around the proxies,
+// so a cut client link stops nothing.
 type fakeCluster struct {
 	frozen  bool
+	bypass  bool
 	running map[int]bool
 	paused  map[int]bool
 	// full marks a node whose log directory was filled; the broker halts
@@ -37,6 +41,11 @@ type fakeCluster struct {
 	brokers           []int32
 	controller, epoch int
 	kills             []string
+	// txnCoord is each transactional id's coordinator; the first
+	// txnMisses lookups fail, as they do while __transaction_state is
+	// created.
+	txnCoord  map[string]int
+	txnMisses int
 }
 
 // newFake returns a healthy cluster whose topics have two partitions each,
@@ -46,7 +55,7 @@ func newFake(leader, controller int, topics ...string) *fakeCluster {
 	c := &fakeCluster{
 		running: map[int]bool{}, paused: map[int]bool{}, full: map[int]bool{}, unsynced: map[int]int64{},
 		cut: map[schema.Link]bool{}, toxics: map[schema.Link][]schema.Toxic{}, stale: map[int][]schema.PartitionState{},
-		controller: controller, epoch: 5,
+		controller: controller, epoch: 5, txnCoord: map[string]int{},
 	}
 	replicas := []int32{int32(leader)}
 	for _, n := range c.IDs() {
@@ -64,10 +73,10 @@ func newFake(leader, controller int, topics ...string) *fakeCluster {
 	return c
 }
 
-// env hands the fake to a fault in every role it models; Groups and Probe
-// it does not, and the faults tested against it do not use them.
+// env hands the fake to a fault in every role it models; Groups it does
+// not, and the faults tested against it do not use them.
 func (c *fakeCluster) env(topics ...string) Env {
-	return Env{Nodes: c, Disks: c, Links: c, State: c, Admin: c, Topics: topics}
+	return Env{Nodes: c, Disks: c, Links: c, State: c, Admin: c, Txns: c, Probe: c, Topics: topics}
 }
 
 // connected reports whether node n reaches another running node on the
@@ -116,6 +125,11 @@ func (c *fakeCluster) react() {
 	}
 	for i := range c.parts {
 		c.reassign(&c.parts[i])
+	}
+	for id, n := range c.txnCoord {
+		if i := slices.IndexFunc(c.IDs(), c.live); i >= 0 && !c.live(n) {
+			c.txnCoord[id] = c.IDs()[i]
+		}
 	}
 }
 
@@ -234,12 +248,17 @@ func (c *fakeCluster) Heal() error {
 	return nil
 }
 
+// answers reports whether node n answers a client: it runs, is not
+// frozen, and its client link is up or bypassed.
+func (c *fakeCluster) answers(n int) bool {
+	return c.running[n] && !c.paused[n] && (c.bypass || !c.cut[clientLink(n)])
+}
+
 // view returns the partitions as the first of the nodes that answers sees
-// them: a node answers when it runs, is not frozen and its client link is
-// up.
+// them.
 func (c *fakeCluster) view(nodes []int) ([]schema.PartitionState, error) {
 	for _, n := range nodes {
-		if !c.running[n] || c.paused[n] || c.cut[schema.Link{From: schema.ClientNode, To: n, Kind: schema.ClientLink}] {
+		if !c.answers(n) {
 			continue
 		}
 		if ps, ok := c.stale[n]; ok {
@@ -351,4 +370,38 @@ func (c *fakeCluster) TopicConfig([]int, string, ...string) (map[string]string, 
 // SetTopicConfig implements Admin; no fault tested here sets one.
 func (c *fakeCluster) SetTopicConfig([]int, string, string, string) error {
 	return fmt.Errorf("the fake keeps no topic configs")
+}
+
+// coordinate makes node n the coordinator of the transactional ids.
+func (c *fakeCluster) coordinate(n int, ids ...string) {
+	for _, id := range ids {
+		c.txnCoord[id] = n
+	}
+}
+
+// TxnCoordinator implements Transactions.
+func (c *fakeCluster) TxnCoordinator(id string) (int, error) {
+	n, ok := c.txnCoord[id]
+	switch {
+	case c.txnMisses > 0:
+		c.txnMisses--
+		return 0, fmt.Errorf("COORDINATOR_NOT_AVAILABLE")
+	case !ok:
+		return 0, fmt.Errorf("no transactional id %s", id)
+	}
+	return n, nil
+}
+
+// ProbeRoundTrip implements Probe: a round trip takes a millisecond to a
+// node that answers.
+func (c *fakeCluster) ProbeRoundTrip(n int, _ string, _ time.Duration) (time.Duration, error) {
+	if !c.answers(n) {
+		return 0, fmt.Errorf("probe node %d: connection refused", n)
+	}
+	return time.Millisecond, nil
+}
+
+// ProbeHeld implements Probe; no fault tested here holds a connection.
+func (c *fakeCluster) ProbeHeld(int, string, func() error) (time.Duration, error, error) {
+	return 0, nil, fmt.Errorf("the fake holds no connections")
 }

@@ -6,13 +6,14 @@
 // interfaces of Env, defined here by what faults need: Nodes (processes),
 // Disks (log directories that lose unsynced writes or fill up), Links (the
 // network paths), State (Kafka's metadata as chosen nodes see it), Admin
-// (an operator's requests), Groups (consumer groups) and Probe (a client's
-// connection). The Docker cluster (package cluster, toxiproxy for the
-// links) implements them all, and the runner hands it to every fault. A
-// second backend, Kubernetes with Strimzi for example (pods for
-// containers, network policies or a proxy sidecar for toxiproxy), is one
-// more package beside cluster implementing the same interfaces; the
-// runner builds Env from it, and no fault changes. Faults import no
+// (an operator's requests), Groups (consumer groups), Transactions (the
+// transaction coordinators) and Probe (a client's connection). The Docker
+// cluster (package cluster, toxiproxy for the links) implements them all,
+// and the runner hands it to every fault. A second backend, Kubernetes
+// with Strimzi for example (pods for containers, network policies or a
+// proxy sidecar for toxiproxy), is one more package beside cluster
+// implementing the same interfaces; the runner builds Env from it, and no
+// fault changes. Faults import no
 // backend: the values they exchange with one (PartitionState, GroupState,
 // Link, Toxic, the signal names) are package schema's, which a test keeps
 // free of container, proxy and Kafka client libraries. The took-effect

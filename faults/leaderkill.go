@@ -85,10 +85,9 @@ func slowFollowers(env Env, fault string, leader int, lag time.Duration) error {
 // Inject kills the leader and waits for leadership to move.
 func (f *LeaderKill) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	eff := schema.FaultEffect{Target: []int{f.leader}, Description: fmt.Sprintf("%s to node %d, leader of every scenario partition", f.Signal, f.leader)}
-	if err := env.Nodes.Kill(ctx, f.leader, f.Signal, 30*time.Second); err != nil {
+	if err := killNode(ctx, env, f.Name(), f.leader, f.Signal); err != nil {
 		return eff, fmt.Errorf("leader kill: %w", err)
 	}
-	env.logf("fault %s: node %d killed with %s", f.Name(), f.leader, f.Signal)
 	obs, err := waitLeaderMoved(ctx, env, f.leader, f.MoveTimeout)
 	if err != nil {
 		return eff, fmt.Errorf("leader kill: %w", err)
@@ -99,11 +98,26 @@ func (f *LeaderKill) Inject(ctx context.Context, env Env) (schema.FaultEffect, e
 
 // Heal restarts the killed node with its data and removes the lag.
 func (f *LeaderKill) Heal(ctx context.Context, env Env) error {
-	if err := env.Links.Heal(); err != nil {
-		return fmt.Errorf("leader kill: %w", err)
-	}
-	if err := env.Nodes.Restart(ctx, f.leader); err != nil {
+	if err := restartNode(ctx, env, f.leader); err != nil {
 		return fmt.Errorf("leader kill: %w", err)
 	}
 	return nil
+}
+
+// killNode sends signal to node n and waits for its process to exit.
+func killNode(ctx context.Context, env Env, fault string, n int, signal string) error {
+	if err := env.Nodes.Kill(ctx, n, signal, 30*time.Second); err != nil {
+		return err
+	}
+	env.logf("fault %s: node %d killed with %s", fault, n, signal)
+	return nil
+}
+
+// restartNode restores every link, then starts the killed node n again
+// with its data.
+func restartNode(ctx context.Context, env Env, n int) error {
+	if err := env.Links.Heal(); err != nil {
+		return err
+	}
+	return env.Nodes.Restart(ctx, n)
 }

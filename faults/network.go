@@ -69,7 +69,7 @@ func (f *Isolate) Inject(ctx context.Context, env Env) (schema.FaultEffect, erro
 		links = append(links, schema.NodeLinks([]int{n}, followers(env, n), schema.Internal, schema.Controller)...)
 	}
 	if f.Clients {
-		links = append(links, schema.Link{From: schema.ClientNode, To: n, Kind: schema.ClientLink})
+		links = append(links, clientLink(n))
 	}
 	eff := schema.FaultEffect{Target: []int{n}, Description: fmt.Sprintf("node %d, leader of every scenario partition, cut off: links %v", n, links)}
 	if ctrl, epoch, err := env.State.ActiveController(ctx); err == nil {
@@ -80,11 +80,11 @@ func (f *Isolate) Inject(ctx context.Context, env Env) (schema.FaultEffect, erro
 	}
 	env.logf("fault %s: %d links of node %d cut", f.Name(), len(links), n)
 	if f.Clients {
-		_, err := env.Probe.ProbeRoundTrip(n, env.Topics[0], 2*time.Second)
-		if err == nil {
-			return eff, fmt.Errorf("%s: %w: node %d still answers clients", f.Name(), ErrNoEffect, n)
+		obs, err := refusesClients(env, n)
+		if err != nil {
+			return eff, fmt.Errorf("%s: %w", f.Name(), err)
 		}
-		eff.Observed = append(eff.Observed, fmt.Sprintf("client link to node %d refused: %v", n, err))
+		eff.Observed = append(eff.Observed, obs)
 	}
 	if !f.Peers {
 		// The cluster itself should not notice: the leader keeps its
@@ -123,6 +123,21 @@ func (f *Isolate) Heal(ctx context.Context, env Env) error {
 		return fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	return nil
+}
+
+// clientLink is the link from the clients to node n.
+func clientLink(n int) schema.Link {
+	return schema.Link{From: schema.ClientNode, To: n, Kind: schema.ClientLink}
+}
+
+// refusesClients checks that a client's round trip to node n on a new
+// connection fails, as it does once n's client link is cut, and says how.
+// The error wraps ErrNoEffect when node n still answers.
+func refusesClients(env Env, n int) (string, error) {
+	if _, err := env.Probe.ProbeRoundTrip(n, env.Topics[0], 2*time.Second); err != nil {
+		return fmt.Sprintf("client link to node %d refused: %v", n, err), nil
+	}
+	return "", fmt.Errorf("%w: node %d still answers clients", ErrNoEffect, n)
 }
 
 // Bridge cuts the leader and one follower off from each other while both

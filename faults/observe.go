@@ -189,3 +189,26 @@ func retryBriefly(ctx context.Context, call func() error) error {
 	}
 	return err
 }
+
+// oneCoordinator returns the one node that lookup names as the coordinator
+// of all the names (consumer groups or transactional ids, as kind says).
+// A coordinator fault acts on the coordinator apart from the partition
+// leader, so names that do not share one coordinator, or share it with
+// leader, are refused.
+func oneCoordinator(kind string, names []string, leader int, lookup func(string) (int, error)) (int, error) {
+	coord := -1
+	for _, name := range names {
+		n, err := lookup(name)
+		switch {
+		case err != nil:
+			return 0, fmt.Errorf("coordinator of %s %s: %w", kind, name, err)
+		case coord >= 0 && n != coord:
+			return 0, fmt.Errorf("%s %s is coordinated by node %d, %s %s by node %d: the fault needs one coordinator for every %s", kind, name, n, kind, names[0], coord, kind)
+		}
+		coord = n
+	}
+	if coord == leader {
+		return 0, fmt.Errorf("node %d coordinates every %s and also leads the scenario partitions: the fault needs them on different nodes", coord, kind)
+	}
+	return coord, nil
+}

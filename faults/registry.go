@@ -44,6 +44,9 @@ var registry = map[string]builder{
 	"commit-path-cut":   fields(NewCommitCut),
 	"producer-crash":    fields(NewProducerCrash),
 	"baseline":          fields(func() Baseline { return Baseline{} }),
+	// The transaction coordinator of the transactional profiles' ids.
+	"txn-coordinator-kill":            fields(NewTxnCoordinatorKill, signals),
+	"txn-coordinator-isolate-clients": fields(NewTxnCoordinatorIsolate),
 }
 
 // Params are a fault's parameters as a scenario file gives them, by name. A

@@ -7,6 +7,8 @@ import (
 	"github.com/IBM/sarama"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kafka-chaos/kafka-chaos/faults"
+	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -96,5 +98,14 @@ func onlyTransactions(producer *yaml.Node) bool {
 func (d *decoder) refuseTransactions(at map[string]*yaml.Node, who, fix string) {
 	if n := at[txnField]; n != nil {
 		d.fail(n.Line, txnField, "transactions: not yet on %s: %s, or remove transactions", who, fix)
+	}
+}
+
+// checkTxnFault reports a transaction fault in a scenario without a
+// transactional profile, whose ids name the coordinator it acts on.
+func (d *decoder) checkTxnFault(s runner.Scenario, at map[string]*yaml.Node, entry *yaml.Node) {
+	_, ok := s.Fault.(faults.TxnFault)
+	if ok && !slices.ContainsFunc(s.Profiles, func(p schema.Profile) bool { return p.Transactions != nil }) {
+		d.fail(lineOf(at, "fault", entry), "fault.type", "%s acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile, e.g. txn-commit", s.Fault.Name())
 	}
 }

@@ -32,6 +32,8 @@ var txnValidationCases = []validationCase{
 	{"txn without retries", profileYAML(stdTopic, "acks: all\nmax_open_requests: 1\nretry_max: 0\n"+txnOnly), false, 10, "producer.transactions", "transactions need retry_max of 1 or more (this profile has 0): set retry_max: 3"},
 	{"txn sync", txnYAML("size: 10") + "      mode: sync\n", false, 12, "producer.transactions", "transactions run on the async producer, not mode: sync: remove mode, or set mode: async"},
 	{"txn on java", "profiles:\n  - name: mine\n    client: java\n    producer:\n      " + txnOnly + "\n", false, 5, "producer.transactions", "transactions: not yet on the java client: run them on sarama (remove client: java), or remove transactions"},
+	{"txn fault without txn profile", scenarioYAML("{type: txn-coordinator-kill}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "txn-coordinator-kill acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile, e.g. txn-commit"},
+	{"txn isolate without txn profile", scenarioYAML("{type: txn-coordinator-isolate-clients}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "txn-coordinator-isolate-clients acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile"},
 	{"txn on a producer app", "producer_apps:\n  - name: my-app\n    producer: {acks: all, idempotent: true, max_open_requests: 1, transactions: {size: 10}}\n    app: {results: checked, exit: close}\n", false, 3, "producer.transactions", "transactions: not yet on producer apps: make it a profile (under profiles:)"},
 }
 
@@ -99,4 +101,14 @@ func TestTxnExpectations(t *testing.T) {
 		return
 	}
 	t.Fatal("no scenario txn-leader-kill")
+}
+
+// TestTxnFaultLoads: a transaction fault with a transactional profile
+// among the scenario's loads.
+func TestTxnFaultLoads(t *testing.T) {
+	for _, typ := range []string{"txn-coordinator-kill", "txn-coordinator-isolate-clients"} {
+		if err := loadOne(t, true, scenarioYAML("{type: "+typ+"}", "[txn-commit, safe-idempotent]", safeExpectYAML)); err != nil {
+			t.Errorf("%s: %v", typ, err)
+		}
+	}
 }
