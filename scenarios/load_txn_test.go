@@ -89,7 +89,7 @@ func TestTxnExpectations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range ss {
-		if s.Name != "txn-leader-kill" {
+		if s.Name != "txn-coordinator-kill" {
 			continue
 		}
 		if got := s.Expect["txn-commit"]; !slices.Equal(got, schema.Expectation{schema.NoAckedLoss, schema.NoDuplicates}) {
@@ -100,7 +100,7 @@ func TestTxnExpectations(t *testing.T) {
 		}
 		return
 	}
-	t.Fatal("no scenario txn-leader-kill")
+	t.Fatal("no scenario txn-coordinator-kill")
 }
 
 // TestTxnFaultLoads: a transaction fault with a transactional profile
