@@ -7,12 +7,13 @@ import (
 )
 
 // Sentences says the recommendation in plain text, for every report
-// format: producer profiles first, then consumer groups, then producer
-// applications.
+// format: producer profiles first, then consumer groups, producer
+// applications, transactions, and the two clients compared.
 func (r Recommendation) Sentences() []string {
 	out := r.producerSentences()
 	out = append(out, r.consumerSentences()...)
 	out = append(out, r.appSentences()...)
+	out = append(out, r.txnSentences()...)
 	out = append(out, r.clientSentences()...)
 	switch {
 	case len(out) == 0 && r.Prices != nil:
@@ -117,10 +118,14 @@ func (r Recommendation) coverage(p *ProfileSummary) string {
 }
 
 func (p *ProfileSummary) losses() string {
-	if len(p.Losses) == 0 {
-		return "it lost nothing"
+	s := "it lost nothing"
+	if len(p.Losses) > 0 {
+		s = fmt.Sprintf("it lost %d acknowledged and %d believed-sent messages, in %s", p.Lost, p.BelievedLost, p.LostIn())
 	}
-	return fmt.Sprintf("it lost %d acknowledged and %d believed-sent messages, in %s", p.Lost, p.BelievedLost, p.LostIn())
+	if p.TxnBroken > 0 {
+		s += fmt.Sprintf(", and broke transaction guarantees in %s", plural(p.TxnBroken, "scenario"))
+	}
+	return s
 }
 
 func (r Recommendation) consumerSentences() []string {

@@ -83,18 +83,25 @@ func consumerRows(s schema.Scenario) []consumerRow {
 		row := consumerRow{
 			Profile: c.Consumer.Name, Settings: consumerSettings(c.Consumer),
 			Group: c.Group, DeadLetterTopic: c.DeadLetterTopic,
-			Counts: v.Counts, Metrics: v.Metrics, Status: v.Status, Broken: slices.Clone(v.Violations),
+			Counts: v.Counts, Metrics: v.Metrics, Status: v.Status, Broken: notes(v.Violations, v.Reason),
 			// Every anomaly, judged or not: what a profile that promised
 			// nothing lost is the finding.
 			Examples: examples(v.Examples, slices.Sorted(maps.Keys(v.Examples))),
-		}
-		if v.Reason != "" {
-			row.Broken = append(row.Broken, v.Reason)
 		}
 		for _, m := range c.Members {
 			row.Members = append(row.Members, member(m))
 		}
 		out = append(out, row)
+	}
+	return out
+}
+
+// notes are what a status cell says after the status: a verdict's
+// violations, then why it is unknown.
+func notes(violations []string, reason string) []string {
+	out := slices.Clone(violations)
+	if reason != "" {
+		out = append(out, reason)
 	}
 	return out
 }

@@ -25,6 +25,11 @@ const (
 	SetupChanged  ChangeKind = "setup-changed"
 	StartedLosing ChangeKind = "started-losing"
 	StoppedLosing ChangeKind = "stopped-losing"
+	// StartedTxnAnomaly: a transaction anomaly (messages of committed
+	// transactions absent, aborted reads, ...) the old run did not show;
+	// StoppedTxnAnomaly: one the new run no longer shows.
+	StartedTxnAnomaly ChangeKind = "started-txn-anomaly"
+	StoppedTxnAnomaly ChangeKind = "stopped-txn-anomaly"
 	// StartedBreaking: a profile broke expected guarantees it kept in the
 	// old run, or broke any where the old run did not run it.
 	StartedBreaking ChangeKind = "started-breaking"
@@ -132,6 +137,7 @@ func compareProfiles(o, n schema.Scenario, setupDiffers bool) []Change {
 			out = append(out, Change{Kind: StoppedLosing, Scenario: n.Name, Profile: name,
 				Text: fmt.Sprintf("lost 0 (was %d acknowledged, %d believed sent)", oc.Lost, oc.BelievedLost)})
 		}
+		out = append(out, txnAnomalyChanges(n.Name, op, np)...)
 		out = append(out, startedBreaking(n.Name, breaches(op), np)...)
 		if d, ok := relChange(op.Perf.AckedPerSecond, np.Perf.AckedPerSecond); ok && math.Abs(d) > ThroughputTolerance {
 			text := fmt.Sprintf("acked/s %.1f -> %.1f (%+.0f%%)", op.Perf.AckedPerSecond, np.Perf.AckedPerSecond, 100*d)
@@ -166,6 +172,38 @@ func startedBreaking(scenario string, old []breach, p schema.ProfileResult) []Ch
 	}
 	return []Change{{Kind: StartedBreaking, Scenario: scenario, Profile: p.Profile.Name, Regression: true,
 		Text: strings.Join(news, "; ")}}
+}
+
+// txnAnomalyChanges lists each transaction anomaly of a profile that went
+// from none in its old result to some in its new one, a regression when
+// the new verdict expects the guarantee that forbids it, and each that went
+// back to none. A result that is not transactional counts none.
+func txnAnomalyChanges(scenario string, old, new schema.ProfileResult) []Change {
+	oc, nc := txnCounts(old), txnCounts(new)
+	var out []Change
+	for _, a := range txnAnomalies {
+		c := Change{Scenario: scenario, Profile: new.Profile.Name}
+		switch was, now := a.count(oc), a.count(nc); {
+		case was == 0 && now > 0:
+			v := new.Txn.Verdict
+			c.Kind, c.Text, c.Regression = StartedTxnAnomaly, a.phrase(nc, v.Examples[a.key])+" (was 0)", v.Expected.Forbids(a.key)
+		case was > 0 && now == 0:
+			c.Kind, c.Text = StoppedTxnAnomaly, fmt.Sprintf("%s (was %d)", a.phrase(nc, nil), was)
+		default:
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// txnCounts are p's transaction counts, none for a profile that is not
+// transactional.
+func txnCounts(p schema.ProfileResult) schema.TxnCounts {
+	if p.Txn == nil {
+		return schema.TxnCounts{}
+	}
+	return p.Txn.Verdict.Counts
 }
 
 // setupDiff names what differs between two clusters that moves throughput

@@ -41,7 +41,8 @@ type Cell struct {
 	// Exposure is what the fault touched of this profile (nil without a
 	// fault window): a cell's "lost 0" is a verdict of these messages.
 	Exposure *schema.Exposure
-	// Status sums up the profile's verdicts (producer and client side);
+	// Status sums up the profile's verdicts (producer, client side and
+	// transactions);
 	// Reason says why it is unknown.
 	Status     schema.Status
 	Reason     string

@@ -45,6 +45,9 @@ type ProfileSummary struct {
 	Lost         int
 	BelievedLost int
 	Duplicates   int
+	// TxnBroken counts the scenarios, valid or not, where the profile
+	// broke a transaction guarantee expected of it.
+	TxnBroken int
 	// Losses are the scenarios, valid or not, where the profile lost
 	// anything acknowledged or believed sent, largest loss first.
 	Losses []Loss
@@ -61,10 +64,11 @@ type Loss struct {
 }
 
 // ZeroLoss reports whether the profile lost nothing acknowledged and
-// nothing the application believed sent, in every scenario, and at least
-// one fault scenario proved it.
+// nothing the application believed sent, and kept every transaction
+// guarantee expected of it, in every scenario, and at least one fault
+// scenario proved it.
 func (p ProfileSummary) ZeroLoss() bool {
-	return p.Lost == 0 && p.BelievedLost == 0 && p.Proven > 0
+	return p.Lost == 0 && p.BelievedLost == 0 && p.TxnBroken == 0 && p.Proven > 0
 }
 
 // LostIn names the largest losses, "scenario (count)", and how many more.
@@ -125,6 +129,8 @@ type Recommendation struct {
 	// ConsumerPairs compare at-least-once consumer groups on the two
 	// clients under the same fault.
 	ConsumerPairs []ConsumerPair
+	// Txns sums up the transactional profiles.
+	Txns TxnSummary
 }
 
 // Recommend summarises every profile, prices the producer profiles and
@@ -136,6 +142,7 @@ func Recommend(r *schema.Run) Recommendation {
 			return !isBaseline(s) && slices.ContainsFunc(s.Profiles, isProducer)
 		}),
 		Consumers: consumerSummaries(r), Apps: appSummaries(r), ClientPairs: ClientPairs(r), ConsumerPairs: ConsumerPairs(r),
+		Txns: txnSummary(r),
 	}
 	rec.Profiles = summarise(r, isProducer, func(name string) ProfileSummary { return ProfileSummary{Name: name} }, rec.addProducer)
 	for i := range rec.Profiles {
@@ -155,9 +162,12 @@ func (rec *Recommendation) addProducer(ps *ProfileSummary, s schema.Scenario, p 
 	if n := max(c.Lost, c.BelievedLost); n > 0 {
 		ps.Losses = append(ps.Losses, Loss{s.Name, n})
 	}
+	if len(txnBreaches(p)) > 0 {
+		ps.TxnBroken++
+	}
 	if !isBaseline(s) {
 		ps.Faults++
-		if proves(s, p.Verdict.Status) {
+		if st, _ := judged(p); proves(s, st) {
 			ps.Proven++
 			if !slices.Contains(ps.FaultsProven, s.Fault.Name) {
 				ps.FaultsProven = append(ps.FaultsProven, s.Fault.Name)

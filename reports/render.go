@@ -56,6 +56,10 @@ type scenarioView struct {
 	// when it ran none): what each did beyond the profile table.
 	Apps      []appRow
 	Consumers []consumerRow
+	// Txns are its transactional profiles and Stalls their partitions'
+	// last stable offsets standing still, nil when it ran none.
+	Txns   []txnRow
+	Stalls []stallRow
 }
 
 // RenderDir reads dir/results.json and renders the reports next to it.
@@ -132,7 +136,7 @@ func newView(r *schema.Run) (*view, map[string][]byte, error) {
 				{"effect seen", seconds(f.EffectAt)}, {"healed", seconds(f.HealedAt)},
 				{"recovered", seconds(f.RecoveredAt)}, {"recovery took", seconds(f.RecoverySeconds)},
 			},
-			Apps: appRows(s), Consumers: consumerRows(s),
+			Apps: appRows(s), Consumers: consumerRows(s), Txns: txnRows(s), Stalls: stallRows(s),
 		})
 	}
 	return v, charts, nil

@@ -29,8 +29,9 @@ type Distribution struct {
 	MedianLost   int `json:"median_lost"`
 	MaxLost      int `json:"max_lost"`
 	// RunsBroken counts runs in which the profile broke a guarantee the
-	// scenario expects of it: loss, but also duplicates, reordering, and
-	// the guarantees of a consumer group or an application (ClientErr).
+	// scenario expects of it: loss, but also duplicates, reordering, the
+	// guarantees of a consumer group or an application (ClientErr), and
+	// those of transactions.
 	RunsBroken int `json:"runs_broken"`
 	// Invalid counts every repetition whose scenario was invalid, whether
 	// it counts in Runs or not.

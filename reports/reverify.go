@@ -14,8 +14,9 @@ import (
 type Mismatch struct {
 	Scenario string
 	Profile  string
-	// Verdict is "producer" or "consumer"; Stored and Recomputed are the
-	// two verdicts as JSON, or Stored names why nothing was recomputed.
+	// Verdict is "producer", "consumer" or "transaction"; Stored and
+	// Recomputed are the two verdicts as JSON, or Stored names why nothing
+	// was recomputed.
 	Verdict    string
 	Stored     string
 	Recomputed string
@@ -43,31 +44,61 @@ func Reverify(dir string, r *schema.Run) (checked int, out []Mismatch, err error
 			if err != nil {
 				return checked, out, fmt.Errorf("%s / %s: %w", s.Name, p.Profile.Name, err)
 			}
-			v := p.Verdict
-			window, min := exposureOf(v.Exposure)
-			got := verify.Producer(verify.Params{
-				Profile: v.Profile, Entries: h.Entries, Records: h.Records, Expect: v.Expected, Window: window, MinExposure: min,
-			})
-			checked++
-			if a, b := asJSON(v), asJSON(got); a != b {
-				miss("producer", a, b)
-			}
-			if p.Consumer == nil {
-				continue
-			}
-			cv := p.Consumer.Verdict
-			window, min = exposureOf(cv.Exposure)
-			cgot := verify.Consumer(verify.ConsumerParams{
-				Profile: cv.Profile, Entries: h.Entries, Log: h.Records, Effects: h.Effects, DeadLetters: h.DeadLetters,
-				Skipped: h.Skipped, Metrics: cv.Metrics, Expect: cv.Expected, Window: window, MinExposure: min,
-			})
-			checked++
-			if a, b := asJSON(cv), asJSON(cgot); a != b {
-				miss("consumer", a, b)
+			for _, v := range recompute(p, h) {
+				checked++
+				if a, b := asJSON(v.stored), asJSON(v.got); a != b {
+					miss(v.kind, a, b)
+				}
 			}
 		}
 	}
 	return checked, out, nil
+}
+
+// recomputed is one verdict of a profile as stored and as its history
+// gives it.
+type recomputed struct {
+	kind        string
+	stored, got any
+}
+
+// recompute recomputes p's verdicts from its history h: the producer's,
+// then the consumer group's and the transactions' when p has them.
+func recompute(p schema.ProfileResult, h history.Profile) []recomputed {
+	out := []recomputed{{"producer", p.Verdict, producerAgain(p.Verdict, h)}}
+	if c := p.Consumer; c != nil {
+		out = append(out, recomputed{"consumer", c.Verdict, consumerAgain(c.Verdict, h)})
+	}
+	if t := p.Txn; t != nil {
+		out = append(out, recomputed{"transaction", t.Verdict, txnAgain(t, h)})
+	}
+	return out
+}
+
+func producerAgain(v schema.Verdict, h history.Profile) schema.Verdict {
+	window, min := exposureOf(v.Exposure)
+	return verify.Producer(verify.Params{
+		Profile: v.Profile, Entries: h.Entries, Records: h.Records, Expect: v.Expected, Window: window, MinExposure: min,
+	})
+}
+
+func consumerAgain(v schema.ConsumerVerdict, h history.Profile) schema.ConsumerVerdict {
+	window, min := exposureOf(v.Exposure)
+	return verify.Consumer(verify.ConsumerParams{
+		Profile: v.Profile, Entries: h.Entries, Log: h.Records, Effects: h.Effects, DeadLetters: h.DeadLetters,
+		Skipped: h.Skipped, Metrics: v.Metrics, Expect: v.Expected, Window: window, MinExposure: min,
+	})
+}
+
+// txnAgain recomputes a transaction verdict: the audit read_uncommitted is
+// the history's Records, and the hang threshold the result's.
+func txnAgain(t *schema.TxnResult, h history.Profile) schema.TxnVerdict {
+	v := t.Verdict
+	window, min := exposureOf(v.Exposure)
+	return verify.Transactions(verify.TxnParams{
+		Profile: v.Profile, Entries: h.Entries, Txns: h.Txns, Uncommitted: h.Records, Committed: h.Committed,
+		LSO: h.LSO, HangAfter: t.HangAfter, Expect: v.Expected, Window: window, MinExposure: min,
+	})
 }
 
 // exposureOf returns the window and threshold a verdict was judged with.

@@ -51,6 +51,16 @@ func ExactlyOnce() TxnExpectation {
 	return TxnExpectation{NoCommittedLoss, NoAbortedReads, AtomicTransactions, NoCommittedDuplicates, NoHangingTransactions}
 }
 
+// Forbids reports whether a guarantee of e rules out the anomaly (one of
+// the keys of TxnVerdict.Examples): false for one no guarantee judges,
+// such as AnomalyVisibleAlthoughFailed.
+func (e TxnExpectation) Forbids(anomaly string) bool {
+	return slices.ContainsFunc(e, func(g TxnGuarantee) bool {
+		_, a, _, ok := g.measure(TxnCounts{})
+		return ok && a == anomaly
+	})
+}
+
 // ParseTxnGuarantee returns the guarantee a name (no-committed-loss, ...)
 // stands for.
 func ParseTxnGuarantee(name string) (TxnGuarantee, error) {

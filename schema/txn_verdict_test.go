@@ -43,3 +43,18 @@ func TestTxnVerdictErr(t *testing.T) {
 		t.Errorf("Err() = %v", r.Err())
 	}
 }
+
+func TestTxnExpectationForbids(t *testing.T) {
+	e := TxnExpectation{NoAbortedReads, NoHangingTransactions, "no bugs"}
+	for anomaly, want := range map[string]bool{
+		AnomalyAbortedRead: true, AnomalyHangingPartitions: true,
+		AnomalyCommittedAbsent: false, AnomalyDuplicates: false, AnomalyVisibleAlthoughFailed: false, "no bugs": false,
+	} {
+		if got := e.Forbids(anomaly); got != want {
+			t.Errorf("Forbids(%q) = %v, want %v", anomaly, got, want)
+		}
+	}
+	if !ExactlyOnce().Forbids(AnomalyPartialTransactions) || ExactlyOnce().Forbids(AnomalyVisibleAlthoughFailed) {
+		t.Error("ExactlyOnce forbids every judged anomaly and only those")
+	}
+}

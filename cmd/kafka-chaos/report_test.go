@@ -70,6 +70,15 @@ func TestCompareCommandFailsWhenTheSafeProfileStartsBreakingAGuarantee(t *testin
 		// Not a loss: it must fail compare all the same.
 		{"duplicates", func(p *schema.ProfileResult) { p.Verdict.Counts.Duplicates = 2 },
 			[]string{"started-breaking leader-kill / safe-idempotent: no duplicates: 2 duplicate copies"}},
+		// Its producer verdict unchanged, its transactions read aborted
+		// messages.
+		{"aborted-reads", func(p *schema.ProfileResult) {
+			p.Txn = &schema.TxnResult{Verdict: schema.TxnVerdict{Expected: schema.ExactlyOnce(),
+				Counts: schema.TxnCounts{Transactions: 4, Committed: 4, Messages: 12, AbortedRead: 2}}}
+		}, []string{
+			"started-txn-anomaly leader-kill / safe-idempotent: 2 messages read although their transaction did not commit (was 0) [REGRESSION]",
+			"started-breaking leader-kill / safe-idempotent: no message of an aborted transaction read: 2 read although their transaction did not commit",
+		}},
 	} {
 		worse := writeRun(t, c.name, safeIdempotent(c.edit))
 		out.Reset()
