@@ -49,6 +49,13 @@ var errorCodes = map[sarama.KError]string{
 	sarama.ErrInvalidMessage:               "CORRUPT_MESSAGE",
 	sarama.ErrTopicAuthorizationFailed:     "TOPIC_AUTHORIZATION_FAILED",
 	sarama.ErrOutOfOrderSequenceNumber:     "OUT_OF_ORDER_SEQUENCE_NUMBER",
+	// What a transactional producer meets when its coordinator moved or
+	// aborted its transaction.
+	sarama.ErrInvalidProducerEpoch:         "INVALID_PRODUCER_EPOCH",
+	sarama.ErrProducerFenced:               "PRODUCER_FENCED",
+	sarama.ErrConcurrentTransactions:       "CONCURRENT_TRANSACTIONS",
+	sarama.ErrInvalidTxnState:              "INVALID_TXN_STATE",
+	sarama.ErrTransactionCoordinatorFenced: "TRANSACTION_COORDINATOR_FENCED",
 }
 
 // ErrorCode names a Kafka error as the protocol does.
