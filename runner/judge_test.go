@@ -49,6 +49,10 @@ func TestJudgeStatusPolicy(t *testing.T) {
 			[]string{"recover: ISR not full"}},
 		{"recovery failed and lost", []schema.ProfileResult{judgedProfile("a", 200, 7)}, healErr, schema.ScenarioFail,
 			[]string{"a: no acknowledged message lost: 7 lost", "recover: ISR not full"}},
+		{"transaction guarantee broken", []schema.ProfileResult{txnResultOf("t", 200, true)}, nil, schema.ScenarioFail,
+			[]string{"t transactions: "}},
+		{"transactions unexercised", []schema.ProfileResult{judgedProfile("a", 200, 0), txnResultOf("t", 5, false)}, nil, schema.ScenarioInvalid,
+			[]string{"transactions of t were not exercised by the fault"}},
 	}
 	for _, c := range cases {
 		r := &run{res: schema.Scenario{Profiles: c.profiles}}
@@ -62,4 +66,25 @@ func TestJudgeStatusPolicy(t *testing.T) {
 			}
 		}
 	}
+}
+
+// txnResultOf is a transactional profile with one committed transaction of
+// exposed messages, the first of which read_committed misses when lost.
+func txnResultOf(name string, exposed int, lost bool) schema.ProfileResult {
+	res := judgedProfile(name, 200, 0)
+	w := schema.Window{Injected: time.Second, Healed: 2 * time.Second, Recovered: 3 * time.Second}
+	var entries []ledger.Entry
+	var committed []ledger.Record
+	for i := range exposed {
+		id := message.ID(name, int64(i))
+		entries = append(entries, ledger.Entry{ID: id, Seq: int64(i), Status: ledger.Acked, Offset: int64(i), Txn: 1, SentAt: 1500 * time.Millisecond, DoneAt: 1600 * time.Millisecond})
+		if i > 0 || !lost {
+			committed = append(committed, ledger.Record{ID: id, Seq: int64(i), Offset: int64(i)})
+		}
+	}
+	txns := []ledger.Txn{{TransactionalID: name, Seq: 1, Intent: ledger.IntentCommit, Status: ledger.TxnCommitted}}
+	v := verify.Transactions(verify.TxnParams{Profile: name, Entries: entries, Txns: txns, Uncommitted: committed, Committed: committed,
+		Expect: schema.ExactlyOnce(), Window: &w, MinExposure: 100})
+	res.Txn = &schema.TxnResult{TransactionalID: name, Verdict: v}
+	return res
 }
