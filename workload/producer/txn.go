@@ -132,12 +132,41 @@ func (r *txnRun) begin(ctx context.Context) bool {
 // it as intent says and records how it ended. A producer that could not
 // end it is given up: the next transaction begins on a new one.
 func (r *txnRun) end(intent string) {
-	r.pending.Wait()
+	if timeout := r.pr.p.Profile.Transactions.Timeout; !waitFor(&r.pending, timeout) {
+		// sarama holds a transaction's messages until their partitions are
+		// added to it, and that can hang for good when the coordinator is
+		// lost mid-request; its commit and abort wait for them too. The
+		// application gives the producer up, as a watchdog would: closing
+		// it fails what it holds, and the next transaction begins on a new
+		// producer, which fences this one.
+		r.pr.txns.End(r.open, ledger.TxnUnknown, fmt.Errorf("%w: %s", errStalled, timeout), time.Since(r.pr.p.Base))
+		r.open, r.sent = 0, 0
+		r.close()
+		return
+	}
 	status, err := finish(r.ap, intent)
 	r.pr.txns.End(r.open, status, err, time.Since(r.pr.p.Base))
 	r.open, r.sent = 0, 0
 	if status == ledger.TxnUnknown {
 		r.close()
+	}
+}
+
+// errStalled: a transaction's messages had no result within its timeout.
+var errStalled = errors.New("no result for every message of the transaction within the transaction timeout: producer given up")
+
+// waitFor waits for wg up to d and reports whether it finished.
+func waitFor(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
 	}
 }
 
