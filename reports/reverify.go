@@ -78,7 +78,7 @@ func recompute(p schema.ProfileResult, h history.Profile) []recomputed {
 func producerAgain(v schema.Verdict, h history.Profile) schema.Verdict {
 	window, min := exposureOf(v.Exposure)
 	return verify.Producer(verify.Params{
-		Profile: v.Profile, Entries: h.Entries, Records: h.Records, Expect: v.Expected, Window: window, MinExposure: min,
+		Profile: v.Profile, Entries: h.Entries, Records: h.Records, Expect: v.Expected, Window: window, MinExposure: min, Txns: h.Txns,
 	})
 }
 

@@ -79,7 +79,7 @@ func recordedTxn(t *testing.T, dir string, w schema.Window) schema.ProfileResult
 	txn := &schema.TxnResult{TransactionalID: "tx-id", Coordinator: 2, HangAfter: time.Second}
 	txn.Verdict = verify.Transactions(verify.TxnParams{Profile: "tx", Entries: h.Entries, Txns: h.Txns, Uncommitted: h.Records,
 		Committed: h.Committed, LSO: h.LSO, HangAfter: txn.HangAfter, Expect: schema.ExactlyOnce(), Window: &w, MinExposure: 2})
-	v := verify.Producer(verify.Params{Profile: "tx", Entries: h.Entries, Records: h.Records, Expect: schema.Expectation{schema.NoAckedLoss}, Window: &w, MinExposure: 2})
+	v := verify.Producer(verify.Params{Profile: "tx", Entries: h.Entries, Records: h.Records, Expect: schema.Expectation{schema.NoAckedLoss}, Window: &w, MinExposure: 2, Txns: h.Txns})
 	return schema.ProfileResult{Profile: schema.Profile{Name: "tx"}, History: rel, Verdict: v, Txn: txn}
 }
 

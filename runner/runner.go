@@ -325,7 +325,7 @@ func (r *run) producerResult(prof schema.Profile, topic string, entries []ledger
 		Profile: prof, Topic: topic, Audit: a.Partitions,
 		Verdict: verify.Producer(verify.Params{
 			Profile: prof.Name, Entries: entries, Records: a.Records, Expect: expect,
-			Window: r.window(), MinExposure: r.s.MinExposure,
+			Window: r.window(), MinExposure: r.s.MinExposure, Txns: extra.Txns,
 		}),
 		Perf: perf(entries), Series: reports.PerSecond(entries),
 	}

@@ -36,7 +36,12 @@ type Exposure struct {
 	// effect or dead-lettering was recorded between injection and
 	// recovery, beyond those already counted as attempted or in flight.
 	Processed int `json:"processed_in_fault,omitempty"`
-	// Exposed = InFlight + Attempted + Processed: what the verdict covers.
+	// InOpenTxn counts, for a transactional producer, the messages of the
+	// transactions the fault found open or that began while it held,
+	// beyond those already counted.
+	InOpenTxn int `json:"in_open_transactions,omitempty"`
+	// Exposed = InFlight + Attempted + Processed + InOpenTxn: what the
+	// verdict covers.
 	Exposed int `json:"exposed"`
 	// Min is the scenario's threshold: a judged profile with fewer exposed
 	// messages is unknown.
@@ -52,6 +57,9 @@ func (e *Exposure) Short() string {
 	s := fmt.Sprintf("%d exposed (%d in flight, %d sent in fault)", e.Exposed, e.InFlight, e.Attempted)
 	if e.Processed > 0 {
 		s += fmt.Sprintf(", %d processed in fault", e.Processed)
+	}
+	if e.InOpenTxn > 0 {
+		s += fmt.Sprintf(", %d more in transactions open in fault", e.InOpenTxn)
 	}
 	for _, code := range slices.Sorted(maps.Keys(e.RefusedBy)) {
 		s += fmt.Sprintf(", refused %d with %s", e.RefusedBy[code], code)

@@ -79,3 +79,27 @@ func consumerExposure(p ConsumerParams) *schema.Exposure {
 	x.Exposed += x.Processed
 	return &x
 }
+
+// TxnExposure adds to a producer's exposure the messages of every
+// transaction the fault found open, or that began while it held: a fault
+// on the coordinator touches a transaction whichever of its messages were
+// in flight, and none is while its EndTxn is. Without transactions it is
+// ProducerExposure.
+func TxnExposure(entries []ledger.Entry, txns []ledger.Txn, w schema.Window, min int) schema.Exposure {
+	x := ProducerExposure(entries, w, min)
+	open := map[int64]bool{}
+	for _, t := range txns {
+		atInjection := t.BeganAt < w.Injected && (t.EndedAt == 0 || t.EndedAt > w.Injected)
+		if atInjection || (t.BeganAt >= w.Injected && t.BeganAt <= w.Healed) {
+			open[t.Seq] = true
+		}
+	}
+	for i := range entries {
+		e := &entries[i]
+		if in, at := exposed(w, e); !in && !at && e.Txn != 0 && open[e.Txn] {
+			x.InOpenTxn++
+		}
+	}
+	x.Exposed += x.InOpenTxn
+	return x
+}

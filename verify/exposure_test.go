@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -122,4 +124,35 @@ func records(entries []ledger.Entry) []ledger.Record {
 		out = append(out, ledger.Record{ID: e.ID, Seq: e.Seq, Offset: int64(i)})
 	}
 	return out
+}
+
+// A transaction open at the injection, all of whose messages had their
+// result before it (its EndTxn in flight), is exposed; so is one begun
+// while the fault held; one ended before it is not.
+func TestTxnExposure(t *testing.T) {
+	w := schema.Window{Injected: 10 * time.Second, Healed: 20 * time.Second, Recovered: 25 * time.Second}
+	entry := func(seq, txn int64, sent, done time.Duration) ledger.Entry {
+		return ledger.Entry{ID: fmt.Sprint(seq), Seq: seq, Status: ledger.Acked, Txn: txn, SentAt: sent, DoneAt: done}
+	}
+	entries := []ledger.Entry{
+		entry(1, 1, 1*time.Second, 2*time.Second), entry(2, 1, 1*time.Second, 2*time.Second), // ended before
+		entry(3, 2, 8*time.Second, 9*time.Second), entry(4, 2, 8*time.Second, 9*time.Second), // EndTxn in flight at injection
+		entry(5, 3, 30*time.Second, 31*time.Second), // begun after the heal
+	}
+	txns := []ledger.Txn{
+		{Seq: 1, BeganAt: time.Second, EndedAt: 3 * time.Second, Status: ledger.TxnCommitted},
+		{Seq: 2, BeganAt: 8 * time.Second, EndedAt: 15 * time.Second, Status: ledger.TxnCommitted},
+		{Seq: 3, BeganAt: 30 * time.Second, EndedAt: 32 * time.Second, Status: ledger.TxnCommitted},
+	}
+	x := TxnExposure(entries, txns, w, 2)
+	if x.InOpenTxn != 2 || x.Exposed != 2 || x.InFlight != 0 {
+		t.Errorf("exposure %+v; want the 2 messages of transaction 2 only", x)
+	}
+	txns[1].BeganAt, txns[1].EndedAt = 12*time.Second, 14*time.Second
+	if x := TxnExposure(entries, txns, w, 2); x.InOpenTxn != 2 {
+		t.Errorf("a transaction begun while the fault held: %+v", x)
+	}
+	if x := TxnExposure(entries, nil, w, 2); !reflect.DeepEqual(x, ProducerExposure(entries, w, 2)) {
+		t.Errorf("without transactions: %+v", x)
+	}
 }

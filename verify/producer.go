@@ -23,6 +23,9 @@ type Params struct {
 	// exposed messages is unknown.
 	Window      *schema.Window
 	MinExposure int
+	// Txns are a transactional producer's transactions: a message of one
+	// the fault found open is exposed too (TxnExposure).
+	Txns []ledger.Txn
 }
 
 // Per-entry flags gathered while scanning the log.
@@ -209,7 +212,7 @@ func (pc *producerCheck) verdict() schema.Verdict {
 		Examples: pc.ex.result(),
 	}
 	if pc.p.Window != nil {
-		x := ProducerExposure(pc.p.Entries, *pc.p.Window, pc.p.MinExposure)
+		x := TxnExposure(pc.p.Entries, pc.p.Txns, *pc.p.Window, pc.p.MinExposure)
 		r.Exposure = &x
 	}
 	r.Judge()

@@ -257,7 +257,7 @@ func (tc *txnCheck) verdict(stalls []schema.PartitionStall) schema.TxnVerdict {
 		Stalls:   stalls,
 	}
 	if tc.p.Window != nil {
-		x := ProducerExposure(tc.p.Entries, *tc.p.Window, tc.p.MinExposure)
+		x := TxnExposure(tc.p.Entries, tc.p.Txns, *tc.p.Window, tc.p.MinExposure)
 		r.Exposure = &x
 	}
 	r.Judge()
