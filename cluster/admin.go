@@ -249,7 +249,20 @@ func (c *Cluster) Partitions(topics ...string) ([]schema.PartitionState, error) 
 	return c.PartitionsFrom(AllNodes(), topics...)
 }
 
-func (c *Cluster) metadataFrom(n int, req *sarama.MetadataRequest) (*sarama.MetadataResponse, error) {
+func (c *Cluster) metadataFrom(n int, req *sarama.MetadataRequest) (resp *sarama.MetadataResponse, err error) {
+	err = c.onProbe(n, func(b *sarama.Broker) (err error) {
+		resp, err = b.GetMetadata(req)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("metadata from node %d: %w", n, err)
+	}
+	return resp, nil
+}
+
+// onProbe runs call on the observer's own connection to node n, opened
+// on first use and dropped when a request on it fails.
+func (c *Cluster) onProbe(n int, call func(*sarama.Broker) error) error {
 	c.probeMu.Lock()
 	defer c.probeMu.Unlock()
 	b := c.probes[n]
@@ -258,17 +271,16 @@ func (c *Cluster) metadataFrom(n int, req *sarama.MetadataRequest) (*sarama.Meta
 		cfg.Net.ReadTimeout = 2 * time.Second
 		b = sarama.NewBroker(c.Bootstrap()[n-1])
 		if err := b.Open(cfg); err != nil {
-			return nil, fmt.Errorf("metadata from node %d: %w", n, err)
+			return err
 		}
 		c.probes[n] = b
 	}
-	resp, err := b.GetMetadata(req)
-	if err != nil {
+	if err := call(b); err != nil {
 		_ = b.Close()
 		delete(c.probes, n)
-		return nil, fmt.Errorf("metadata from node %d: %w", n, err)
+		return err
 	}
-	return resp, nil
+	return nil
 }
 
 // WaitHealthy waits until every partition of the topics has a leader and a

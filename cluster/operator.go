@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/IBM/sarama"
 )
@@ -80,10 +81,36 @@ func (c *Cluster) TopicConfig(from []int, topic string, names ...string) (map[st
 
 // SetTopicConfig sets one setting of a topic, asking the given nodes.
 func (c *Cluster) SetTopicConfig(from []int, topic, name, value string) error {
-	entry := map[string]sarama.IncrementalAlterConfigsEntry{
-		name: {Operation: sarama.IncrementalAlterConfigsOperationSet, Value: &value},
+	return c.alterConfig(from, sarama.TopicResource, topic, name, &value)
+}
+
+// DeleteTopicConfig removes one setting of a topic, asking the given
+// nodes: the broker's default applies again.
+func (c *Cluster) DeleteTopicConfig(from []int, topic, name string) error {
+	return c.alterConfig(from, sarama.TopicResource, topic, name, nil)
+}
+
+// SetBrokerConfig sets one dynamic setting of broker n; the request goes
+// to that broker, found through the given nodes.
+func (c *Cluster) SetBrokerConfig(from []int, broker int, name, value string) error {
+	return c.alterConfig(from, sarama.BrokerResource, strconv.Itoa(broker), name, &value)
+}
+
+// DeleteBrokerConfig removes one dynamic setting of broker n: its
+// configured or default value applies again.
+func (c *Cluster) DeleteBrokerConfig(from []int, broker int, name string) error {
+	return c.alterConfig(from, sarama.BrokerResource, strconv.Itoa(broker), name, nil)
+}
+
+// alterConfig sets one setting of a resource with IncrementalAlterConfigs,
+// or deletes it when value is nil.
+func (c *Cluster) alterConfig(from []int, typ sarama.ConfigResourceType, resource, name string, value *string) error {
+	op := sarama.IncrementalAlterConfigsOperationSet
+	if value == nil {
+		op = sarama.IncrementalAlterConfigsOperationDelete
 	}
+	entry := map[string]sarama.IncrementalAlterConfigsEntry{name: {Operation: op, Value: value}}
 	return c.withAdminFrom(from, func(adm sarama.ClusterAdmin) error {
-		return adm.IncrementalAlterConfig(sarama.TopicResource, topic, entry, false)
+		return adm.IncrementalAlterConfig(typ, resource, entry, false)
 	})
 }

@@ -23,17 +23,74 @@ func (c *Cluster) PartitionsFrom(nodes []int, topics ...string) ([]schema.Partit
 }
 
 // metadataFromAny asks the nodes in order and returns the first answer.
-func (c *Cluster) metadataFromAny(nodes []int, topics []string) (*sarama.MetadataResponse, error) {
+func (c *Cluster) metadataFromAny(nodes []int, topics []string) (resp *sarama.MetadataResponse, err error) {
 	req := sarama.NewMetadataRequest(c.saramaVer, topics)
+	err = askInTurn(nodes, "a metadata request", func(n int) (err error) {
+		resp, err = c.metadataFrom(n, req)
+		return err
+	})
+	return resp, err
+}
+
+// askInTurn runs ask for each node in order until one answers; what
+// names the request in the error when none does.
+func askInTurn(nodes []int, what string, ask func(n int) error) error {
 	var errs []error
 	for _, n := range nodes {
-		resp, err := c.metadataFrom(n, req)
+		err := ask(n)
 		if err == nil {
-			return resp, nil
+			return nil
 		}
 		errs = append(errs, err)
 	}
-	return nil, errors.Join(append(errs, fmt.Errorf("none of nodes %v answered a metadata request", nodes))...)
+	return errors.Join(append(errs, fmt.Errorf("none of nodes %v answered %s", nodes, what))...)
+}
+
+// Reassignments returns the reassignments in progress among the
+// partitions, asking the given nodes in turn on the observer's own
+// connections: one request, which a broker forwards to the active
+// controller, so the timeline can afford it.
+func (c *Cluster) Reassignments(from []int, partitions map[string][]int32) ([]schema.Reassignment, error) {
+	req := &sarama.ListPartitionReassignmentsRequest{TimeoutMs: 10000}
+	for t, ps := range partitions {
+		req.AddBlock(t, ps)
+	}
+	var resp *sarama.ListPartitionReassignmentsResponse
+	err := askInTurn(from, "a ListPartitionReassignments request", func(n int) error {
+		err := c.onProbe(n, func(b *sarama.Broker) (err error) {
+			resp, err = b.ListPartitionReassignments(req)
+			return err
+		})
+		if err == nil && !errors.Is(resp.ErrorCode, sarama.ErrNoError) {
+			err = resp.ErrorCode
+		}
+		if err != nil {
+			return fmt.Errorf("reassignments from node %d: %w", n, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return reassignments(resp), nil
+}
+
+// reassignments lists a ListPartitionReassignments response sorted by
+// topic and partition.
+func reassignments(resp *sarama.ListPartitionReassignmentsResponse) []schema.Reassignment {
+	var out []schema.Reassignment
+	for t, parts := range resp.TopicStatus {
+		for p, st := range parts {
+			out = append(out, schema.Reassignment{Topic: t, Partition: p, Replicas: st.Replicas, Adding: st.AddingReplicas, Removing: st.RemovingReplicas})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Topic != out[j].Topic {
+			return out[i].Topic < out[j].Topic
+		}
+		return out[i].Partition < out[j].Partition
+	})
+	return out
 }
 
 // HighWatermarksFrom is HighWatermarks of every topic, read on a new client

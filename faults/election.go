@@ -27,6 +27,13 @@ func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []schema.P
 	if err != nil {
 		return fmt.Errorf("isr leader loss: elect unclean leaders: %w", err)
 	}
+	eff.Observed = append(eff.Observed, electionLines("UNCLEAN", res)...)
+	return nil
+}
+
+// electionLines renders each partition's outcome of an election of kind
+// (PREFERRED or UNCLEAN) for an Effect, sorted.
+func electionLines(kind string, res map[string]map[int32]error) []string {
 	var lines []string
 	for t, parts := range res {
 		for p, perr := range parts {
@@ -34,12 +41,11 @@ func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []schema.P
 			if perr != nil {
 				outcome = perr.Error()
 			}
-			lines = append(lines, fmt.Sprintf("ElectLeaders(UNCLEAN) %s-%d: %s", t, p, outcome))
+			lines = append(lines, fmt.Sprintf("ElectLeaders(%s) %s-%d: %s", kind, t, p, outcome))
 		}
 	}
 	sort.Strings(lines)
-	eff.Observed = append(eff.Observed, lines...)
-	return nil
+	return lines
 }
 
 // enableUnclean turns unclean election on for every topic with a

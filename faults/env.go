@@ -105,10 +105,22 @@ type Admin interface {
 	TopicConfig(from []int, topic string, names ...string) (map[string]string, error)
 	// SetTopicConfig sets one setting of a topic.
 	SetTopicConfig(from []int, topic, name, value string) error
+	// DeleteTopicConfig removes one setting of a topic, so that the
+	// broker's default applies again; removing one never set is no error.
+	DeleteTopicConfig(from []int, topic, name string) error
+	// SetBrokerConfig sets one dynamic setting of broker n.
+	SetBrokerConfig(from []int, broker int, name, value string) error
+	// DeleteBrokerConfig removes one dynamic setting of broker n;
+	// removing one never set is no error.
+	DeleteBrokerConfig(from []int, broker int, name string) error
 	// Reassign sets the replica list of every partition of topic
 	// (assignment[p] for partition p), the first replica being the
 	// preferred leader.
 	Reassign(from []int, topic string, assignment [][]int32) error
+	// Reassignments returns the reassignments still in progress among
+	// the partitions, sorted by topic and partition; none once every one
+	// has completed.
+	Reassignments(from []int, partitions map[string][]int32) ([]schema.Reassignment, error)
 }
 
 // Groups are the consumer groups as their coordinators see them.

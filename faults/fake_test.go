@@ -15,7 +15,10 @@ import (
 // happens to the nodes the way a KRaft controller moves them, with the
 // controller itself re-elected when it is lost, and each transactional
 // id's coordinator moved off a node that is. It takes no writes, so every
-// follower connected to its leader is in sync.
+// follower connected to its leader is in sync. A reassignment that adds
+// replicas progresses one stage each time it is listed: the new replicas
+// join the ISR, then the old ones leave and a removed leader is replaced
+// by the first target replica in the ISR.
 //
 // With frozen set the cluster never reacts: every action lands (a killed
 // node is down, a cut link is cut) and no leader, ISR, controller or
@@ -46,16 +49,28 @@ type fakeCluster struct {
 	// created.
 	txnCoord  map[string]int
 	txnMisses int
+	// pending are the reassignments in progress, by partition; the
+	// configs are the topics' and the brokers' dynamic settings.
+	pending    map[string]schema.Reassignment
+	topicConf  map[string]map[string]string
+	brokerConf map[int]map[string]string
 }
 
-// newFake returns a healthy cluster whose topics have two partitions each,
-// all led by leader (their preferred replica), with controller leading the
-// quorum at epoch 5.
+// newFake returns a healthy cluster whose topics have two partitions each
+// on every node, all led by leader (their preferred replica), with
+// controller leading the quorum at epoch 5.
 func newFake(leader, controller int, topics ...string) *fakeCluster {
+	return newFakeRF(leader, controller, 3, topics...)
+}
+
+// newFakeRF is newFake with rf replicas per partition: the leader, then
+// the lowest other nodes, as the runner pins topics.
+func newFakeRF(leader, controller, rf int, topics ...string) *fakeCluster {
 	c := &fakeCluster{
 		running: map[int]bool{}, paused: map[int]bool{}, full: map[int]bool{}, unsynced: map[int]int64{},
 		cut: map[schema.Link]bool{}, toxics: map[schema.Link][]schema.Toxic{}, stale: map[int][]schema.PartitionState{},
 		controller: controller, epoch: 5, txnCoord: map[string]int{},
+		pending: map[string]schema.Reassignment{}, topicConf: map[string]map[string]string{}, brokerConf: map[int]map[string]string{},
 	}
 	replicas := []int32{int32(leader)}
 	for _, n := range c.IDs() {
@@ -65,6 +80,7 @@ func newFake(leader, controller int, topics ...string) *fakeCluster {
 			replicas = append(replicas, int32(n))
 		}
 	}
+	replicas = replicas[:rf]
 	for _, t := range topics {
 		for p := range int32(2) {
 			c.parts = append(c.parts, schema.PartitionState{Topic: t, Partition: p, Leader: int32(leader), Replicas: replicas, ISR: slices.Clone(replicas)})
@@ -340,6 +356,7 @@ func (c *fakeCluster) ElectLeaders(_ []int, unclean bool, partitions map[string]
 			out[p.Topic][p.Partition] = fmt.Errorf("PREFERRED_LEADER_NOT_AVAILABLE")
 			continue
 		}
+		out[p.Topic][p.Partition] = nil
 		if p.Leader != first {
 			p.Leader = first
 			p.LeaderEpoch++
@@ -348,28 +365,118 @@ func (c *fakeCluster) ElectLeaders(_ []int, unclean bool, partitions map[string]
 	return out, nil
 }
 
-// Reassign implements Admin: the replicas are reordered (a frozen cluster
-// accepts the request and changes nothing).
+// Reassign implements Admin: replicas are reordered at once; a
+// reassignment that adds or removes replicas is pending, its partition
+// holding the target then the replicas it removes, until listed (a frozen
+// cluster accepts the request and changes nothing).
 func (c *fakeCluster) Reassign(_ []int, topic string, assignment [][]int32) error {
 	if c.frozen {
 		return nil
 	}
 	for i := range c.parts {
-		if p := &c.parts[i]; p.Topic == topic && int(p.Partition) < len(assignment) {
-			p.Replicas = slices.Clone(assignment[p.Partition])
+		p := &c.parts[i]
+		if p.Topic != topic || int(p.Partition) >= len(assignment) {
+			continue
 		}
+		target := slices.Clone(assignment[p.Partition])
+		adding, removing := missing(target, p.Replicas), missing(p.Replicas, target)
+		if len(adding)+len(removing) == 0 {
+			p.Replicas = target
+			continue
+		}
+		p.Replicas = append(target, removing...)
+		c.pending[partitionKey(*p)] = schema.Reassignment{Topic: topic, Partition: p.Partition, Replicas: slices.Clone(p.Replicas), Adding: adding, Removing: removing}
 	}
 	return nil
 }
 
-// TopicConfig implements Admin; no fault tested here reads one.
-func (c *fakeCluster) TopicConfig([]int, string, ...string) (map[string]string, error) {
-	return nil, fmt.Errorf("the fake keeps no topic configs")
+// missing returns the nodes of a that b lacks.
+func missing(a, b []int32) []int32 {
+	var out []int32
+	for _, n := range a {
+		if !slices.Contains(b, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
-// SetTopicConfig implements Admin; no fault tested here sets one.
-func (c *fakeCluster) SetTopicConfig([]int, string, string, string) error {
-	return fmt.Errorf("the fake keeps no topic configs")
+// Reassignments implements Admin: it lists the pending reassignments of
+// the partitions, then moves each one stage on.
+func (c *fakeCluster) Reassignments(_ []int, partitions map[string][]int32) ([]schema.Reassignment, error) {
+	var out []schema.Reassignment
+	for i := range c.parts {
+		p := &c.parts[i]
+		r, ok := c.pending[partitionKey(*p)]
+		if !ok || !slices.Contains(partitions[p.Topic], p.Partition) {
+			continue
+		}
+		out = append(out, r)
+		if !c.frozen {
+			c.progress(p, r)
+		}
+	}
+	return out, nil
+}
+
+// progress moves a pending reassignment one stage on: the added replicas
+// join the ISR, or, once they have, the removed ones leave and the
+// reassignment completes.
+func (c *fakeCluster) progress(p *schema.PartitionState, r schema.Reassignment) {
+	if joining := missing(r.Adding, p.ISR); len(joining) > 0 {
+		p.ISR = append(p.ISR, joining...)
+		return
+	}
+	p.Replicas = missing(p.Replicas, r.Removing)
+	p.ISR = missing(p.ISR, r.Removing)
+	if slices.Contains(r.Removing, p.Leader) {
+		p.Leader = p.Replicas[slices.IndexFunc(p.Replicas, func(n int32) bool { return slices.Contains(p.ISR, n) })]
+		p.LeaderEpoch++
+	}
+	delete(c.pending, partitionKey(*p))
+}
+
+// TopicConfig implements Admin.
+func (c *fakeCluster) TopicConfig(_ []int, topic string, names ...string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, n := range names {
+		if v, ok := c.topicConf[topic][n]; ok {
+			out[n] = v
+		}
+	}
+	return out, nil
+}
+
+// SetTopicConfig implements Admin.
+func (c *fakeCluster) SetTopicConfig(_ []int, topic, name, value string) error {
+	setConf(c.topicConf, topic, name, value)
+	return nil
+}
+
+// DeleteTopicConfig implements Admin.
+func (c *fakeCluster) DeleteTopicConfig(_ []int, topic, name string) error {
+	delete(c.topicConf[topic], name)
+	return nil
+}
+
+// SetBrokerConfig implements Admin.
+func (c *fakeCluster) SetBrokerConfig(_ []int, broker int, name, value string) error {
+	setConf(c.brokerConf, broker, name, value)
+	return nil
+}
+
+// DeleteBrokerConfig implements Admin.
+func (c *fakeCluster) DeleteBrokerConfig(_ []int, broker int, name string) error {
+	delete(c.brokerConf[broker], name)
+	return nil
+}
+
+// setConf sets one setting of a resource's configs.
+func setConf[K comparable](confs map[K]map[string]string, resource K, name, value string) {
+	if confs[resource] == nil {
+		confs[resource] = map[string]string{}
+	}
+	confs[resource][name] = value
 }
 
 // coordinate makes node n the coordinator of the transactional ids.

@@ -78,3 +78,28 @@ func waitLeaderMoved(ctx context.Context, env Env, old int, timeout time.Duratio
 	}
 	return describe(ps), nil
 }
+
+// ReplicationChecker is a fault that acts on replica sets and so takes
+// only some replication factors. Scenario files are checked against it
+// before a run, and its Prepare checks the scenario partitions.
+type ReplicationChecker interface {
+	Fault
+	// CheckReplicationFactor says why the fault cannot act on a topic of
+	// rf replicas; nil when it can.
+	CheckReplicationFactor(rf int) error
+}
+
+// checkedPartitions returns the scenario partitions, refusing them when
+// f does not take one's replication factor.
+func checkedPartitions(env Env, f ReplicationChecker) ([]schema.PartitionState, error) {
+	ps, err := partitions(env)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		if err := f.CheckReplicationFactor(len(p.Replicas)); err != nil {
+			return nil, fmt.Errorf("%s: %w", partitionKey(p), err)
+		}
+	}
+	return ps, nil
+}

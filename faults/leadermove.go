@@ -59,37 +59,11 @@ func (f *LeaderMove) Inject(ctx context.Context, env Env) (schema.FaultEffect, e
 		Target:      []int{f.leader, f.target},
 		Description: fmt.Sprintf("leadership of every scenario partition moved from node %d to node %d: replicas reordered with %d first, then a preferred election", f.leader, f.target, f.target),
 	}
-	ps, err := partitions(env)
+	moved, err := transferLeadership(ctx, env, f.target, f.MoveTimeout)
 	if err != nil {
 		return eff, fmt.Errorf("leader move: %w", err)
-	}
-	elect := map[string][]int32{}
-	for topic, order := range preferFirst(ps, f.target) {
-		if err := env.Admin.Reassign(env.Nodes.IDs(), topic, order); err != nil {
-			return eff, fmt.Errorf("leader move: reorder the replicas of %s: %w", topic, err)
-		}
-		for p := range order {
-			elect[topic] = append(elect[topic], int32(p))
-		}
-	}
-	target := int32(f.target)
-	if _, err := waitState(ctx, env, env.Nodes.IDs(), f.MoveTimeout, fmt.Sprintf("node %d first in every replica list", f.target),
-		every(func(p schema.PartitionState) bool { return len(p.Replicas) > 0 && p.Replicas[0] == target })); err != nil {
-		return eff, fmt.Errorf("leader move: %w", err)
-	}
-	err = retryBriefly(ctx, func() error {
-		_, err := env.Admin.ElectLeaders(env.Nodes.IDs(), false, elect)
-		return err
-	})
-	if err != nil {
-		return eff, fmt.Errorf("leader move: preferred election: %w", err)
 	}
 	env.logf("fault %s: replicas reordered, preferred leaders elected", f.Name())
-	moved, err := waitState(ctx, env, env.Nodes.IDs(), f.MoveTimeout, fmt.Sprintf("leadership moved to node %d", f.target),
-		every(func(p schema.PartitionState) bool { return p.Leader == target }))
-	if err != nil {
-		return eff, fmt.Errorf("leader move: %w", err)
-	}
 	eff.Observed = describe(moved)
 	return eff, nil
 }
@@ -102,22 +76,72 @@ func (f *LeaderMove) Heal(_ context.Context, env Env) error {
 	return nil
 }
 
+// transferLeadership moves the leadership of every scenario partition to
+// target the way an operator does without stopping a broker: target put
+// first in every replica list (reorder), then a preferred election. It
+// returns the partitions once target leads them all.
+func transferLeadership(ctx context.Context, env Env, target int, timeout time.Duration) ([]schema.PartitionState, error) {
+	ps, err := reorder(ctx, env, target, timeout)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := electPreferred(ctx, env, env.Nodes.IDs(), ps); err != nil {
+		return nil, fmt.Errorf("preferred election: %w", err)
+	}
+	return waitState(ctx, env, env.Nodes.IDs(), timeout, fmt.Sprintf("leadership moved to node %d", target), every(ledBy(target)))
+}
+
+// reorder puts node first in every scenario partition's replica list, a
+// reassignment that moves no data and no leadership, and waits until the
+// metadata shows the new order.
+func reorder(ctx context.Context, env Env, node int, timeout time.Duration) ([]schema.PartitionState, error) {
+	ps, err := partitions(env)
+	if err != nil {
+		return nil, err
+	}
+	for topic, order := range preferFirst(ps, node) {
+		if err := env.Admin.Reassign(env.Nodes.IDs(), topic, order); err != nil {
+			return nil, fmt.Errorf("reorder the replicas of %s: %w", topic, err)
+		}
+	}
+	first := func(p schema.PartitionState) bool { return len(p.Replicas) > 0 && p.Replicas[0] == int32(node) }
+	return waitState(ctx, env, env.Nodes.IDs(), timeout, fmt.Sprintf("node %d first in every replica list", node), every(first))
+}
+
+// electPreferred asks the nodes in from for a preferred election of the
+// partitions, retried briefly, and returns each partition's outcome.
+func electPreferred(ctx context.Context, env Env, from []int, ps []schema.PartitionState) (res map[string]map[int32]error, err error) {
+	err = retryBriefly(ctx, func() (err error) {
+		res, err = env.Admin.ElectLeaders(from, false, schema.PartitionIDs(ps))
+		return err
+	})
+	return res, err
+}
+
 // preferFirst returns, per topic, every partition's replica list in
 // partition order with node first and the others in their order.
 func preferFirst(ps []schema.PartitionState, node int) map[string][][]int32 {
-	out := map[string][][]int32{}
-	for _, p := range ps {
+	return byPartition(ps, func(p schema.PartitionState) []int32 {
 		order := []int32{int32(node)}
 		for _, r := range p.Replicas {
 			if r != int32(node) {
 				order = append(order, r)
 			}
 		}
+		return order
+	})
+}
+
+// byPartition returns, per topic, replicas(p) of each partition in
+// partition order: the assignment Admin.Reassign takes.
+func byPartition(ps []schema.PartitionState, replicas func(schema.PartitionState) []int32) map[string][][]int32 {
+	out := map[string][][]int32{}
+	for _, p := range ps {
 		parts := out[p.Topic]
 		for int32(len(parts)) <= p.Partition {
 			parts = append(parts, nil)
 		}
-		parts[p.Partition] = order
+		parts[p.Partition] = replicas(p)
 		out[p.Topic] = parts
 	}
 	for t, parts := range out {

@@ -83,6 +83,12 @@ func ledBy(n int) func(schema.PartitionState) bool {
 	return func(p schema.PartitionState) bool { return p.Leader == int32(n) }
 }
 
+// ledByPreferred reports whether a partition is led by its preferred
+// replica, the first of its replica list.
+func ledByPreferred(p schema.PartitionState) bool {
+	return len(p.Replicas) > 0 && p.Leader == p.Replicas[0]
+}
+
 // movedOff holds when a partition has a leader other than n.
 func movedOff(n int) func(schema.PartitionState) bool {
 	return func(p schema.PartitionState) bool { return p.Leader >= 0 && p.Leader != int32(n) }
@@ -148,23 +154,18 @@ func pinLeader(ctx context.Context, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	drift := map[string][]int32{}
+	var drift []schema.PartitionState
 	for _, p := range ps {
-		if len(p.Replicas) > 0 && p.Leader != p.Replicas[0] {
-			drift[p.Topic] = append(drift[p.Topic], p.Partition)
+		if len(p.Replicas) > 0 && !ledByPreferred(p) {
+			drift = append(drift, p)
 		}
 	}
 	if len(drift) > 0 {
-		env.logf("leadership drifted before the fault (%v): electing the preferred leaders again", drift)
-		err := retryBriefly(ctx, func() error {
-			_, err := env.Admin.ElectLeaders(env.Nodes.IDs(), false, drift)
-			return err
-		})
-		if err != nil {
+		env.logf("leadership drifted before the fault (%v): electing the preferred leaders again", schema.PartitionIDs(drift))
+		if _, err := electPreferred(ctx, env, env.Nodes.IDs(), drift); err != nil {
 			return 0, fmt.Errorf("restore preferred leaders: %w", err)
 		}
-		preferred := func(p schema.PartitionState) bool { return len(p.Replicas) > 0 && p.Leader == p.Replicas[0] }
-		if _, err := waitState(ctx, env, env.Nodes.IDs(), 30*time.Second, "preferred leaders restored", every(preferred)); err != nil {
+		if _, err := waitState(ctx, env, env.Nodes.IDs(), 30*time.Second, "preferred leaders restored", every(ledByPreferred)); err != nil {
 			// Not ErrNoEffect: no fault has run yet.
 			return 0, fmt.Errorf("restore preferred leaders: %v", err)
 		}

@@ -15,7 +15,7 @@ import (
 // registry maps each fault type a scenario file may name to its
 // constructor. A type is named after what its fault's Name() returns with
 // default parameters, except where a parameter picks the variant
-// (power-loss target, isr-shrink-leader-loss election). Registering a fault
+// (power-loss target, isr-shrink-leader-loss election, reassign mode). Registering a fault
 // is one line: fields(NewX) for a constructor without arguments, arg(...)
 // for one with an argument.
 var registry = map[string]builder{
@@ -23,6 +23,8 @@ var registry = map[string]builder{
 	"leader-term":            fields(NewLeaderTerm, hide("signal")),
 	"leader-pause":           fields(NewLeaderPause),
 	"leader-move":            fields(NewLeaderMove),
+	"preferred-election":     fields(NewPreferredElection),
+	"reassign":               arg("mode", ReassignAddRemove, NewReassign, oneOf("mode", ReassignAddRemove, ReassignFullMove)),
 	"disk-full":              fields(NewDiskFull),
 	"controller-kill":        fields(NewControllerKill, signals),
 	"rolling-restart":        fields(NewRollingRestart, signals),

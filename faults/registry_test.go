@@ -30,6 +30,7 @@ func TestRegistryDefaults(t *testing.T) {
 		"leader-term":           NewLeaderTerm(),
 		"power-loss":            NewPowerLoss(PowerLeader),
 		"bandwidth-replication": NewReplicationBandwidth(64),
+		"reassign":              NewReassign(ReassignAddRemove),
 		"baseline":              Baseline{},
 	} {
 		if got, _ := Build(typ, nil); !reflect.DeepEqual(got, want) {
@@ -57,6 +58,10 @@ func TestRegistryParams(t *testing.T) {
 		if f, err := Build("isr-shrink-leader-loss", Params{"election": e}); err != nil || !reflect.DeepEqual(f, NewISRLeaderLoss(e)) {
 			t.Errorf("isr-shrink-leader-loss, election %s: %#v, %v", e, f, err)
 		}
+	}
+	reassign := &Reassign{Mode: ReassignFullMove, MoveLeader: true, ThrottleKBps: 512, StepTimeout: time.Minute}
+	if f, err := Build("reassign", Params{"mode": "full-move", "move_leader": true, "throttle_kbps": 512, "step_timeout": "1m"}); err != nil || !reflect.DeepEqual(f, reassign) || f.Name() != "reassign-full-move" {
+		t.Errorf("reassign: %#v, %v; want %#v", f, err, reassign)
 	}
 	if f, err := Build("member-crash", Params{"replace": false}); err != nil || f.(*MemberFault).Replace {
 		t.Errorf("member-crash: %#v, %v", f, err)
@@ -93,6 +98,7 @@ func TestRegistryErrors(t *testing.T) {
 		"power-loss":             {"target": 3},
 		"bandwidth-replication":  {"rate_kbps": -8},
 		"isr-shrink-leader-loss": {"election": "vote"},
+		"reassign":               {"mode": "shuffle"},
 		"latency-leader":         {"latency": 1.5},
 	} {
 		if _, err := Build(typ, p); err == nil {

@@ -102,14 +102,17 @@ func addLine(p *plot.Plot, name string, xys plotter.XYs, c color.Color, step plo
 }
 
 // clusterPanels plots the timeline: how many partitions each node leads
-// (and how many have no leader), and the smallest and mean ISR size.
+// (and how many have no leader), the smallest and mean ISR size, and the
+// mean replica set size, which a reassignment grows while it copies (the
+// replicas it adds and those it removes both listed) and shrinks when it
+// completes: the gap to the mean ISR is the copy still under way.
 func clusterPanels(s schema.Scenario) (leaders, isr *plot.Plot) {
 	leaders, isr = plot.New(), plot.New()
 	leaders.Y.Label.Text = "partitions led"
-	isr.Y.Label.Text = "ISR size"
+	isr.Y.Label.Text = "ISR / replicas"
 	nodes := max(s.Cluster.Nodes, 1)
 	led := make([]plotter.XYs, nodes+1) // index 0: no leader
-	var minISR, meanISR plotter.XYs
+	var minISR, meanISR, meanReplicas plotter.XYs
 	for _, smp := range s.Timeline {
 		// A sample whose metadata request failed says nothing about the
 		// cluster; skipping it joins its neighbours.
@@ -117,20 +120,21 @@ func clusterPanels(s schema.Scenario) (leaders, isr *plot.Plot) {
 			continue
 		}
 		count := make([]int, nodes+1)
-		lo, sum := len(smp.Partitions[0].ISR), 0
+		lo, sum, replicas := len(smp.Partitions[0].ISR), 0, 0
 		for _, p := range smp.Partitions {
 			if n := int(p.Leader); n >= 1 && n <= nodes {
 				count[n]++
 			} else {
 				count[0]++
 			}
-			lo, sum = min(lo, len(p.ISR)), sum+len(p.ISR)
+			lo, sum, replicas = min(lo, len(p.ISR)), sum+len(p.ISR), replicas+len(p.Replicas)
 		}
 		for n, c := range count {
 			led[n] = append(led[n], plotter.XY{X: smp.At, Y: float64(c)})
 		}
 		minISR = append(minISR, plotter.XY{X: smp.At, Y: float64(lo)})
 		meanISR = append(meanISR, plotter.XY{X: smp.At, Y: float64(sum) / float64(len(smp.Partitions))})
+		meanReplicas = append(meanReplicas, plotter.XY{X: smp.At, Y: float64(replicas) / float64(len(smp.Partitions))})
 	}
 	for n := 1; n <= nodes; n++ {
 		// Errors are impossible: the values are counts, never NaN.
@@ -139,6 +143,7 @@ func clusterPanels(s schema.Scenario) (leaders, isr *plot.Plot) {
 	_ = addLine(leaders, "no leader", led[0], color.Black, plotter.PostStep)
 	_ = addLine(isr, "smallest ISR", minISR, plotutil.Color(0), plotter.PostStep)
 	_ = addLine(isr, "mean ISR", meanISR, plotutil.Color(2), plotter.PostStep)
+	_ = addLine(isr, "mean replicas", meanReplicas, plotutil.Color(4), plotter.PostStep)
 	return leaders, isr
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -254,6 +255,9 @@ func (r *run) sample(ctx context.Context, every time.Duration) []schema.Sample {
 			s.Error = err.Error()
 		}
 		s.Partitions = ps
+		if s.Reassignments, err = r.reassignments(ps); err != nil {
+			s.Error = err.Error()
+		}
 		if ctrl, _, err := r.p.Cluster.ActiveController(ctx); err == nil {
 			s.Controller = ctrl
 		}
@@ -264,6 +268,16 @@ func (r *run) sample(ctx context.Context, every time.Duration) []schema.Sample {
 		case <-t.C:
 		}
 	}
+}
+
+// reassignments returns the reassignments in progress among the sampled
+// partitions. Only a partition whose ISR is short of its replica set can
+// have one, so the request is made only then.
+func (r *run) reassignments(ps []schema.PartitionState) ([]schema.Reassignment, error) {
+	if !slices.ContainsFunc(ps, func(p schema.PartitionState) bool { return len(p.ISR) < len(p.Replicas) }) {
+		return nil, nil
+	}
+	return r.p.Cluster.Reassignments(cluster.AllNodes(), schema.PartitionIDs(ps))
 }
 
 // pinnedLeader is the node that leads every topic of a run, chosen from

@@ -110,6 +110,7 @@ var validationCases = []validationCase{
 	{"power without lossy fs", scenarioYAML("{type: power-loss, target: all}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "power-loss needs the lossy filesystem: add cluster: {lossy_fs: true}"},
 	{"client fault", scenarioYAML("{type: member-crash}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "member-crash acts on consumer group members: add clients: {consumer_groups: [...], input: <profile>}"},
 	{"producer fault without java", scenarioYAML("{type: producer-crash}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "producer-crash kills producer processes, and only the Java client's profiles run as processes of their own: add a client: java profile"},
+	{"reassign on RF3", scenarioYAML("{type: reassign, mode: full-move}", twoProfiles, safeExpectYAML), true, 5, "profiles", "safe-idempotent: reassign-full-move moves replicas to nodes holding none, and replication factor 3 leaves none of the three: use 1 or 2 (the profiles of profiles/rf2.yaml have 2)"},
 	{"fixed parameter", scenarioYAML("{type: split-leader-minority, peers: false}", twoProfiles, safeExpectYAML), true, 4, "fault.peers", "split-leader-minority takes no such parameter"},
 	{"fault missing type", scenarioYAML("{signal: SIGKILL}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "missing: use one of"},
 	{"fault missing", "scenarios:\n  - name: mine\n    profiles: [acks1-async]\n", true, 2, "fault", "missing: name the fault, e.g. fault: {type: leader-kill}"},

@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kafka-chaos/kafka-chaos/faults"
+	"github.com/kafka-chaos/kafka-chaos/runner"
 )
 
 // fault builds the scenario's fault from its mapping: type names the
@@ -78,6 +79,21 @@ func (d *decoder) fault(n, entry *yaml.Node, lossyFS bool) faults.Fault {
 		}
 	}
 	return f
+}
+
+// checkReplicationFault reports every topic the scenario writes whose
+// replication factor its fault cannot act on: a reassignment needs a
+// node to move to, a preferred election a second replica.
+func (d *decoder) checkReplicationFault(s runner.Scenario, at map[string]*yaml.Node, entry *yaml.Node) {
+	rc, ok := s.Fault.(faults.ReplicationChecker)
+	if !ok {
+		return
+	}
+	for _, p := range writers(s) {
+		if err := rc.CheckReplicationFactor(p.ReplicationFactor); err != nil {
+			d.fail(lineOf(at, "profiles", entry), "profiles", "%s: %v (the profiles of profiles/rf2.yaml have 2)", p.Name, err)
+		}
+	}
 }
 
 // paramValue converts a parameter's node to the Go value faults.Build

@@ -104,6 +104,7 @@ func (d *decoder) scenarioFile(data []byte, lib library) []parsedScenario {
 		s.Expect, s.Clients.ConsumerExpect, s.TxnExpect = d.expect(spec.Expect, spec, lib)
 		d.checkClientFault(s, at, n)
 		d.checkTxnFault(s, at, n)
+		d.checkReplicationFault(s, at, n)
 		d.checkWorkload(s, at, n)
 		d.checkCluster(c, at, n)
 		out = append(out, parsedScenario{s, n.Line})

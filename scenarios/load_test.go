@@ -50,8 +50,8 @@ func TestLoadDirectory(t *testing.T) {
 		}
 	}
 	// File name order, then file order: baseline.yaml, disk-full.yaml, isr.yaml,
-	// leader-kill.yaml, network.yaml, power-loss.yaml, process.yaml,
-	// worker-apps.yaml.
+	// leader-kill.yaml, network.yaml, operations.yaml, power-loss.yaml,
+	// process.yaml, transactions.yaml, worker-apps.yaml.
 	want := []string{
 		"baseline-throughput", "baseline-fsync-cost",
 		"disk-full-leader",
@@ -59,7 +59,8 @@ func TestLoadDirectory(t *testing.T) {
 		"leader-kill",
 		"isolate-leader-peers", "isolate-leader-clients", "split-leader-minority", "bridge", "cut-replication",
 		"one-way-replication", "bandwidth-replication", "latency-leader", "resets-clients",
-		"leader-move", "leader-move-kafka-3.9",
+		"leader-move", "leader-move-kafka-3.9", "preferred-election", "preferred-election-kafka-3.9",
+		"reassign-add-remove", "reassign-add-remove-unthrottled", "reassign-full-move", "reassign-add-remove-kafka-3.9",
 		"power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9",
 		"leader-term", "leader-pause", "rolling-restart", "controller-kill", "java-producer-crash", "txn-leader-kill-kafka-3.9", "txn-coordinator-kill", "txn-coordinator-kill-kafka-3.9", "txn-coordinator-isolate",
 		"client-producers-leader-kill", "consumer-member-crash", "consumer-rebalance", "consumer-member-stall", "consumer-commit-cut",

@@ -6,12 +6,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/runner"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // withProfiles adds the named profiles of the library to every scenario
-// that compares profiles and not these already, so that one run answers "does my
+// that compares profiles, not these already, and whose fault takes their
+// replication factor (a reassignment of RF2 topics cannot take an RF3
+// one), so that one run answers "does my
 // configuration lose data, under which fault, and at what cost" without
 // editing any scenario (KAFKA_CHAOS_PROFILES, make chaos PROFILES=...). An
 // added profile is measured, not judged: the report shows what it lost
@@ -32,6 +35,9 @@ func withProfiles(ss []runner.Scenario, library map[string]schema.Profile, names
 			// A scenario of client applications alone compares
 			// applications, not producer profiles.
 			if len(s.Profiles) == 0 || slices.ContainsFunc(s.Profiles, func(q schema.Profile) bool { return q.Name == name }) {
+				continue
+			}
+			if rc, ok := s.Fault.(faults.ReplicationChecker); ok && rc.CheckReplicationFactor(p.ReplicationFactor) != nil {
 				continue
 			}
 			s.Profiles = append(slices.Clone(s.Profiles), p)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -29,7 +30,7 @@ func TestWithProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clients := 0
+	clients, reassigns := 0, 0
 	for i, s := range got {
 		// A scenario of applications alone compares no profile, and
 		// gets none.
@@ -37,6 +38,15 @@ func TestWithProfiles(t *testing.T) {
 			clients++
 			if len(s.Profiles) > 0 {
 				t.Errorf("%s: %d profiles added to a scenario of applications alone", s.Name, len(s.Profiles))
+			}
+			continue
+		}
+		// Both profiles are RF3, which a reassignment refuses: it
+		// compares its own.
+		if rc, ok := s.Fault.(faults.ReplicationChecker); ok && rc.CheckReplicationFactor(3) != nil {
+			reassigns++
+			if !slices.Equal(names(s.Profiles), before[i]) {
+				t.Errorf("%s: profiles %v added to a scenario whose fault refuses them", s.Name, names(s.Profiles))
 			}
 			continue
 		}
@@ -54,8 +64,8 @@ func TestWithProfiles(t *testing.T) {
 		}
 	}
 
-	if clients == 0 {
-		t.Error("no scenario of applications alone among the files")
+	if clients == 0 || reassigns == 0 {
+		t.Errorf("%d scenarios of applications alone, %d of faults refusing RF3 among the files: want some of each", clients, reassigns)
 	}
 
 	_, err = Load(".", "acks1-uncleen")

@@ -42,3 +42,26 @@ type PartitionState struct {
 func (p PartitionState) Healthy() bool {
 	return p.Leader >= 0 && len(p.ISR) == len(p.Replicas)
 }
+
+// Reassignment is a partition's replica reassignment in progress, as
+// ListPartitionReassignments reports it: Replicas is the whole set while
+// it runs (the target, then the replicas being removed), Adding the
+// target's replicas that are new, Removing the old ones leaving.
+type Reassignment struct {
+	Topic     string  `json:"topic"`
+	Partition int32   `json:"partition"`
+	Replicas  []int32 `json:"replicas"`
+	Adding    []int32 `json:"adding,omitempty"`
+	Removing  []int32 `json:"removing,omitempty"`
+}
+
+// PartitionIDs returns the partitions by topic, in their order: what
+// Kafka's admin requests about partitions (elections, reassignments)
+// name.
+func PartitionIDs(ps []PartitionState) map[string][]int32 {
+	out := map[string][]int32{}
+	for _, p := range ps {
+		out[p.Topic] = append(out[p.Topic], p.Partition)
+	}
+	return out
+}

@@ -108,5 +108,10 @@ type Sample struct {
 	At         float64          `json:"at"`
 	Controller int              `json:"controller"`
 	Partitions []PartitionState `json:"partitions,omitempty"`
-	Error      string           `json:"error,omitempty"`
+	// Reassignments are the scenario partitions' reassignments in
+	// progress, read only while some partition's ISR is short of its
+	// replica set: a reassignment stays pending only while a replica it
+	// adds is out of the ISR.
+	Reassignments []Reassignment `json:"reassignments,omitempty"`
+	Error         string         `json:"error,omitempty"`
 }
