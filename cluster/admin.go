@@ -130,7 +130,7 @@ func (c *Cluster) ActiveController(ctx context.Context) (leader, epoch int, err 
 		if running, err := c.Running(ctx, n); err != nil || !running {
 			continue
 		}
-		b, err := c.nodeFile(ctx, n, logDir+"/__cluster_metadata-0/quorum-state")
+		b, err := c.nodeFile(ctx, n, c.metadataLogDir()+"/__cluster_metadata-0/quorum-state")
 		if err != nil {
 			errs = append(errs, err)
 			continue

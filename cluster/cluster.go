@@ -33,6 +33,9 @@ const Nodes = 3
 
 const (
 	logDir = "/var/lib/kafka/data"
+	// metadataDir holds the KRaft metadata log when Config.SeparateMetadataDir
+	// is set; otherwise it lives in logDir, as Kafka puts it by default.
+	metadataDir = "/var/lib/kafka/metadata"
 	// configDir holds the files the harness copies into every node.
 	configDir = "/etc/kafka-chaos"
 	propsPath = configDir + "/server.properties"
@@ -73,6 +76,13 @@ type Config struct {
 	// killing a node's container loses what Kafka had not fsynced, as a
 	// power cut does. Without it a killed node keeps its page cache.
 	LossyFS string
+	// SeparateMetadataDir keeps each node's KRaft metadata log (and the
+	// node's identity with it) in a directory of its own, metadata.log.dir,
+	// apart from the data log directory, log.dirs: the layout of a node
+	// whose metadata log has a disk of its own, whose data disk
+	// ReplaceDisk can then replace. With LossyFS only the data log
+	// directory is on the lossy filesystem.
+	SeparateMetadataDir bool
 	// Logf receives progress lines; nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -216,14 +226,15 @@ func newCluster(ctx context.Context, cfg Config) (*Cluster, error) {
 	c := &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
 	c.bindIP, c.host = publishedOn(host)
 	c.info = schema.ClusterInfo{
-		KafkaVersion: cfg.KafkaVersion,
-		ClusterID:    newClusterID(),
-		Images:       cfg.Images,
-		Nodes:        Nodes,
-		HeapOpts:     cfg.HeapOpts,
-		JVMOpts:      cfg.JVMOpts,
-		Settings:     settings,
-		LossyFS:      cfg.LossyFS != "",
+		KafkaVersion:        cfg.KafkaVersion,
+		ClusterID:           newClusterID(),
+		Images:              cfg.Images,
+		Nodes:               Nodes,
+		HeapOpts:            cfg.HeapOpts,
+		JVMOpts:             cfg.JVMOpts,
+		Settings:            settings,
+		LossyFS:             cfg.LossyFS != "",
+		SeparateMetadataDir: cfg.SeparateMetadataDir,
 	}
 	return c, nil
 }
@@ -266,7 +277,7 @@ func (c *Cluster) startNodes(ctx context.Context) error {
 
 func (c *Cluster) startNode(ctx context.Context, n int) error {
 	nw := c.networks[n-1].Name
-	props := nodeProperties(n, Nodes, c.host, c.mesh.clientHostPort[n], c.info.Settings)
+	props := nodeProperties(n, Nodes, c.host, c.mesh.clientHostPort[n], c.metadataLogDir(), c.info.Settings)
 	logging, loggingPath, log4jOpts := brokerLogging(c.cfg.KafkaVersion)
 	req := testcontainers.ContainerRequest{
 		Image:          c.cfg.Images.Kafka,
@@ -314,6 +325,14 @@ func (c *Cluster) startNode(ctx context.Context, n int) error {
 		return c.startError(fmt.Sprintf("kafka node %d", n), c.cfg.Images.Kafka, err)
 	}
 	return nil
+}
+
+// metadataLogDir is where every node keeps its KRaft metadata log.
+func (c *Cluster) metadataLogDir() string {
+	if c.cfg.SeparateMetadataDir {
+		return metadataDir
+	}
+	return logDir
 }
 
 // Info returns the cluster's recorded configuration.

@@ -176,8 +176,10 @@ func DefaultBrokerSettings() map[string]string {
 	}
 }
 
-// nodeProperties renders server.properties for node n.
-func nodeProperties(n, nodes int, clientHost string, clientHostPort int, settings map[string]string) string {
+// nodeProperties renders server.properties for node n, whose KRaft
+// metadata log goes in metaDir: metadata.log.dir is written only when that
+// is not the log directory, where Kafka keeps it by default.
+func nodeProperties(n, nodes int, clientHost string, clientHostPort int, metaDir string, settings map[string]string) string {
 	voters := make([]string, 0, nodes)
 	for i := 1; i <= nodes; i++ {
 		voters = append(voters, fmt.Sprintf("%d@%s:%d", i, nodeAlias(i), controllerPort(i)))
@@ -192,6 +194,9 @@ func nodeProperties(n, nodes int, clientHost string, clientHostPort int, setting
 		"listeners":                      fmt.Sprintf("CLIENT://0.0.0.0:%d,CONTAINERS://0.0.0.0:%d,INTERNAL://0.0.0.0:%d,CONTROLLER://0.0.0.0:%d", clientPort(n), containerPort(n), internalPort(n), controllerPort(n)),
 		"advertised.listeners":           fmt.Sprintf("CLIENT://%s:%d,CONTAINERS://%s,INTERNAL://%s:%d", clientHost, clientHostPort, containerClientAddress(n), nodeAlias(n), internalPort(n)),
 		"log.dirs":                       logDir,
+	}
+	if metaDir != logDir {
+		props["metadata.log.dir"] = metaDir
 	}
 	for k, v := range settings {
 		props[k] = v

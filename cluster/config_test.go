@@ -6,7 +6,7 @@ import (
 )
 
 func TestNodePropertiesGiveEveryListenerItsOwnPort(t *testing.T) {
-	props := nodeProperties(2, 3, "127.0.0.1", 32001, map[string]string{"replica.lag.time.max.ms": "10000"})
+	props := nodeProperties(2, 3, "127.0.0.1", 32001, logDir, map[string]string{"replica.lag.time.max.ms": "10000"})
 	for _, want := range []string{
 		"node.id=2\n",
 		"controller.quorum.voters=1@kafka-1:9193,2@kafka-2:9293,3@kafka-3:9393\n",
@@ -14,6 +14,21 @@ func TestNodePropertiesGiveEveryListenerItsOwnPort(t *testing.T) {
 		"advertised.listeners=CLIENT://127.0.0.1:32001,CONTAINERS://kafka-2:9295,INTERNAL://kafka-2:9292\n",
 		"replica.lag.time.max.ms=10000\n",
 	} {
+		if !strings.Contains(props, want) {
+			t.Errorf("properties lack %q:\n%s", want, props)
+		}
+	}
+}
+
+// The metadata log goes in a directory of its own only when asked: by
+// default Kafka keeps it in the log directory, and no metadata.log.dir is
+// written.
+func TestNodePropertiesMetadataDir(t *testing.T) {
+	if props := nodeProperties(1, 3, "127.0.0.1", 32001, logDir, nil); strings.Contains(props, "metadata.log.dir") {
+		t.Errorf("metadata.log.dir set in the default layout:\n%s", props)
+	}
+	props := nodeProperties(1, 3, "127.0.0.1", 32001, metadataDir, nil)
+	for _, want := range []string{"log.dirs=/var/lib/kafka/data\n", "metadata.log.dir=/var/lib/kafka/metadata\n"} {
 		if !strings.Contains(props, want) {
 			t.Errorf("properties lack %q:\n%s", want, props)
 		}

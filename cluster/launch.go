@@ -77,23 +77,56 @@ func logging(kafkaVersion, dir, log4j, log4j2 string) (config, path, opts string
 // keeps its data, and the format tool is a JVM of its own that costs
 // seconds. With the lossy filesystem, it is mounted over the log directory
 // first; the backing directory holds only what Kafka fsynced, so after the
-// container is killed the next start sees exactly the durable state.
+// container is killed the next start sees exactly the durable state. With
+// the metadata log in a directory of its own, a start that finds
+// ReplaceDisk's marker replaces the disk instead (replaceStep).
 func (c *Cluster) launchScript() string {
 	// Formatting stands for installation, long before any fault: on the
 	// lossy filesystem it is made durable at once, because Kafka 3.9's
 	// format does not fsync bootstrap.checkpoint and the filesystem has no
 	// background writeback to do it later.
-	afterFormat := ""
+	afterFormat, ignoreFormatted := "", ""
 	if c.cfg.LossyFS != "" {
 		afterFormat = fmt.Sprintf(" && %s ctl -socket %s sync-all", lossyBin, lossySocket)
 	}
-	start := fmt.Sprintf("if [ ! -f %[1]s/meta.properties ]; then { /opt/kafka/bin/kafka-storage.sh format -t %[2]s -c %[3]s%[4]s; } || exit 1; fi; exec /opt/kafka/bin/kafka-server-start.sh %[3]s",
-		logDir, c.info.ClusterID, propsPath, afterFormat)
-	if c.cfg.LossyFS == "" {
-		return start
+	if c.cfg.SeparateMetadataDir {
+		// The tool formats every directory of log.dirs and metadata.log.dir:
+		// after a disk replacement the metadata one is formatted already.
+		ignoreFormatted = " --ignore-formatted"
 	}
-	mount := fmt.Sprintf("mkdir -p %[1]s %[2]s && %[3]s mount -backing %[1]s -mount %[2]s -socket %[4]s & "+
-		"i=0; until %[3]s ctl -socket %[4]s ping >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 100 ] && echo 'lossyfs did not mount' && exit 1; sleep 0.1; done; ",
-		lossyBacking, logDir, lossyBin, lossySocket)
-	return mount + start
+	format := fmt.Sprintf("if [ ! -f %[1]s/meta.properties ]; then { /opt/kafka/bin/kafka-storage.sh format -t %[2]s -c %[3]s%[4]s%[5]s; } || exit 1; fi; ",
+		logDir, c.info.ClusterID, propsPath, ignoreFormatted, afterFormat)
+	start := "exec /opt/kafka/bin/kafka-server-start.sh " + propsPath
+	mount := ""
+	if c.cfg.LossyFS != "" {
+		mount = fmt.Sprintf("mkdir -p %[1]s %[2]s && %[3]s mount -backing %[1]s -mount %[2]s -socket %[4]s & "+
+			"i=0; until %[3]s ctl -socket %[4]s ping >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 100 ] && echo 'lossyfs did not mount' && exit 1; sleep 0.1; done; ",
+			lossyBacking, logDir, lossyBin, lossySocket)
+	}
+	if !c.cfg.SeparateMetadataDir {
+		return mount + format + start
+	}
+	return c.replaceStep() + mount + format + "[ -z \"$replaced\" ] || exit 0; " + start
+}
+
+// replaceMarker, in a stopped node, makes its next start a disk
+// replacement (ReplaceDisk).
+const replaceMarker = configDir + "/replace-disk"
+
+// replaceStep is where a start that finds replaceMarker removes it and
+// empties the data log directory (on the lossy filesystem its backing
+// directory, the durable state), before the usual format step formats
+// the empty directory and the script exits instead of starting Kafka.
+func (c *Cluster) replaceStep() string {
+	return fmt.Sprintf("replaced=; if [ -f %[1]s ]; then rm -f %[1]s && find %[2]s -mindepth 1 -delete || exit 1; replaced=1; fi; ", replaceMarker, c.diskDir())
+}
+
+// diskDir is the directory that holds a node's data log directory for
+// good: the log directory itself, or on the lossy filesystem its backing
+// directory.
+func (c *Cluster) diskDir() string {
+	if c.cfg.LossyFS != "" {
+		return lossyBacking
+	}
+	return logDir
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/IBM/sarama"
@@ -161,4 +162,49 @@ func (c *Cluster) BrokersFrom(nodes []int, topics ...string) ([]int32, error) {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids, nil
+}
+
+// ReplicaBytes returns the size of node n's replica of each partition of
+// the topics, as node n itself describes its log directories
+// (DescribeLogDirs), by topic and partition; a partition node n holds no
+// replica of is absent. A log being moved between directories
+// (AlterReplicaLogDirs) is not counted, only the replica's current one.
+func (c *Cluster) ReplicaBytes(n int, topics ...string) (map[string]map[int32]int64, error) {
+	var resp *sarama.DescribeLogDirsResponse
+	err := c.onProbe(n, func(b *sarama.Broker) (err error) {
+		// Version 4 is answered by every KRaft release from 3.3 on,
+		// 4.x included (which dropped version 0).
+		resp, err = b.DescribeLogDirs(&sarama.DescribeLogDirsRequest{Version: 4})
+		return err
+	})
+	if err == nil && !errors.Is(resp.ErrorCode, sarama.ErrNoError) {
+		err = resp.ErrorCode
+	}
+	if err != nil {
+		return nil, fmt.Errorf("log directories of node %d: %w", n, err)
+	}
+	return replicaBytes(resp, topics), nil
+}
+
+// replicaBytes picks the topics' replicas out of a DescribeLogDirs
+// response.
+func replicaBytes(resp *sarama.DescribeLogDirsResponse, topics []string) map[string]map[int32]int64 {
+	out := map[string]map[int32]int64{}
+	for _, d := range resp.LogDirs {
+		for _, t := range d.Topics {
+			if !slices.Contains(topics, t.Topic) {
+				continue
+			}
+			for _, p := range t.Partitions {
+				if p.IsTemporary {
+					continue
+				}
+				if out[t.Topic] == nil {
+					out[t.Topic] = map[int32]int64{}
+				}
+				out[t.Topic][p.PartitionID] = p.Size
+			}
+		}
+	}
+	return out
 }

@@ -48,9 +48,11 @@ type Nodes interface {
 	Running(ctx context.Context, n int) (bool, error)
 }
 
-// Disks are the nodes' log directories on a filesystem that can drop what
-// was written and not fsynced, and can be filled up on demand. A cluster
-// without such a filesystem answers every call with an error.
+// Disks are the nodes' log directories. PowerOff and SetDiskFull need them
+// on a filesystem that can drop what was written and not fsynced and can
+// be filled up on demand, ReplaceDisk needs the metadata log in a
+// directory of its own; a cluster without answers those calls with an
+// error.
 type Disks interface {
 	// PowerOff cuts the power of the nodes at the same instant and returns
 	// each node's unsynced bytes, read just before the cut. Nodes.Restart
@@ -59,6 +61,11 @@ type Disks interface {
 	// SetDiskFull fills node n's log directory, so that every write fails
 	// with ENOSPC, or frees it again.
 	SetDiskFull(ctx context.Context, n int, full bool) error
+	// ReplaceDisk gives stopped node n an empty data log directory,
+	// formatted as an operator formats a new disk (the cluster's id, a
+	// new directory id), its metadata log kept. Nodes.Restart starts it
+	// again.
+	ReplaceDisk(ctx context.Context, n int) error
 }
 
 // Links are the network paths between the clients and the nodes and
@@ -86,6 +93,10 @@ type State interface {
 	// HighWatermarksFrom returns each topic's high watermarks in partition
 	// order, as the partitions' leaders report them.
 	HighWatermarksFrom(nodes []int, topics ...string) (map[string][]int64, error)
+	// ReplicaBytes returns the size of node n's replica of each partition
+	// of the topics, by topic and partition, as node n reports its log
+	// directories; a partition n holds no replica of is absent.
+	ReplicaBytes(n int, topics ...string) (map[string]map[int32]int64, error)
 	// ActiveController returns the KRaft quorum leader and its epoch, as
 	// the running nodes know them.
 	ActiveController(ctx context.Context) (node, epoch int, err error)

@@ -10,15 +10,16 @@ import (
 )
 
 // fakeCluster is an in-memory three-node cluster behind the faults'
-// interfaces: nodes that run, stop, freeze or lose power, links that are
-// cut or degraded, and partitions whose leaders and ISRs follow what
-// happens to the nodes the way a KRaft controller moves them, with the
-// controller itself re-elected when it is lost, and each transactional
-// id's coordinator moved off a node that is. It takes no writes, so every
-// follower connected to its leader is in sync. A reassignment that adds
-// replicas progresses one stage each time it is listed: the new replicas
-// join the ISR, then the old ones leave and a removed leader is replaced
-// by the first target replica in the ISR.
+// interfaces: nodes that run, stop, freeze, lose power or have their disk
+// replaced, links that are cut or degraded, and partitions whose leaders
+// and ISRs follow what happens to the nodes the way a KRaft controller
+// moves them, with the controller itself re-elected when it is lost, and
+// each transactional id's coordinator moved off a node that is. It takes
+// no writes, so every follower connected to its leader is in sync, and
+// holds as many bytes as its leader. A reassignment that adds replicas
+// progresses one stage each time it is listed: the new replicas join the
+// ISR, then the old ones leave and a removed leader is replaced by the
+// first target replica in the ISR.
 //
 // With frozen set the cluster never reacts: every action lands (a killed
 // node is down, a cut link is cut) and no leader, ISR, controller or
@@ -36,6 +37,12 @@ type fakeCluster struct {
 	unsynced map[int]int64
 	cut      map[schema.Link]bool
 	toxics   map[schema.Link][]schema.Toxic
+	// bytes are each node's replica sizes by partition, as its log
+	// directories hold them; replaced lists the nodes whose disk was
+	// replaced, which keepDisks makes keep their data.
+	bytes     map[int]map[string]int64
+	replaced  []int
+	keepDisks bool
 	// parts is the controller's view; stale holds the last view of a
 	// running node cut off from it.
 	parts []schema.PartitionState
@@ -67,7 +74,7 @@ func newFake(leader, controller int, topics ...string) *fakeCluster {
 // the lowest other nodes, as the runner pins topics.
 func newFakeRF(leader, controller, rf int, topics ...string) *fakeCluster {
 	c := &fakeCluster{
-		running: map[int]bool{}, paused: map[int]bool{}, full: map[int]bool{}, unsynced: map[int]int64{},
+		running: map[int]bool{}, paused: map[int]bool{}, full: map[int]bool{}, unsynced: map[int]int64{}, bytes: map[int]map[string]int64{},
 		cut: map[schema.Link]bool{}, toxics: map[schema.Link][]schema.Toxic{}, stale: map[int][]schema.PartitionState{},
 		controller: controller, epoch: 5, txnCoord: map[string]int{},
 		pending: map[string]schema.Reassignment{}, topicConf: map[string]map[string]string{}, brokerConf: map[int]map[string]string{},
@@ -142,6 +149,7 @@ func (c *fakeCluster) react() {
 	for i := range c.parts {
 		c.reassign(&c.parts[i])
 	}
+	c.replicate()
 	for id, n := range c.txnCoord {
 		if i := slices.IndexFunc(c.IDs(), c.live); i >= 0 && !c.live(n) {
 			c.txnCoord[id] = c.IDs()[i]
@@ -176,6 +184,40 @@ func (c *fakeCluster) reassign(p *schema.PartitionState) {
 		}
 	}
 	p.ISR = isr
+}
+
+// replicate gives every live follower that can fetch from its
+// partition's leader the leader's bytes, the fake's followers catching up
+// at once, and one that cannot, and has no replica yet, an empty one.
+func (c *fakeCluster) replicate() {
+	for _, p := range c.parts {
+		for _, m := range p.Replicas {
+			n, key := int(m), partitionKey(p)
+			if p.Leader < 0 || m == p.Leader || !c.live(n) {
+				continue
+			}
+			if c.bytes[n] == nil {
+				c.bytes[n] = map[string]int64{}
+			}
+			_, has := c.bytes[n][key]
+			switch {
+			case !c.cut[schema.Link{From: n, To: int(p.Leader), Kind: schema.Internal}]:
+				c.bytes[n][key] = c.bytes[int(p.Leader)][key]
+			case !has:
+				c.bytes[n][key] = 0
+			}
+		}
+	}
+}
+
+// fill gives every node's replica of every partition size bytes.
+func (c *fakeCluster) fill(size int64) {
+	for _, n := range c.IDs() {
+		c.bytes[n] = map[string]int64{}
+		for _, p := range c.parts {
+			c.bytes[n][partitionKey(p)] = size
+		}
+	}
 }
 
 func clonePartitions(ps []schema.PartitionState) []schema.PartitionState {
@@ -236,6 +278,19 @@ func (c *fakeCluster) PowerOff(_ context.Context, nodes ...int) (map[int]int64, 
 func (c *fakeCluster) SetDiskFull(_ context.Context, n int, full bool) error {
 	c.full[n] = full
 	c.react()
+	return nil
+}
+
+// ReplaceDisk implements Disks: the stopped node's replicas are gone,
+// unless keepDisks.
+func (c *fakeCluster) ReplaceDisk(_ context.Context, n int) error {
+	if c.running[n] {
+		return fmt.Errorf("node %d runs: stop it first", n)
+	}
+	c.replaced = append(c.replaced, n)
+	if !c.keepDisks {
+		delete(c.bytes, n)
+	}
 	return nil
 }
 
@@ -314,6 +369,25 @@ func (c *fakeCluster) HighWatermarksFrom(nodes []int, topics ...string) (map[str
 		out[p.Topic] = append(out[p.Topic], 0)
 	}
 	return out, err
+}
+
+// ReplicaBytes implements State.
+func (c *fakeCluster) ReplicaBytes(n int, topics ...string) (map[string]map[int32]int64, error) {
+	if !c.answers(n) {
+		return nil, fmt.Errorf("log directories of node %d: connection refused", n)
+	}
+	out := map[string]map[int32]int64{}
+	for _, p := range c.parts {
+		b, ok := c.bytes[n][partitionKey(p)]
+		if !ok || !slices.Contains(topics, p.Topic) {
+			continue
+		}
+		if out[p.Topic] == nil {
+			out[p.Topic] = map[int32]int64{}
+		}
+		out[p.Topic][p.Partition] = b
+	}
+	return out, nil
 }
 
 // ActiveController implements State.

@@ -4,7 +4,8 @@
 //
 // Faults never see a concrete cluster. They act through the small
 // interfaces of Env, defined here by what faults need: Nodes (processes),
-// Disks (log directories that lose unsynced writes or fill up), Links (the
+// Disks (log directories that lose unsynced writes, fill up or are
+// replaced), Links (the
 // network paths), State (Kafka's metadata as chosen nodes see it), Admin
 // (an operator's requests), Groups (consumer groups), Transactions (the
 // transaction coordinators) and Probe (a client's connection). The Docker

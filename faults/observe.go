@@ -128,6 +128,25 @@ func shrunkOnEveryTopic(ps []schema.PartitionState, shrunk func(schema.Partition
 	return true, n
 }
 
+// waitSeenOnEveryTopic waits until every topic has been seen, as the nodes
+// in from see it, with a partition for which shrunk holds: seen, not held,
+// since an ISR that shrank can grow back before the next poll (a partition
+// that stops taking writes lets its followers catch up). It returns the
+// last state and how many partitions were seen shrunk.
+func waitSeenOnEveryTopic(ctx context.Context, env Env, from []int, timeout time.Duration, what string, shrunk func(schema.PartitionState) bool) ([]schema.PartitionState, int, error) {
+	seen := map[string]bool{}
+	var n int
+	onEveryTopic := func(ps []schema.PartitionState) (ok bool) {
+		for _, p := range ps {
+			seen[partitionKey(p)] = seen[partitionKey(p)] || shrunk(p)
+		}
+		ok, n = shrunkOnEveryTopic(ps, func(p schema.PartitionState) bool { return seen[partitionKey(p)] })
+		return ok
+	}
+	ps, err := waitState(ctx, env, from, timeout, what, onEveryTopic)
+	return ps, n, err
+}
+
 // partitionKey names a partition as topic-partition.
 func partitionKey(p schema.PartitionState) string { return fmt.Sprintf("%s-%d", p.Topic, p.Partition) }
 

@@ -26,6 +26,7 @@ var registry = map[string]builder{
 	"preferred-election":     fields(NewPreferredElection),
 	"reassign":               arg("mode", ReassignAddRemove, NewReassign, oneOf("mode", ReassignAddRemove, ReassignFullMove)),
 	"disk-full":              fields(NewDiskFull),
+	"disk-replace":           fields(NewDiskReplace, oneOf("shutdown", schema.SIGKILL, schema.SIGTERM)),
 	"controller-kill":        fields(NewControllerKill, signals),
 	"rolling-restart":        fields(NewRollingRestart, signals),
 	"power-loss":             arg("target", PowerLeader, NewPowerLoss, oneOf("target", PowerLeader, PowerAll, PowerLastReplica)),

@@ -63,6 +63,10 @@ func TestRegistryParams(t *testing.T) {
 	if f, err := Build("reassign", Params{"mode": "full-move", "move_leader": true, "throttle_kbps": 512, "step_timeout": "1m"}); err != nil || !reflect.DeepEqual(f, reassign) || f.Name() != "reassign-full-move" {
 		t.Errorf("reassign: %#v, %v; want %#v", f, err, reassign)
 	}
+	replace := &DiskReplace{Shutdown: "SIGTERM", Follower: true, ISRFirst: true, MoveTimeout: 30 * time.Second, ShrinkTimeout: 75 * time.Second, StartTimeout: 3 * time.Minute}
+	if f, err := Build("disk-replace", Params{"shutdown": "SIGTERM", "follower": true, "isr_first": true, "start_timeout": "3m"}); err != nil || !reflect.DeepEqual(f, replace) {
+		t.Errorf("disk-replace: %#v, %v; want %#v", f, err, replace)
+	}
 	if f, err := Build("member-crash", Params{"replace": false}); err != nil || f.(*MemberFault).Replace {
 		t.Errorf("member-crash: %#v, %v", f, err)
 	}
@@ -99,6 +103,7 @@ func TestRegistryErrors(t *testing.T) {
 		"bandwidth-replication":  {"rate_kbps": -8},
 		"isr-shrink-leader-loss": {"election": "vote"},
 		"reassign":               {"mode": "shuffle"},
+		"disk-replace":           {"shutdown": "SIGHUP"},
 		"latency-leader":         {"latency": 1.5},
 	} {
 		if _, err := Build(typ, p); err == nil {

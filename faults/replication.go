@@ -73,7 +73,7 @@ func (f *ReplicationCut) Prepare(ctx context.Context, env Env) error {
 }
 
 // Inject breaks replication and waits until every topic has been seen
-// with a partition whose ISR is the leader alone (shrunkOnEveryTopic): the
+// with a partition whose ISR is the leader alone (waitSeenOnEveryTopic): the
 // fast profiles' partitions all shrink together, a one-request-at-a-time
 // profile's one after another. Seen, not held: under a bandwidth limit a
 // partition that stops taking writes (acks=all refused for lack of
@@ -85,16 +85,7 @@ func (f *ReplicationCut) Inject(ctx context.Context, env Env) (schema.FaultEffec
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
-	seen := map[string]bool{}
-	var shrunk int
-	onEveryTopic := func(ps []schema.PartitionState) (ok bool) {
-		for _, p := range ps {
-			seen[partitionKey(p)] = seen[partitionKey(p)] || isrIsOnly(f.leader)(p)
-		}
-		ok, shrunk = shrunkOnEveryTopic(ps, func(p schema.PartitionState) bool { return seen[partitionKey(p)] })
-		return ok
-	}
-	ps, err := waitState(ctx, env, env.Nodes.IDs(), f.ShrinkTimeout, fmt.Sprintf("an ISR of [%d] on every topic", f.leader), onEveryTopic)
+	ps, shrunk, err := waitSeenOnEveryTopic(ctx, env, env.Nodes.IDs(), f.ShrinkTimeout, fmt.Sprintf("an ISR of [%d] on every topic", f.leader), isrIsOnly(f.leader))
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}

@@ -59,4 +59,8 @@ type ClusterSpec struct {
 	// LossyFS puts every log directory on the lossy filesystem, for
 	// power-loss faults.
 	LossyFS bool
+	// SeparateMetadataDir keeps every node's metadata log in a directory
+	// of its own, apart from its data log directory, for disk
+	// replacement.
+	SeparateMetadataDir bool
 }

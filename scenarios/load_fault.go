@@ -13,7 +13,7 @@ import (
 
 // fault builds the scenario's fault from its mapping: type names the
 // registered fault, every other key is one of its parameters.
-func (d *decoder) fault(n, entry *yaml.Node, lossyFS bool) faults.Fault {
+func (d *decoder) fault(n, entry *yaml.Node, c clusterSpec) faults.Fault {
 	if n == nil {
 		d.fail(entry.Line, "fault", "missing: name the fault, e.g. fault: {type: leader-kill}")
 		return nil
@@ -71,11 +71,18 @@ func (d *decoder) fault(n, entry *yaml.Node, lossyFS bool) faults.Fault {
 	}
 	// A power cut only drops what sits unsynced on the lossy filesystem,
 	// and only that filesystem can fill up on demand: on a plain disk these
-	// faults take no effect and the run proves nothing.
+	// faults take no effect and the run proves nothing. A disk replacement
+	// empties the data log directory alone: holding the metadata log too,
+	// it would take the node's identity and its copy of the metadata with
+	// it, which a replaced data disk does not.
 	switch f.(type) {
 	case *faults.PowerLoss, *faults.DiskFull:
-		if !lossyFS {
+		if !c.LossyFS {
 			d.fail(typ.Line, "fault.type", "%s needs the lossy filesystem: add cluster: {lossy_fs: true}", typ.Value)
+		}
+	case *faults.DiskReplace:
+		if c.MetadataDir != metadataSeparate {
+			d.fail(typ.Line, "fault.type", "%s needs the metadata log in a directory of its own, which the replaced data disk leaves alone: add cluster: {metadata_dir: %s}", typ.Value, metadataSeparate)
 		}
 	}
 	return f

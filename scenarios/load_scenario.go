@@ -32,8 +32,13 @@ type scenarioSpec struct {
 type clusterSpec struct {
 	KafkaVersion string            `yaml:"kafka_version"`
 	LossyFS      bool              `yaml:"lossy_fs"`
+	MetadataDir  string            `yaml:"metadata_dir"`
 	Settings     map[string]string `yaml:"settings"`
 }
+
+// metadataSeparate is the cluster.metadata_dir that puts every node's
+// metadata log in a directory of its own.
+const metadataSeparate = "separate"
 
 type workloadSpec struct {
 	Rate           int           `yaml:"rate"`
@@ -94,11 +99,14 @@ func (d *decoder) scenarioFile(data []byte, lib library) []parsedScenario {
 			Rate: w.Rate, Size: w.MessageBytes, Partitions: w.Partitions,
 			Warmup: w.Warmup, Lead: w.Lead, Hold: w.Hold, After: w.After,
 			MinExposure: w.MinExposure, RecoverTimeout: w.RecoverTimeout,
-			Cluster: runner.ClusterSpec{KafkaVersion: c.KafkaVersion, Settings: c.Settings, LossyFS: c.LossyFS},
+			Cluster: runner.ClusterSpec{
+				KafkaVersion: c.KafkaVersion, Settings: c.Settings, LossyFS: c.LossyFS,
+				SeparateMetadataDir: c.MetadataDir == metadataSeparate,
+			},
 		}
 		d.checkName(s.Name, at, n, "scenario")
 		d.checkLabels(at["labels"])
-		s.Fault = d.fault(spec.Fault, n, c.LossyFS)
+		s.Fault = d.fault(spec.Fault, n, c)
 		s.Profiles = d.profileRefs(at, n, lib)
 		s.Clients = d.clients(spec.Clients, at, n, lib)
 		s.Expect, s.Clients.ConsumerExpect, s.TxnExpect = d.expect(spec.Expect, spec, lib)
@@ -307,5 +315,9 @@ var versionRe = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
 func (d *decoder) checkCluster(c clusterSpec, at map[string]*yaml.Node, entry *yaml.Node) {
 	if c.KafkaVersion != "" && !versionRe.MatchString(c.KafkaVersion) {
 		d.fail(lineOf(at, "cluster.kafka_version", entry), "cluster.kafka_version", "%q is not a full Kafka version: write x.y.z in quotes, e.g. \"3.9.1\", or leave it out for the pinned version", c.KafkaVersion)
+	}
+	if c.MetadataDir != "" && c.MetadataDir != metadataSeparate {
+		d.fail(lineOf(at, "cluster.metadata_dir", entry), "cluster.metadata_dir", "%s: write %s for the metadata log in a directory of its own, or leave it out to keep it in the log directory",
+			oneOf(c.MetadataDir, []string{metadataSeparate}), metadataSeparate)
 	}
 }

@@ -16,6 +16,9 @@ type ClusterInfo struct {
 	// LossyFS: log directories on the lossy filesystem (power-loss faults
 	// drop unsynced writes).
 	LossyFS bool `json:"lossy_fs"`
+	// SeparateMetadataDir: each node's KRaft metadata log in a directory
+	// of its own, apart from its data log directory.
+	SeparateMetadataDir bool `json:"separate_metadata_dir,omitempty"`
 	// Reused: the scenario ran on a cluster an earlier scenario had
 	// started (and left healthy).
 	Reused bool `json:"reused"`

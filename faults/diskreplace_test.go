@@ -1,0 +1,124 @@
+package faults
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
+)
+
+// The took-effect logic of a disk replacement, against the in-memory
+// cluster, whose replicas hold 4096 bytes each.
+
+// replaceDisk runs f on topics a and b led by node 2 and returns the
+// cluster and the effect, its times blanked.
+func replaceDisk(t *testing.T, f *DiskReplace) (*fakeCluster, schema.FaultEffect) {
+	t.Helper()
+	c := newFake(2, 3, "a", "b")
+	c.fill(4096)
+	eff, err := inject(t, c, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := regexp.MustCompile(` back after [0-9.]+[a-zµ]+ `)
+	for i, o := range eff.Observed {
+		eff.Observed[i] = back.ReplaceAllString(o, " back after T ")
+	}
+	return c, eff
+}
+
+// The leader's disk after a SIGKILL: node 1 leads, node 2 comes back
+// with empty replicas and out of the ISR while its fetches are held, then
+// catches up once Inject lets them go.
+func TestDiskReplaceEffect(t *testing.T) {
+	t.Parallel()
+	c, eff := replaceDisk(t, NewDiskReplace())
+	isr13 := []string{
+		"a-0: leader 1 (epoch 1), isr [1 3]", "a-1: leader 1 (epoch 1), isr [1 3]",
+		"b-0: leader 1 (epoch 1), isr [1 3]", "b-1: leader 1 (epoch 1), isr [1 3]",
+	}
+	wantEqual(t, "effect", eff, schema.FaultEffect{
+		Target: []int{2},
+		Description: "data disk of node 2 (leader of every scenario partition) replaced after a SIGKILL: log directory emptied and formatted anew, " +
+			"metadata log kept; started again, its fetches held until its empty replicas were seen",
+		Observed: slices.Concat(
+			[]string{"node 2 before its SIGKILL: 16384 bytes in its replicas (a-0 4096, a-1 4096, b-0 4096, b-1 4096)", "after the SIGKILL, as the other nodes see it:"},
+			isr13,
+			[]string{"node 2 back after T with 0 bytes in its replicas (a-0 0, a-1 0, b-0 0, b-1 0)", "then, as the other nodes see it:"},
+			isr13,
+		),
+		Metrics: map[string]int64{"bytes_before": 16384, "bytes_after": 0, "back_ms": eff.Metrics["back_ms"]},
+	})
+	wantEqual(t, "kills", c.kills, []string{"SIGKILL 2"})
+	wantEqual(t, "disks replaced", c.replaced, []int{2})
+	if len(c.cut) > 0 || !c.running[2] || c.bytes[2]["a-0"] != 4096 || !slices.Contains(c.parts[0].ISR, 2) {
+		t.Errorf("after inject: links cut %v, node 2 running %v with %v, ISR %v: want it catching up", c.cut, c.running[2], c.bytes[2], c.parts[0].ISR)
+	}
+}
+
+// A follower's disk, a clean shutdown: the leader keeps every partition.
+func TestDiskReplaceFollower(t *testing.T) {
+	t.Parallel()
+	f := NewDiskReplace()
+	f.Shutdown, f.Follower = schema.SIGTERM, true
+	c, eff := replaceDisk(t, f)
+	if eff.Target[0] != 1 || !strings.HasPrefix(eff.Description, "data disk of node 1 (a follower of leader 2) replaced after a SIGTERM: ") {
+		t.Errorf("target %v, description %q", eff.Target, eff.Description)
+	}
+	wantEqual(t, "after the shutdown", eff.Observed[2], "a-0: leader 2 (epoch 0), isr [2 3]")
+	wantEqual(t, "kills", c.kills, []string{"SIGTERM 1"})
+}
+
+// Out of the ISR first: a follower by its replication links with the
+// leader, the leader by isolation from its peers, whose effect opens the
+// observations.
+func TestDiskReplaceISRFirst(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		follower bool
+		first    string
+	}{
+		{true, "replication links [2->1/internal 1->2/internal] cut: node 1 seen out of the ISR on every topic, on 4 of 4 partitions; now:"},
+		{false, "node 2, leader of every scenario partition, cut off: links "},
+	} {
+		f := NewDiskReplace()
+		f.Follower, f.ISRFirst = tc.follower, true
+		c, eff := replaceDisk(t, f)
+		if !strings.HasPrefix(eff.Observed[0], tc.first) || !strings.HasSuffix(eff.Description, "; out of the ISR before its shutdown") {
+			t.Errorf("follower %v: description %q, observed %q", tc.follower, eff.Description, eff.Observed)
+		}
+		if eff.Metrics["bytes_after"] != 0 || len(c.cut) > 0 {
+			t.Errorf("follower %v: metrics %v, links still cut %v", tc.follower, eff.Metrics, c.cut)
+		}
+	}
+}
+
+// A disk that keeps its data, a node that held none, a cluster that does
+// not react: none shows the effect.
+func TestDiskReplaceNoEffect(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		before func(*fakeCluster)
+		want   string
+	}{
+		{"disk kept", func(c *fakeCluster) { c.fill(4096); c.keepDisks = true }, "node 2 came back with data in its replicas: its log directory was not emptied"},
+		{"no data", func(*fakeCluster) {}, "node 2 holds no data of the scenario partitions: an empty disk loses nothing"},
+		{"frozen", func(c *fakeCluster) { c.fill(4096); c.frozen = true }, "node 2 out of every ISR and leading none not seen within 10ms (view of nodes [1 3]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newFake(2, 3, "a", "b")
+			tc.before(c)
+			f := NewDiskReplace()
+			f.MoveTimeout = noEffectTimeout
+			_, err := inject(t, c, f)
+			wantNoEffect(t, err, tc.want)
+			if err := f.Heal(context.Background(), c.env("a", "b")); err != nil || !c.running[2] || len(c.cut) > 0 {
+				t.Errorf("heal: %v, node 2 running %v, links cut %v", err, c.running[2], c.cut)
+			}
+		})
+	}
+}
