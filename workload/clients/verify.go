@@ -93,6 +93,9 @@ func (cs *Set) verifyGroup(ctx context.Context, g *consumerGroup) (schema.Profil
 	metrics, skipped := memberMetrics(events)
 	members := g.app.Members(p.Base)
 	metrics.Members = len(members)
+	if err := g.app.CountTransactions(&metrics); err != nil {
+		return schema.ProfileResult{}, err
+	}
 	cv := verify.Consumer(verify.ConsumerParams{
 		Profile: prof.Name, Entries: entries, Log: input.Records, Effects: applied, DeadLetters: dead.Records, Skipped: skipped,
 		Metrics: metrics, Expect: p.Spec.ConsumerExpect[prof.Name], Window: p.Window(), MinExposure: p.MinExposure,
