@@ -112,8 +112,8 @@ func (d *decoder) refuseTransactions(at map[string]*yaml.Node, who, fix string) 
 // checkTxnFault reports a transaction fault in a scenario without a
 // transactional profile, whose ids name the coordinator it acts on.
 func (d *decoder) checkTxnFault(s runner.Scenario, at map[string]*yaml.Node, entry *yaml.Node) {
-	_, ok := s.Fault.(faults.TxnFault)
-	if ok && !slices.ContainsFunc(s.Profiles, func(p schema.Profile) bool { return p.Transactions != nil }) {
+	tf, ok := s.Fault.(faults.TxnFault)
+	if ok && tf.ActsOnTransactions() && !slices.ContainsFunc(s.Profiles, func(p schema.Profile) bool { return p.Transactions != nil }) {
 		d.fail(lineOf(at, "fault", entry), "fault.type", "%s acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile, e.g. txn-commit", s.Fault.Name())
 	}
 }
