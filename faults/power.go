@@ -20,31 +20,49 @@ const (
 	// followers' replication links are cut until they leave the ISR), then
 	// cuts the leader: the last replica standing.
 	PowerLastReplica PowerTarget = "last-replica"
+	// PowerTxnCoordinator cuts the transaction coordinator of every
+	// transactional id the runner bound, a node other than the partition
+	// leader: what its __transaction_state partition held unsynced is gone.
+	PowerTxnCoordinator PowerTarget = "txn-coordinator"
 )
 
 // PowerLoss cuts the power of nodes whose log directories sit on the lossy
 // filesystem: everything Kafka wrote but did not fsync is gone when they
 // start again. A plain SIGKILL (LeaderKill) keeps the page cache; this does
 // not.
+//
+// Every target takes transactional ids (it is a TxnFault), and only
+// txn-coordinator acts on them: ActsOnTransactions says which.
 type PowerLoss struct {
 	Target PowerTarget `json:"target"`
 	// ShrinkTimeout bounds the wait for the ISR to shrink (last-replica).
 	ShrinkTimeout time.Duration `json:"shrink_timeout_ns"`
+	// EffectTimeout bounds the wait for the survivors to see the victim
+	// gone: a new leader, or (txn-coordinator) a new coordinator of every
+	// transactional id.
+	EffectTimeout time.Duration `json:"effect_timeout_ns"`
 
+	// txnTarget finds the coordinator (txn-coordinator only).
+	txnTarget
 	leader  int
 	victims []int
 }
 
 // NewPowerLoss returns a power-loss fault for the target.
 func NewPowerLoss(t PowerTarget) *PowerLoss {
-	return &PowerLoss{Target: t, ShrinkTimeout: 60 * time.Second}
+	return &PowerLoss{Target: t, ShrinkTimeout: 60 * time.Second, EffectTimeout: 30 * time.Second}
 }
+
+// ActsOnTransactions implements TxnFault: only the coordinator's power
+// cut needs the transactional ids.
+func (f *PowerLoss) ActsOnTransactions() bool { return f.Target == PowerTxnCoordinator }
 
 // Name implements Fault.
 func (f *PowerLoss) Name() string { return "power-loss-" + string(f.Target) }
 
-// Prepare picks the victims and, for the last replica standing, shrinks the
-// ISR to the leader.
+// Prepare picks the victims: for the last replica standing it shrinks the
+// ISR to the leader first, and for the transaction coordinator it finds
+// the one node coordinating every bound id, as txn-coordinator-kill does.
 func (f *PowerLoss) Prepare(ctx context.Context, env Env) error {
 	leader, err := scenarioLeader(env)
 	if err != nil {
@@ -69,8 +87,13 @@ func (f *PowerLoss) Prepare(ctx context.Context, env Env) error {
 		if err := waitISR(ctx, env, []int32{int32(leader)}, f.ShrinkTimeout); err != nil {
 			return fmt.Errorf("%s: %w", f.Name(), err)
 		}
+	case PowerTxnCoordinator:
+		if err := f.find(ctx, env); err != nil {
+			return fmt.Errorf("%s: %w", f.Name(), err)
+		}
+		f.victims = []int{f.coordinator}
 	default:
-		return fmt.Errorf("power loss: unknown target %q: use leader, all or last-replica", f.Target)
+		return fmt.Errorf("power loss: unknown target %q: use leader, all, last-replica or txn-coordinator", f.Target)
 	}
 	return nil
 }
@@ -78,6 +101,9 @@ func (f *PowerLoss) Prepare(ctx context.Context, env Env) error {
 // Inject cuts the power and checks that data was at risk.
 func (f *PowerLoss) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	eff := schema.FaultEffect{Target: f.victims, Description: fmt.Sprintf("power cut of nodes %v (leader %d): unsynced writes dropped", f.victims, f.leader)}
+	if f.Target == PowerTxnCoordinator {
+		eff.Description = fmt.Sprintf("power cut of node %d, transaction coordinator of every transactional id (partition leader: node %d): unsynced writes dropped", f.coordinator, f.leader)
+	}
 	unsynced, err := env.Disks.PowerOff(ctx, f.victims...)
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
@@ -93,15 +119,22 @@ func (f *PowerLoss) Inject(ctx context.Context, env Env) (schema.FaultEffect, er
 	if total == 0 {
 		return eff, fmt.Errorf("%s: %w: no unsynced bytes at the cut, nothing could be lost", f.Name(), ErrNoEffect)
 	}
-	if f.Target == PowerAll {
-		// Nobody is left to report a leader change; the stopped containers
-		// are the effect.
-		return eff, nil
-	}
 	// The survivors must see the victim gone before healing, or a restart
 	// could race the controller and the cluster look healthy on stale
 	// metadata.
-	obs, err := waitLeaderNot(ctx, env, f.leader, 30*time.Second)
+	var obs []string
+	switch f.Target {
+	case PowerAll:
+		// Nobody is left to report a leader change; the stopped containers
+		// are the effect.
+		return eff, nil
+	case PowerTxnCoordinator:
+		// The coordinator leads no scenario partition (Prepare saw to it):
+		// every id coordinated by another node is the sign.
+		obs, err = f.waitMoved(ctx, env, f.EffectTimeout)
+	default:
+		obs, err = waitLeaderNot(ctx, env, f.leader, f.EffectTimeout)
+	}
 	eff.Observed = append(eff.Observed, obs...)
 	if err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)

@@ -13,10 +13,14 @@ import (
 // TxnFault is a fault that acts on the transaction coordinator of the
 // scenario's transactional producers: the leader of the
 // __transaction_state partition of their transactional ids. The runner
-// binds the ids of every transactional profile before Prepare.
+// binds the ids of every transactional profile before Prepare. A fault
+// type with a coordinator variant among others (power-loss, target
+// txn-coordinator) is a TxnFault for all of them, and ActsOnTransactions
+// reports whether this one needs the ids, and so a transactional profile.
 type TxnFault interface {
 	Fault
 	BindTransactions(ids []string)
+	ActsOnTransactions() bool
 }
 
 // ErrNoTransactions: a transaction fault ran in a scenario without
@@ -33,6 +37,9 @@ type txnTarget struct {
 
 // BindTransactions implements TxnFault.
 func (t *txnTarget) BindTransactions(ids []string) { t.ids = slices.Clone(ids) }
+
+// ActsOnTransactions implements TxnFault: the coordinator faults always do.
+func (t *txnTarget) ActsOnTransactions() bool { return true }
 
 // find sets the coordinator and the leader. The lookups are retried
 // briefly: the first ones create __transaction_state and may fail.

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -136,9 +137,12 @@ func consumerSettings(c schema.ConsumerProfile) string {
 	if c.Retry.MaxAttempts != 1 {
 		kvs = append(kvs, KV{"backoff", c.Retry.Backoff.String() + ".." + c.Retry.MaxDelay.String()})
 	}
-	kvs = append(kvs,
-		KV{"dead_letter", strconv.FormatBool(c.DeadLetter)}, KV{"dedupe", strconv.FormatBool(c.Dedupe)},
-		KV{"auto_commit", c.AutoCommitInterval.String()})
+	kvs = append(kvs, KV{"dead_letter", strconv.FormatBool(c.DeadLetter)}, KV{"dedupe", strconv.FormatBool(c.Dedupe)})
+	if c.Commit == schema.InTransaction {
+		kvs = append(kvs, KV{"transaction", fmt.Sprintf("%d records, timeout %s", c.TxnSize, c.TxnTimeout)})
+	} else {
+		kvs = append(kvs, KV{"auto_commit", c.AutoCommitInterval.String()})
+	}
 	return compact(kvs)
 }
 

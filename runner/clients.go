@@ -20,7 +20,7 @@ func (r *run) setupClients(ctx context.Context, leader int) error {
 		Rate: r.s.Rate, Size: r.s.Size, Base: r.base, Seed: r.p.Seed, WorkDir: r.p.WorkDir,
 		Launch: r.launch, ContainerBootstrap: r.p.Cluster.ContainerBootstrap(), KafkaVersion: r.p.Cluster.Info().KafkaVersion,
 		Expect: r.s.Expect, MinExposure: r.s.MinExposure, Window: r.window,
-		Audit: r.audit, Judge: r.producerResult, Logf: r.logf, Phase: r.phase,
+		Audit: r.audit, AuditCommitted: r.auditCommitted, Judge: r.producerResult, Logf: r.logf, Phase: r.phase,
 	})
 	// Set before the error is checked: Kill cleans up what was prepared.
 	r.clients = cs

@@ -314,6 +314,16 @@ const auditIdle = 3 * time.Second
 // take offsets no consumer sees).
 func (r *run) auditAs(ctx context.Context, topic string, parse func([]byte) (string, int64, error), committed bool) (audit.Log, error) {
 	_, txn := r.txns[topic]
+	return r.auditTopic(ctx, topic, parse, committed, txn)
+}
+
+// auditCommitted reads a transactional topic a client application wrote
+// as a read_committed consumer does.
+func (r *run) auditCommitted(ctx context.Context, topic string, parse func([]byte) (string, int64, error)) (audit.Log, error) {
+	return r.auditTopic(ctx, topic, parse, true, true)
+}
+
+func (r *run) auditTopic(ctx context.Context, topic string, parse func([]byte) (string, int64, error), committed, txn bool) (audit.Log, error) {
 	return audit.Read(ctx, audit.Params{
 		Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-auditor"), Topic: topic,
 		Parse: parse, Timeout: 60 * time.Second, Settle: auditSettle,

@@ -40,7 +40,7 @@ const (
 // TestValidationErrors: each broken file is reported at the right line,
 // naming the field, with a fix.
 func TestValidationErrors(t *testing.T) {
-	for _, c := range slices.Concat(validationCases, clientValidationCases, javaValidationCases, txnValidationCases) {
+	for _, c := range slices.Concat(validationCases, clientValidationCases, javaValidationCases, txnValidationCases, groupTxnValidationCases) {
 		t.Run(c.name, func(t *testing.T) {
 			err := loadOne(t, c.scenario, c.yaml)
 			path := "scenarios/profiles/mine.yaml"

@@ -27,6 +27,7 @@ type groupSpec struct {
 	SessionTimeout     time.Duration      `yaml:"session_timeout"`
 	HeartbeatInterval  time.Duration      `yaml:"heartbeat_interval"`
 	RebalanceTimeout   time.Duration      `yaml:"rebalance_timeout"`
+	Transaction        groupTxnSpec       `yaml:"transaction"`
 }
 
 type retrySpec struct {
@@ -40,26 +41,32 @@ type retrySpec struct {
 // interval is sarama's. The group timeouts are the harness's rather than
 // sarama's (10s, 3s, 60s): a 6s session, the brokers' minimum, so that a
 // crashed or stalled member is evicted within a fault window, and a 10s
-// rebalance timeout.
+// rebalance timeout. A transaction's timeout is sarama's, as for producer
+// profiles.
 func defaultGroup() groupSpec {
 	return groupSpec{
 		Retry:              retrySpec{MaxAttempts: 1},
 		AutoCommitInterval: time.Second, SessionTimeout: 6 * time.Second,
 		HeartbeatInterval: time.Second, RebalanceTimeout: 10 * time.Second,
+		Transaction: groupTxnSpec{Timeout: defaultTransactions().Timeout},
 	}
 }
 
 func (s groupSpec) group() schema.ConsumerProfile {
-	return schema.ConsumerProfile{
+	g := schema.ConsumerProfile{
 		Name: s.Name, Description: s.Description, Commit: s.Commit, ProcessLag: s.ProcessLag,
 		Retry:      schema.RetryPolicy{MaxAttempts: s.Retry.MaxAttempts, Backoff: s.Retry.Backoff, MaxDelay: s.Retry.MaxDelay},
 		DeadLetter: s.DeadLetter, Dedupe: s.Dedupe,
 		AutoCommitInterval: s.AutoCommitInterval, SessionTimeout: s.SessionTimeout,
 		HeartbeatInterval: s.HeartbeatInterval, RebalanceTimeout: s.RebalanceTimeout,
 	}
+	if s.Commit == schema.InTransaction {
+		g.TxnSize, g.TxnTimeout = s.Transaction.Size, s.Transaction.Timeout
+	}
+	return g
 }
 
-var commitPoints = []string{string(schema.OnReceive), string(schema.AfterProcessing)}
+var commitPoints = []string{string(schema.OnReceive), string(schema.AfterProcessing), string(schema.InTransaction)}
 
 // The brokers' bounds on a member's session (group.min.session.timeout.ms
 // and group.max.session.timeout.ms, Kafka's defaults): the coordinator
@@ -84,6 +91,7 @@ func (d *decoder) group(n *yaml.Node) schema.ConsumerProfile {
 			d.fail(at["java"].Line, "java", "applies to client: java only (this group runs on sarama): add client: java, or remove it")
 		}
 		d.checkProcessing(g, at, n)
+		d.checkGroupTxn(g, at, n)
 	case schema.JavaClient:
 		g = spec.javaGroup(g, at)
 		d.checkJavaGroup(g, at, n)
@@ -101,23 +109,28 @@ func (d *decoder) group(n *yaml.Node) schema.ConsumerProfile {
 }
 
 // checkProcessing reports a commit point, retry policy or dead-letter
-// setting the application model cannot run, or would ignore.
+// setting the application model cannot run, or would ignore; an
+// in-transaction group's retries and dead-letter topic are checkGroupTxn's.
 func (d *decoder) checkProcessing(g schema.ConsumerProfile, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
 	r := g.Retry
 	switch {
 	case at["commit"] == nil:
-		fail("commit", "missing: say when the application marks an offset for commit: on-receive (as soon as received) or after-processing (once the message's effect is recorded)")
+		fail("commit", "missing: say when the application marks an offset for commit: on-receive (as soon as received), after-processing (once the message's effect is recorded) or in-transaction (with its output, in a transaction)")
 	case !slices.Contains(commitPoints, string(g.Commit)):
 		fail("commit", "%s", oneOf(string(g.Commit), commitPoints))
 	case g.Commit == schema.OnReceive && g.ProcessLag == 0:
 		fail("process_lag", "missing: on-receive hands each message to a stage that runs behind the consumer loop: say how far, e.g. process_lag: 3s")
-	case g.Commit == schema.AfterProcessing && g.ProcessLag > 0:
-		fail("process_lag", "only applies to commit: on-receive (after-processing processes in the consumer loop): remove it")
+	case g.Commit != schema.OnReceive && g.ProcessLag > 0:
+		fail("process_lag", "only applies to commit: on-receive (%s processes in the consumer loop): remove it", g.Commit)
 	case g.Commit == schema.OnReceive && r.MaxAttempts != 1:
 		fail("retry.max_attempts", "%d: on-receive processing is fire-and-forget, one attempt: remove max_attempts, or commit: after-processing", r.MaxAttempts)
 	case g.Commit == schema.OnReceive && g.DeadLetter:
 		fail("dead_letter", "on-receive processing never gives a message up, so nothing reaches a dead-letter topic: remove dead_letter, or commit: after-processing")
+	}
+	if g.Commit == schema.InTransaction {
+		// It has no retries or dead-letter topic: checkGroupTxn.
+		return
 	}
 	switch {
 	case r.MaxAttempts == 1 && (r.Backoff > 0 || r.MaxDelay > 0):

@@ -45,8 +45,13 @@ func (d *decoder) checkJavaGroup(g schema.ConsumerProfile, at map[string]*yaml.N
 	switch {
 	case at["commit"] == nil:
 		fail("commit", "missing: say when the Java consumer commits: after-processing (commitSync once the records of a poll are processed) or auto-commit (enable.auto.commit)")
+	case g.Commit == schema.InTransaction:
+		fail("commit", "in-transaction runs on sarama only: remove client: java, or commit after-processing")
 	case !slices.Contains(javaCommits, string(g.Commit)):
 		fail("commit", "%s (the Java consumer processes in its poll loop)", oneOf(string(g.Commit), javaCommits))
+	}
+	if at["transaction"] != nil {
+		fail("transaction", "applies to commit: in-transaction, which runs on sarama only: remove it, or run the group on sarama")
 	}
 	for _, field := range []string{"process_lag", "retry", "dead_letter", "dedupe"} {
 		if at[field] != nil {

@@ -49,22 +49,30 @@ func (d *decoder) checkTransactions(p schema.Profile, at map[string]*yaml.Node, 
 	fail := func(field, format string, args ...any) {
 		d.fail(lineOf(at, txnField+field, entry), txnField+field, format, args...)
 	}
-	switch {
-	case at[txnField+".size"] == nil:
-		fail(".size", "missing: say how many messages each transaction holds, e.g. size: 10")
-	case t.Size < 1:
-		fail(".size", "0 is below 1: a transaction holds 1 message or more")
-	}
+	checkTxnLimits(at[txnField+".size"] != nil, t.Size, t.Timeout, fail)
 	if t.AbortRatio >= 1 {
 		fail(".abort_ratio", "%v is not below 1: every transaction would be aborted, none committed; use e.g. 0.1, or 0 to commit them all", t.AbortRatio)
 	}
-	switch {
-	case t.Timeout < schema.TxnTimeoutMin:
-		fail(".timeout", "%v is below %v: the coordinator aborts a transaction still open after its timeout, and so short a one would abort transactions on a healthy cluster; use e.g. 10s", t.Timeout, schema.TxnTimeoutMin)
-	case t.Timeout > schema.TxnTimeoutMax:
-		fail(".timeout", "%v is above %v, the brokers' transaction.max.timeout.ms, above which they refuse the producer: lower it, e.g. to 10s", t.Timeout, schema.TxnTimeoutMax)
-	}
 	d.checkTxnProducer(p, at, entry)
+}
+
+// checkTxnLimits reports a transaction size (sized says whether the block
+// gives one) or timeout Kafka would refuse or that could never commit a
+// transaction, a producer profile's or a consumer group's; fail reports on
+// the block's field (".size", ".timeout").
+func checkTxnLimits(sized bool, size int, timeout time.Duration, fail func(field, format string, args ...any)) {
+	switch {
+	case !sized:
+		fail(".size", "missing: say how many messages each transaction holds, e.g. size: 10")
+	case size < 1:
+		fail(".size", "0 is below 1: a transaction holds 1 message or more")
+	}
+	switch {
+	case timeout < schema.TxnTimeoutMin:
+		fail(".timeout", "%v is below %v: the coordinator aborts a transaction still open after its timeout, and so short a one would abort transactions on a healthy cluster; use e.g. 10s", timeout, schema.TxnTimeoutMin)
+	case timeout > schema.TxnTimeoutMax:
+		fail(".timeout", "%v is above %v, the brokers' transaction.max.timeout.ms, above which they refuse the producer: lower it, e.g. to 10s", timeout, schema.TxnTimeoutMax)
+	}
 }
 
 // checkTxnProducer reports the producer settings a transactional profile
@@ -104,8 +112,8 @@ func (d *decoder) refuseTransactions(at map[string]*yaml.Node, who, fix string) 
 // checkTxnFault reports a transaction fault in a scenario without a
 // transactional profile, whose ids name the coordinator it acts on.
 func (d *decoder) checkTxnFault(s runner.Scenario, at map[string]*yaml.Node, entry *yaml.Node) {
-	_, ok := s.Fault.(faults.TxnFault)
-	if ok && !slices.ContainsFunc(s.Profiles, func(p schema.Profile) bool { return p.Transactions != nil }) {
+	tf, ok := s.Fault.(faults.TxnFault)
+	if ok && tf.ActsOnTransactions() && !slices.ContainsFunc(s.Profiles, func(p schema.Profile) bool { return p.Transactions != nil }) {
 		d.fail(lineOf(at, "fault", entry), "fault.type", "%s acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile, e.g. txn-commit", s.Fault.Name())
 	}
 }

@@ -34,6 +34,7 @@ var txnValidationCases = []validationCase{
 	{"txn on java", "profiles:\n  - name: mine\n    client: java\n    producer:\n      " + txnOnly + "\n", false, 5, "producer.transactions", "transactions: not yet on the java client: run them on sarama (remove client: java), or remove transactions"},
 	{"txn fault without txn profile", scenarioYAML("{type: txn-coordinator-kill}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "txn-coordinator-kill acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile, e.g. txn-commit"},
 	{"txn isolate without txn profile", scenarioYAML("{type: txn-coordinator-isolate-clients}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "txn-coordinator-isolate-clients acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile"},
+	{"txn power loss without txn profile", scenarioYAML("{type: power-loss, target: txn-coordinator}", twoProfiles, safeExpectYAML, "cluster: {lossy_fs: true}"), true, 4, "fault.type", "power-loss-txn-coordinator acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile"},
 	{"txn on a producer app", "producer_apps:\n  - name: my-app\n    producer: {acks: all, idempotent: true, max_open_requests: 1, transactions: {size: 10}}\n    app: {results: checked, exit: close}\n", false, 3, "producer.transactions", "transactions: not yet on producer apps: make it a profile (under profiles:)"},
 }
 

@@ -24,6 +24,13 @@ const (
 	// polls returned, which the loop has processed by then. Java only:
 	// sarama's auto-commit commits what was marked (OnReceive).
 	AutoCommit CommitPoint = "auto-commit"
+	// InTransaction is consume-transform-produce (exactly-once): the
+	// member reads its input read_committed and, for each batch of records
+	// it received (up to TxnSize), produces one output record per input
+	// record and commits the batch's offsets in the same transaction, so
+	// the output and the commit take effect together or not at all. It
+	// never commits an offset outside a transaction. sarama only.
+	InTransaction CommitPoint = "in-transaction"
 )
 
 // RetryPolicy bounds how a failed processing step is retried in place.
@@ -67,6 +74,14 @@ type ConsumerProfile struct {
 	// Dedupe makes processing idempotent: a message id whose side effect
 	// (or dead-lettering) is already recorded is not applied again.
 	Dedupe bool `json:"dedupe"`
+	// TxnSize is how many input records an InTransaction batch holds at
+	// most: fewer when one fetch brought fewer.
+	TxnSize int `json:"txn_size,omitempty"`
+	// TxnTimeout is an InTransaction member's transaction.timeout.ms,
+	// TxnTimeoutMin to TxnTimeoutMax: how long the coordinator lets its
+	// transaction stay open, so how long that of a killed member holds
+	// back read_committed readers of its output.
+	TxnTimeout time.Duration `json:"txn_timeout_ns,omitempty"`
 	// Group settings, recorded because they decide what a fault costs.
 	AutoCommitInterval time.Duration `json:"auto_commit_interval_ns"`
 	SessionTimeout     time.Duration `json:"session_timeout_ns"`
@@ -90,8 +105,15 @@ func (p ConsumerProfile) Validate() error {
 			return fmt.Errorf("consumer profile %s: on-receive processing is fire-and-forget: max_attempts 1, no dead letter", p.Name)
 		}
 	case AfterProcessing:
+	case InTransaction:
+		if err := p.validateInTransaction(); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("consumer profile %s: commit %q: use on-receive or after-processing", p.Name, p.Commit)
+		return fmt.Errorf("consumer profile %s: commit %q: use on-receive, after-processing or in-transaction", p.Name, p.Commit)
+	}
+	if p.Commit != InTransaction && (p.TxnSize != 0 || p.TxnTimeout != 0) {
+		return fmt.Errorf("consumer profile %s: a transaction size and timeout apply to in-transaction only", p.Name)
 	}
 	if p.Retry.MaxAttempts < 0 || (p.Retry.MaxAttempts != 1 && (p.Retry.Backoff <= 0 || p.Retry.MaxDelay < p.Retry.Backoff)) {
 		return fmt.Errorf("consumer profile %s: retries need max_attempts >= 0 and 0 < backoff <= max_delay", p.Name)
@@ -101,6 +123,22 @@ func (p ConsumerProfile) Validate() error {
 	}
 	if p.SessionTimeout <= 0 || p.HeartbeatInterval <= 0 || p.RebalanceTimeout <= 0 || p.AutoCommitInterval <= 0 {
 		return fmt.Errorf("consumer profile %s: group timeouts must be set", p.Name)
+	}
+	return nil
+}
+
+// validateInTransaction: an in-transaction member transforms every record
+// in the consumer loop, in a transaction that either commits or is aborted
+// and re-consumed, so it has no slower stage, no retry in place, no
+// dead-letter topic and nothing to dedupe.
+func (p ConsumerProfile) validateInTransaction() error {
+	switch {
+	case p.ProcessLag != 0 || p.Retry.MaxAttempts != 1 || p.DeadLetter || p.Dedupe:
+		return fmt.Errorf("consumer profile %s: in-transaction processes in its transactions: no process lag, retries, dead letter or dedupe", p.Name)
+	case p.TxnSize < 1:
+		return fmt.Errorf("consumer profile %s: transaction size %d: a transaction holds 1 record or more", p.Name, p.TxnSize)
+	case p.TxnTimeout < TxnTimeoutMin || p.TxnTimeout > TxnTimeoutMax:
+		return fmt.Errorf("consumer profile %s: transaction timeout %v: use %v to %v", p.Name, p.TxnTimeout, TxnTimeoutMin, TxnTimeoutMax)
 	}
 	return nil
 }
@@ -203,10 +241,10 @@ func (p ConsumerProfile) validateJava() error {
 		return fmt.Errorf("consumer profile %s: a java profile needs its java settings", p.Name)
 	}
 	if p.Commit != AfterProcessing && p.Commit != AutoCommit {
-		return fmt.Errorf("consumer profile %s: commit %q: the Java consumer commits after-processing or by auto-commit", p.Name, p.Commit)
+		return fmt.Errorf("consumer profile %s: commit %q: the Java consumer commits after-processing or by auto-commit (in-transaction runs on sarama)", p.Name, p.Commit)
 	}
-	if p.ProcessLag != 0 || p.Retry.MaxAttempts != 1 || p.DeadLetter || p.Dedupe {
-		return fmt.Errorf("consumer profile %s: the Java consumer processes in its poll loop: no process lag, retries, dead letter or dedupe", p.Name)
+	if p.ProcessLag != 0 || p.Retry.MaxAttempts != 1 || p.DeadLetter || p.Dedupe || p.TxnSize != 0 || p.TxnTimeout != 0 {
+		return fmt.Errorf("consumer profile %s: the Java consumer processes in its poll loop: no process lag, retries, dead letter, dedupe or transactions", p.Name)
 	}
 	if !slices.Contains(p.Java.Assignors(), p.Java.Assignor) {
 		return fmt.Errorf("consumer profile %s: java group protocol %q with assignor %q: the classic protocol takes %v, the consumer protocol %v",

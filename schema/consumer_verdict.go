@@ -1,5 +1,7 @@
 package schema
 
+import "github.com/kafka-chaos/kafka-chaos/ledger"
+
 // ConsumerGuarantee names one property a consumer application promises.
 // The text reads as a sentence in results and violation messages.
 type ConsumerGuarantee string
@@ -44,6 +46,28 @@ type ConsumerMetrics struct {
 	// AbandonedAtExit counts received messages a member left unprocessed
 	// when it exited cleanly (on-receive applications do not drain).
 	AbandonedAtExit int `json:"abandoned_at_exit"`
+	// TxnCommitted, TxnAborted, TxnUnknown and TxnOpen tally an
+	// in-transaction application's transactions by how they ended, as its
+	// members journaled them (a member killed mid-transaction leaves its
+	// transaction open).
+	TxnCommitted int `json:"txn_committed,omitempty"`
+	TxnAborted   int `json:"txn_aborted,omitempty"`
+	TxnUnknown   int `json:"txn_unknown,omitempty"`
+	TxnOpen      int `json:"txn_open,omitempty"`
+}
+
+// CountTxn adds one transaction that ended with status to the tally.
+func (m *ConsumerMetrics) CountTxn(status ledger.TxnStatus) {
+	switch status {
+	case ledger.TxnCommitted:
+		m.TxnCommitted++
+	case ledger.TxnAborted:
+		m.TxnAborted++
+	case ledger.TxnUnknown:
+		m.TxnUnknown++
+	default:
+		m.TxnOpen++
+	}
 }
 
 // ConsumerCounts are per-message tallies of one consumer profile.

@@ -112,6 +112,12 @@ func New(ctx context.Context, p Params) (*Set, error) {
 				return cs, err
 			}
 		}
+		if prof.Commit == schema.InTransaction {
+			s.Output = s.Topic + ".out"
+			if err := p.CreateTopic(ctx, s.Output, in); err != nil {
+				return cs, err
+			}
+		}
 		if s.Group, err = cs.pickGroup(s.Topic, &coordinator); err != nil {
 			return cs, err
 		}

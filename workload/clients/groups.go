@@ -40,6 +40,9 @@ type groupApp interface {
 	Members(base time.Time) []schema.MemberRecord
 	// ClientConfig is every group setting a member runs with.
 	ClientConfig() (map[string]string, error)
+	// CountTransactions adds an in-transaction application's
+	// transactions to m, by how each ended; other applications have none.
+	CountTransactions(m *schema.ConsumerMetrics) error
 }
 
 // consumerGroup is a consumer-group application with the in-process
@@ -149,6 +152,17 @@ func (g saramaGroup) ClientConfig() (map[string]string, error) {
 		return nil, err
 	}
 	return consumer.ClientConfig(*s.Consumer, cfg), nil
+}
+
+func (g saramaGroup) CountTransactions(m *schema.ConsumerMetrics) error {
+	if g.Spec().Output == "" {
+		return nil
+	}
+	txns, err := g.Txns()
+	for _, t := range txns {
+		m.CountTxn(t.Status)
+	}
+	return err
 }
 
 func memberRecord(name string, started, exited time.Time, signals []string, base time.Time) schema.MemberRecord {

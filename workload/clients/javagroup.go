@@ -157,3 +157,5 @@ func (g javaGroup) Members(base time.Time) []schema.MemberRecord {
 func (g javaGroup) ClientConfig() (map[string]string, error) {
 	return g.ConsumerGroup.ClientConfig(), nil
 }
+
+func (g javaGroup) CountTransactions(*schema.ConsumerMetrics) error { return nil }

@@ -63,7 +63,10 @@ type Params struct {
 	MinExposure int
 	Window      func() *schema.Window
 	// Audit reads a topic back; parse recovers ids from its values.
-	Audit func(ctx context.Context, topic string, parse func([]byte) (string, int64, error)) (audit.Log, error)
+	// AuditCommitted reads a transactional topic as a read_committed
+	// consumer does.
+	Audit          func(ctx context.Context, topic string, parse func([]byte) (string, int64, error)) (audit.Log, error)
+	AuditCommitted func(ctx context.Context, topic string, parse func([]byte) (string, int64, error)) (audit.Log, error)
 	// Judge judges a producer ledger against its topic's audit and stores
 	// the history it was judged from, with extra.
 	Judge func(prof schema.Profile, topic string, entries []ledger.Entry, a audit.Log, expect schema.Expectation, extra history.Profile) (schema.ProfileResult, error)

@@ -82,15 +82,9 @@ func (cs *Set) verifyGroup(ctx context.Context, g *consumerGroup) (schema.Profil
 			return schema.ProfileResult{}, err
 		}
 	}
-	effects, err := g.app.Effects(ctx)
+	applied, err := cs.applied(ctx, g)
 	if err != nil {
 		return schema.ProfileResult{}, err
-	}
-	var applied []ledger.Record
-	for _, e := range effects {
-		if e.Kind == consumer.Applied {
-			applied = append(applied, ledger.Record{ID: e.ID, Seq: e.Seq, Partition: e.Partition, Offset: e.Offset, At: e.At})
-		}
 	}
 	events, err := g.app.Events(ctx)
 	if err != nil {
@@ -99,6 +93,9 @@ func (cs *Set) verifyGroup(ctx context.Context, g *consumerGroup) (schema.Profil
 	metrics, skipped := memberMetrics(events)
 	members := g.app.Members(p.Base)
 	metrics.Members = len(members)
+	if err := g.app.CountTransactions(&metrics); err != nil {
+		return schema.ProfileResult{}, err
+	}
 	cv := verify.Consumer(verify.ConsumerParams{
 		Profile: prof.Name, Entries: entries, Log: input.Records, Effects: applied, DeadLetters: dead.Records, Skipped: skipped,
 		Metrics: metrics, Expect: p.Spec.ConsumerExpect[prof.Name], Window: p.Window(), MinExposure: p.MinExposure,
@@ -122,7 +119,33 @@ func (cs *Set) verifyGroup(ctx context.Context, g *consumerGroup) (schema.Profil
 	p.Logf("verdict %s: %s required=%d processed=%d dead-lettered=%d never-processed=%d (skipped-after-failure=%d) duplicate-effects=%d retries=%d dlt-sends=%d skips=%d deduped=%d sessions=%d group-errors=%d abandoned=%d exposure: %s",
 		prof.Name, cv.Status, c.Required, c.Processed, c.DeadLettered, c.NeverProcessed, c.SkippedAfterFailure, c.DuplicateEffects,
 		m.Retries, m.DeadLetterSends, m.Skips, m.Deduplicated, m.Sessions, m.GroupErrors, m.AbandonedAtExit, cv.Exposure.Short())
+	if spec.Output != "" {
+		p.Logf("verdict %s: transactions committed=%d aborted=%d unknown=%d open=%d, output %s read read_committed",
+			prof.Name, m.TxnCommitted, m.TxnAborted, m.TxnUnknown, m.TxnOpen, spec.Output)
+	}
 	return res, nil
+}
+
+// applied is what the group's processing did: the effects its members
+// recorded, or, for an in-transaction application, the records of its
+// output topic a read_committed reader sees (a transaction's output is its
+// effect, visible once it committed).
+func (cs *Set) applied(ctx context.Context, g *consumerGroup) ([]ledger.Record, error) {
+	if g.spec.Output != "" {
+		out, err := cs.p.AuditCommitted(ctx, g.spec.Output, message.Parse)
+		return out.Records, err
+	}
+	effects, err := g.app.Effects(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var applied []ledger.Record
+	for _, e := range effects {
+		if e.Kind == consumer.Applied {
+			applied = append(applied, ledger.Record{ID: e.ID, Seq: e.Seq, Partition: e.Partition, Offset: e.Offset, At: e.At})
+		}
+	}
+	return applied, nil
 }
 
 // memberMetrics sums the members' events, and returns the messages they

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload/worker"
 )
 
@@ -21,8 +22,9 @@ type Group struct {
 	members  []*worker.Process
 }
 
-// NewGroup prepares a group. template is every member's spec but for Name
-// and Ledger; the effect store goes to dir.
+// NewGroup prepares a group. template is every member's spec but for Name,
+// Ledger and Txns (an in-transaction group's template names its Output);
+// the effect store goes to dir.
 func NewGroup(bin, dir string, template worker.Spec) *Group {
 	template.Role = worker.RoleConsume
 	template.Effects = filepath.Join(dir, template.Consumer.Name+".effects.jsonl")
@@ -42,6 +44,9 @@ func (g *Group) Start() (*worker.Process, error) {
 	s := g.template
 	s.Name = fmt.Sprintf("%s-m%d", s.Consumer.Name, len(g.members)+1)
 	s.Ledger = filepath.Join(g.dir, s.Name+".jsonl")
+	if s.Consumer.Commit == schema.InTransaction {
+		s.Txns = filepath.Join(g.dir, s.Name+".txns.jsonl")
+	}
 	w, err := worker.Start(g.bin, s)
 	if err != nil {
 		return nil, err
@@ -100,6 +105,20 @@ func (g *Group) Events() ([]MemberEvent, error) {
 	return out, nil
 }
 
+// Txns returns every transaction of an in-transaction group's members,
+// member by member.
+func (g *Group) Txns() ([]TxnRecord, error) { return ReadTxns(g.txnJournals()...) }
+
+func (g *Group) txnJournals() []string {
+	var out []string
+	for _, w := range g.Members() {
+		if w.Spec.Txns != "" {
+			out = append(out, w.Spec.Txns)
+		}
+	}
+	return out
+}
+
 // Effects returns the group's effect store.
 func (g *Group) Effects() ([]Effect, error) { return ReadEffects(g.template.Effects) }
 
@@ -107,7 +126,8 @@ func (g *Group) Effects() ([]Effect, error) { return ReadEffects(g.template.Effe
 // once no member processes, retries or reports anything.
 func (g *Group) Activity() int64 {
 	var n int64
-	for _, p := range append([]string{g.template.Effects}, worker.Ledgers(g.Members())...) {
+	paths := append([]string{g.template.Effects}, worker.Ledgers(g.Members())...)
+	for _, p := range append(paths, g.txnJournals()...) {
 		if st, err := os.Stat(p); err == nil {
 			n += st.Size()
 		}

@@ -1,7 +1,7 @@
 // Package consumer is the consumer-group application: a member's body as a
 // worker process (processing, retries, dead letters, the effect store every
-// member shares), its client settings, and the group of member processes
-// the harness runs.
+// member shares, or consume-transform-produce in transactions), its client
+// settings, and the group of member processes the harness runs.
 package consumer
 
 import (
@@ -15,13 +15,6 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload/message"
 	"github.com/kafka-chaos/kafka-chaos/workload/worker"
-)
-
-// Dead-letter producer settings: acks=all and idempotent, retried until the
-// message is in the dead-letter topic or the partition is taken away.
-const (
-	deadLetterRetries = 10
-	deadLetterBackoff = 200 * time.Millisecond
 )
 
 // errInjected is the processing failure Failures injects.
@@ -53,7 +46,7 @@ const (
 	EvSkip       = "skip"        // given up after Attempt attempts without dead-lettering: C1
 	EvDeadLetter = "dead-letter" // published to the dead-letter topic after Attempt attempts
 	EvDeduped    = "deduped"     // a re-delivery whose outcome was already recorded
-	EvGroupError = "group-error" // an error the consumer group reported (commit, heartbeat, fetch)
+	EvGroupError = "group-error" // an error the consumer group (commit, heartbeat, fetch) or the member's own producer reported
 	EvStop       = "stop"        // clean exit; Count: received messages abandoned unprocessed
 )
 
@@ -64,6 +57,9 @@ type consumerApp struct {
 	effects *EffectStore
 	log     *worker.Journal
 	dlt     sarama.SyncProducer
+	// txn is an in-transaction member's producing side, nil for the
+	// others.
+	txn *txnStage
 	// queue holds what an OnReceive application received and marked but
 	// has not processed yet.
 	queue chan received
@@ -93,6 +89,9 @@ func (a *consumerApp) Cleanup(sarama.ConsumerGroupSession) error { return nil }
 // ConsumeClaim implements sarama.ConsumerGroupHandler.
 func (a *consumerApp) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.ConsumerGroupClaim) error {
 	a.event(MemberEvent{Event: EvClaim, Partition: claim.Partition(), Offset: claim.InitialOffset(), Generation: sess.GenerationID()})
+	if a.txn != nil {
+		return a.txn.consume(sess, claim)
+	}
 	for {
 		select {
 		case m, ok := <-claim.Messages():
@@ -198,7 +197,7 @@ func (a *consumerApp) deadLetter(ctx context.Context, m *sarama.ConsumerMessage,
 		select {
 		case <-ctx.Done():
 			return false
-		case <-time.After(deadLetterBackoff):
+		case <-time.After(producerBackoff):
 		}
 	}
 	ev := msgEvent(EvDeadLetter, m, id, seq)

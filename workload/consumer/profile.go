@@ -2,6 +2,7 @@ package consumer
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/IBM/sarama"
 
@@ -14,8 +15,13 @@ func applyConsumer(p schema.ConsumerProfile, cfg *sarama.Config) {
 	// A new group starts at the beginning: starting at the end would skip
 	// whatever was produced before the members joined.
 	cfg.Consumer.Offsets.Initial = sarama.OffsetOldest
-	cfg.Consumer.Offsets.AutoCommit.Enable = true
+	// An in-transaction member commits offsets in its transactions only,
+	// and reads only what other transactions committed.
+	cfg.Consumer.Offsets.AutoCommit.Enable = p.Commit != schema.InTransaction
 	cfg.Consumer.Offsets.AutoCommit.Interval = p.AutoCommitInterval
+	if p.Commit == schema.InTransaction {
+		cfg.Consumer.IsolationLevel = sarama.ReadCommitted
+	}
 	cfg.Consumer.Group.Session.Timeout = p.SessionTimeout
 	cfg.Consumer.Group.Heartbeat.Interval = p.HeartbeatInterval
 	cfg.Consumer.Group.Rebalance.Timeout = p.RebalanceTimeout
@@ -28,8 +34,13 @@ func ClientConfig(p schema.ConsumerProfile, cfg *sarama.Config) map[string]strin
 	for _, s := range cfg.Consumer.Group.Rebalance.GroupStrategies {
 		strategies = append(strategies, s.Name())
 	}
-	return map[string]string{
+	isolation := "read_uncommitted"
+	if cfg.Consumer.IsolationLevel == sarama.ReadCommitted {
+		isolation = "read_committed"
+	}
+	out := map[string]string{
 		"protocol.version":        cfg.Version.String(),
+		"isolation.level":         isolation,
 		"offsets.initial":         "oldest",
 		"auto.commit":             fmt.Sprint(cfg.Consumer.Offsets.AutoCommit.Enable),
 		"auto.commit.interval":    cfg.Consumer.Offsets.AutoCommit.Interval.String(),
@@ -50,7 +61,17 @@ func ClientConfig(p schema.ConsumerProfile, cfg *sarama.Config) map[string]strin
 		"app.dedupe":              fmt.Sprint(p.Dedupe),
 		"dead_letter.acks":        "all",
 		"dead_letter.idempotent":  "true",
-		"dead_letter.retry.max":   fmt.Sprint(deadLetterRetries),
-		"dead_letter.retry.delay": deadLetterBackoff.String(),
+		"dead_letter.retry.max":   fmt.Sprint(producerRetries),
+		"dead_letter.retry.delay": producerBackoff.String(),
 	}
+	if p.Commit == schema.InTransaction {
+		maps.Copy(out, map[string]string{
+			"transactional.id":    TransactionalID("<group>", "<member>"),
+			"transaction.size":    fmt.Sprint(p.TxnSize),
+			"transaction.timeout": p.TxnTimeout.String(),
+			"output.acks":         "all",
+			"output.idempotent":   "true",
+		})
+	}
+	return out
 }

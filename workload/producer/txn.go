@@ -51,6 +51,23 @@ func (pr *Producer) Txns() []ledger.Txn { return pr.txns.All() }
 // (Producer.Transaction.Retry).
 const reconnectBackoff = time.Second
 
+// Reconnect replaces a transactional producer given up: it calls connect,
+// reconnectBackoff apart, until it succeeds or ctx is done, and reports
+// whether it succeeded. The new producer takes the transactional id of the
+// one given up, so its InitProducerId aborts whatever that one left open.
+func Reconnect(ctx context.Context, connect func() error) bool {
+	for ctx.Err() == nil {
+		if connect() == nil {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(reconnectBackoff):
+		}
+	}
+	return false
+}
+
 // txnRun is the state of a transactional producer's run. Only the pacing
 // goroutine uses it, but for pending, which the result readers count down.
 type txnRun struct {
@@ -114,7 +131,7 @@ func (r *txnRun) send(ctx context.Context, seq int64) bool {
 // reports whether it did before ctx was done.
 func (r *txnRun) begin(ctx context.Context) bool {
 	for {
-		if r.ap == nil && !r.reconnect(ctx) {
+		if r.ap == nil && !Reconnect(ctx, r.connect) {
 			return false
 		}
 		if r.ap.BeginTxn() == nil {
@@ -144,7 +161,7 @@ func (r *txnRun) end(intent string) {
 		r.close()
 		return
 	}
-	status, err := finish(r.ap, intent)
+	status, err := FinishTxn(r.ap, intent)
 	r.pr.txns.End(r.open, status, err, time.Since(r.pr.p.Base))
 	r.open, r.sent = 0, 0
 	if status == ledger.TxnUnknown {
@@ -170,20 +187,21 @@ func waitFor(wg *sync.WaitGroup, d time.Duration) bool {
 	}
 }
 
-// txnEnder is the part of sarama's producer that ends a transaction.
-type txnEnder interface {
+// TxnEnder is the part of sarama's producers, async and sync, that ends a
+// transaction.
+type TxnEnder interface {
 	CommitTxn() error
 	AbortTxn() error
 	TxnStatus() sarama.ProducerTxnStatusFlag
 }
 
-// finish commits or aborts the open transaction as intent says and
+// FinishTxn commits or aborts the open transaction as intent says and
 // returns how it ended. After an error that leaves the transaction
 // abortable (a failed send leaves it so, and so may a refused EndTxn), it
 // aborts it and returns the error that made it abort. Any other error, or a failed
 // abort, leaves the outcome unknown: the coordinator settles it when a new
 // producer takes the transactional id, or at the transaction's timeout.
-func finish(p txnEnder, intent string) (ledger.TxnStatus, error) {
+func FinishTxn(p TxnEnder, intent string) (ledger.TxnStatus, error) {
 	end, done := p.CommitTxn, ledger.TxnCommitted
 	if intent == ledger.IntentAbort {
 		end, done = p.AbortTxn, ledger.TxnAborted
@@ -210,21 +228,6 @@ func (r *txnRun) connect() error {
 	}
 	r.ap, r.results = ap, r.pr.readResults(ap, r.pending.Done)
 	return nil
-}
-
-// reconnect replaces the producer given up, trying until ctx is done, and
-// reports whether it did.
-func (r *txnRun) reconnect(ctx context.Context) bool {
-	for ctx.Err() == nil {
-		if r.connect() == nil {
-			return true
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(reconnectBackoff):
-		}
-	}
-	return false
 }
 
 // close closes the producer, if any, once every result it returns is read.

@@ -102,10 +102,10 @@ func (f *fakeTxn) AbortTxn() error {
 
 func (f *fakeTxn) TxnStatus() sarama.ProducerTxnStatusFlag { return f.status }
 
-// TestFinish: a transaction ends as intended; after an error that leaves
+// TestFinishTxn: a transaction ends as intended; after an error that leaves
 // it abortable it is aborted, with the error that made it abort; after any
 // other error, or a failed abort, its outcome is unknown.
-func TestFinish(t *testing.T) {
+func TestFinishTxn(t *testing.T) {
 	abortable := sarama.ProducerTxnFlagInError | sarama.ProducerTxnFlagAbortableError
 	fatal := sarama.ProducerTxnFlagInError | sarama.ProducerTxnFlagFatalError
 	sendErr, abortErr := sarama.ErrNotEnoughReplicas, errors.New("coordinator gone")
@@ -125,7 +125,7 @@ func TestFinish(t *testing.T) {
 		{"commit lost", ledger.IntentCommit, fakeTxn{commit: abortErr, status: sarama.ProducerTxnFlagEndTransaction}, ledger.TxnUnknown, []error{abortErr}, "[commit]"},
 		{"abortable abort", ledger.IntentAbort, fakeTxn{aborts: []error{sendErr, nil}, status: abortable}, ledger.TxnAborted, []error{sendErr}, "[abort abort]"},
 	} {
-		got, err := finish(&c.p, c.intent)
+		got, err := FinishTxn(&c.p, c.intent)
 		if got != c.want || fmt.Sprint(c.p.calls) != c.calls {
 			t.Errorf("%s: %s after %s, want %s after %s", c.name, got, fmt.Sprint(c.p.calls), c.want, c.calls)
 		}

@@ -97,6 +97,10 @@ type Spec struct {
 	// group, as a database table would be.
 	Effects  string          `json:"effects,omitempty"`
 	Failures schema.Failures `json:"failures"`
+	// Output is the topic an in-transaction member produces its output
+	// records to, and Txns the journal it records its transactions in.
+	Output string `json:"output,omitempty"`
+	Txns   string `json:"txns,omitempty"`
 }
 
 // Validate checks that the spec names a runnable worker.
@@ -120,9 +124,28 @@ func (s Spec) Validate() error {
 		if s.Consumer.DeadLetter && s.DeadLetter == "" {
 			return fmt.Errorf("worker %s: profile %s dead-letters but no dead-letter topic is set", s.Name, s.Consumer.Name)
 		}
+		if err := s.validateOutput(); err != nil {
+			return err
+		}
 		return s.Consumer.Validate()
 	}
 	return fmt.Errorf("worker %s: role %q: use produce or consume", s.Name, s.Role)
+}
+
+// validateOutput checks that an in-transaction member has an output topic
+// other than its input and a transaction journal, and that a member of
+// any other profile names neither.
+func (s Spec) validateOutput() error {
+	if s.Consumer.Commit != schema.InTransaction {
+		if s.Output != "" || s.Txns != "" {
+			return fmt.Errorf("worker %s: an output topic and a transaction journal apply to in-transaction members only, not to profile %s", s.Name, s.Consumer.Name)
+		}
+		return nil
+	}
+	if s.Output == "" || s.Output == s.Topic || s.Txns == "" {
+		return fmt.Errorf("worker %s: in-transaction profile %s needs an output topic other than its input %s, and a transaction journal", s.Name, s.Consumer.Name, s.Topic)
+	}
+	return nil
 }
 
 // WriteSpec stores a spec for a worker to read.

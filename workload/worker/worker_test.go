@@ -172,3 +172,30 @@ func TestMainRejectsABadSpec(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// TestSpecOutput: an in-transaction member needs an output topic other
+// than its input and a transaction journal; another member takes neither.
+func TestSpecOutput(t *testing.T) {
+	inTxn := schema.ConsumerProfile{
+		Name: "exactly-once", Commit: schema.InTransaction, Retry: schema.RetryPolicy{MaxAttempts: 1}, TxnSize: 10, TxnTimeout: 10 * time.Second,
+		AutoCommitInterval: time.Second, SessionTimeout: 6 * time.Second, HeartbeatInterval: time.Second, RebalanceTimeout: 10 * time.Second,
+	}
+	after := inTxn
+	after.Name, after.Commit, after.TxnSize, after.TxnTimeout = "after", schema.AfterProcessing, 0, 0
+	s := Spec{Role: RoleConsume, Name: "m1", Brokers: []string{"b:9092"}, Topic: "in", Ledger: "m1.jsonl", Group: "g", Effects: "e.jsonl", Consumer: &inTxn, Output: "out", Txns: "m1.txns.jsonl"}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for name, change := range map[string]func(*Spec){
+		"no output":         func(s *Spec) { s.Output = "" },
+		"output is input":   func(s *Spec) { s.Output = "in" },
+		"no journal":        func(s *Spec) { s.Txns = "" },
+		"output of another": func(s *Spec) { s.Consumer = &after },
+	} {
+		bad := s
+		change(&bad)
+		if bad.Validate() == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
