@@ -2,8 +2,11 @@ package scenarios
 
 import (
 	"maps"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -83,5 +86,35 @@ func TestFaultScenarios(t *testing.T) {
 	}
 	if smoke > 2 {
 		t.Errorf("%d fault scenarios labelled smoke; the smoke budget allows 2", smoke)
+	}
+}
+
+// The nightly workflow shards the matrix by kind label: every scenario
+// must carry exactly one of its shards' labels, or no shard (or two) runs
+// it.
+func TestNightlyShardsCoverEveryScenario(t *testing.T) {
+	wf, err := os.ReadFile("../.github/workflows/nightly.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*label: \[(.*)\]`).FindSubmatch(wf)
+	if m == nil {
+		t.Fatal("nightly.yml: no shard label list")
+	}
+	shards := strings.Split(strings.ReplaceAll(string(m[1]), " ", ""), ",")
+	ss, err := Load(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ss {
+		n := 0
+		for _, l := range s.Labels {
+			if slices.Contains(shards, l) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: labels %v carry %d of the nightly shard labels %v, want exactly 1", s.Name, s.Labels, n, shards)
+		}
 	}
 }
