@@ -115,9 +115,19 @@ func (r *txnRun) send(ctx context.Context, seq int64) bool {
 		return false
 	}
 	r.pending.Add(1)
-	if !r.pr.hand(ctx, r.ap, r.pr.message(seq, r.open)) {
+	hctx, cancel := context.WithTimeout(ctx, r.timeout())
+	handed := r.pr.hand(hctx, r.ap, r.pr.message(seq, r.open))
+	cancel()
+	if !handed {
 		r.pending.Done()
-		return false
+		if ctx.Err() != nil {
+			return false
+		}
+		// sarama stopped taking messages: the message was never handed
+		// over (withdrawn), and its transaction is given up with the
+		// producer.
+		r.giveUp()
+		return true
 	}
 	r.sent++
 	if r.sent == r.pr.p.Profile.Transactions.Size {
@@ -149,16 +159,8 @@ func (r *txnRun) begin(ctx context.Context) bool {
 // it as intent says and records how it ended. A producer that could not
 // end it is given up: the next transaction begins on a new one.
 func (r *txnRun) end(intent string) {
-	if timeout := r.pr.p.Profile.Transactions.Timeout; !waitFor(&r.pending, timeout) {
-		// sarama holds a transaction's messages until their partitions are
-		// added to it, and that can hang for good when the coordinator is
-		// lost mid-request; its commit and abort wait for them too. The
-		// application gives the producer up, as a watchdog would: closing
-		// it fails what it holds, and the next transaction begins on a new
-		// producer, which fences this one.
-		r.pr.txns.End(r.open, ledger.TxnUnknown, fmt.Errorf("%w: %s", errStalled, timeout), time.Since(r.pr.p.Base))
-		r.open, r.sent = 0, 0
-		r.close()
+	if !waitFor(&r.pending, r.timeout()) {
+		r.giveUp()
 		return
 	}
 	status, err := FinishTxn(r.ap, intent)
@@ -169,8 +171,9 @@ func (r *txnRun) end(intent string) {
 	}
 }
 
-// errStalled: a transaction's messages had no result within its timeout.
-var errStalled = errors.New("no result for every message of the transaction within the transaction timeout: producer given up")
+// errStalled: sarama neither took nor answered a transaction's messages
+// within the transaction timeout.
+var errStalled = errors.New("the producer stalled (a message neither taken nor answered) within the transaction timeout: producer given up")
 
 // waitFor waits for wg up to d and reports whether it finished.
 func waitFor(wg *sync.WaitGroup, d time.Duration) bool {
@@ -230,12 +233,30 @@ func (r *txnRun) connect() error {
 	return nil
 }
 
-// close closes the producer, if any, once every result it returns is read.
+// timeout bounds each wait on sarama within a transaction: the
+// transaction's own timeout, after which the coordinator aborts it anyway.
+func (r *txnRun) timeout() time.Duration { return r.pr.p.Profile.Transactions.Timeout }
+
+// giveUp records the open transaction unknown and gives its producer up,
+// as an application's watchdog would: sarama holds a transaction's sends
+// until their partitions are added to it, which can hang for good when
+// the coordinator, or a partition leader, is lost mid-request, and its
+// commit, abort and input then wait too. The next transaction begins on a
+// new producer, which fences this one.
+func (r *txnRun) giveUp() {
+	r.pr.txns.End(r.open, ledger.TxnUnknown, fmt.Errorf("%w: %s", errStalled, r.timeout()), time.Since(r.pr.p.Base))
+	r.open, r.sent = 0, 0
+	r.close()
+}
+
+// close closes the producer, if any, and waits for the results it still
+// returns, at most a transaction timeout: a hung producer is left to
+// finish (or not) on its own, its later results still recorded.
 func (r *txnRun) close() {
 	if r.ap == nil {
 		return
 	}
 	r.ap.AsyncClose()
-	r.results.Wait()
+	waitFor(r.results, r.timeout())
 	r.ap = nil
 }
