@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -168,9 +169,14 @@ func priceProfiles() ([]schema.Profile, error) {
 	case "all":
 		return scenarios.Profiles("scenarios")
 	case "":
+		// The profiles the default matrix compares; make price prices
+		// every one.
 		var out []schema.Profile
 		seen := map[string]bool{}
 		for _, s := range scenarioFiles {
+			if slices.Contains(s.Labels, scenarios.Extended) {
+				continue
+			}
 			for _, p := range s.Profiles {
 				if !seen[p.Name] {
 					seen[p.Name] = true

@@ -60,11 +60,19 @@ func Price(ctx context.Context, p PriceParams) (*schema.Prices, error) {
 	pc := &pricer{p: p, m: p.Method, base: time.Now(), leader: pinnedLeader(p.Seed)}
 	// The pricing measures sarama's producer in this process; the Java
 	// client's cost is what the perf-test calibration measures.
+	// A transactional profile's cost is per transaction (a commit waits
+	// for every send of it), which the per-message throughput and latency
+	// runs do not measure.
 	pc.p.Profiles = slices.DeleteFunc(slices.Clone(p.Profiles), func(prof schema.Profile) bool {
-		if prof.Client == schema.JavaClient {
+		switch {
+		case prof.Client == schema.JavaClient:
 			pc.logf("%s: not priced: a Java profile; the calibration runs the Java client (kafka-producer-perf-test)", prof.Name)
+		case prof.Transactions != nil:
+			pc.logf("%s: not priced: a transactional profile, whose cost is per transaction, not per message", prof.Name)
+		default:
+			return false
 		}
-		return prof.Client == schema.JavaClient
+		return true
 	})
 	p = pc.p
 	names := make([]string, len(p.Profiles))

@@ -8,4 +8,7 @@ package scenarios
 const (
 	Smoke   = "smoke"
 	Nightly = "nightly"
+	// Extended scenarios are left out of the default matrix (make chaos)
+	// to keep it within its time budget; the nightly shards run them.
+	Extended = "extended"
 )
