@@ -64,7 +64,7 @@ func TestLoadDirectory(t *testing.T) {
 		"disk-replace-leader-unclean", "disk-replace-leader-clean", "disk-replace-leader-unclean-kafka-3.9", "disk-replace-out-of-isr",
 		"power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9",
 		"leader-term", "leader-pause", "rolling-restart", "controller-kill", "java-producer-crash", "txn-leader-kill", "txn-leader-kill-kafka-3.9", "txn-isolate-leader-peers", "txn-coordinator-kill", "txn-coordinator-kill-kafka-3.9", "txn-coordinator-power-loss", "txn-coordinator-isolate",
-		"client-producers-leader-kill", "consumer-member-crash", "consumer-rebalance", "consumer-member-stall", "consumer-commit-cut",
+		"client-producers-leader-kill", "consumer-member-crash", "consumer-exactly-once-crash", "consumer-rebalance", "consumer-member-stall", "consumer-commit-cut",
 	}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("scenarios %v, want %v", names, want)
