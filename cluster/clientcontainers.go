@@ -13,6 +13,7 @@ import (
 
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 	"golang.org/x/sys/unix"
@@ -53,6 +54,37 @@ func (c *Cluster) ContainerBootstrap() string {
 // run it (PID 1 is the JVM once kafka-run-class.sh execs it), so a signal
 // sent to the container reaches the client itself.
 func (c *Cluster) LaunchClient(ctx context.Context, name string, cmd []string, files map[string]string) (*ClientContainer, error) {
+	return c.launch(ctx, name, c.cfg.Images.Kafka, cmd, files, nil)
+}
+
+// StoreDir is where a container LaunchApp starts mounts its store volume.
+const StoreDir = "/var/lib/kafka-chaos/store"
+
+// LaunchApp starts the kafka-chaos Java application as LaunchClient
+// starts a tool, from AppImage, with the volume named store (created on
+// first use, and shared by every container launched with that name)
+// mounted at StoreDir. The process runs as root, which owns the volume.
+func (c *Cluster) LaunchApp(ctx context.Context, name string, cmd []string, files map[string]string, store string) (*ClientContainer, error) {
+	image, err := c.AppImage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vol, err := c.volume(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	return c.launch(ctx, name, image, cmd, files, func(req *testcontainers.ContainerRequest) {
+		req.User = "0"
+		req.HostConfigModifier = func(hc *container.HostConfig) {
+			hc.AutoRemove = false
+			hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: vol, Target: StoreDir})
+		}
+	})
+}
+
+// launch starts a client container from image; modify, when set, adjusts
+// the request.
+func (c *Cluster) launch(ctx context.Context, name, image string, cmd []string, files map[string]string, modify func(*testcontainers.ContainerRequest)) (*ClientContainer, error) {
 	logging, loggingPath, log4jOpts := clientLogging(c.cfg.KafkaVersion)
 	env := maps.Clone(clientJVM)
 	env["KAFKA_LOG4J_OPTS"] = log4jOpts
@@ -62,7 +94,7 @@ func (c *Cluster) LaunchClient(ctx context.Context, name string, cmd []string, f
 	}
 	files[loggingPath] = logging
 	req := testcontainers.ContainerRequest{
-		Image:      c.cfg.Images.Kafka,
+		Image:      image,
 		Name:       fmt.Sprintf("kafka-chaos-%s-%s", c.cfg.RunID, name),
 		Entrypoint: cmd[:1],
 		Cmd:        cmd[1:],
@@ -78,12 +110,15 @@ func (c *Cluster) LaunchClient(ctx context.Context, name string, cmd []string, f
 	for path, content := range files {
 		req.Files = append(req.Files, testcontainers.ContainerFile{Reader: strings.NewReader(content), ContainerFilePath: path, FileMode: 0o644})
 	}
+	if modify != nil {
+		modify(&req)
+	}
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
 	if err != nil {
 		if ctr != nil {
 			_ = ctr.Terminate(context.WithoutCancel(ctx), testcontainers.StopTimeout(0))
 		}
-		return nil, c.startError("client "+name, c.cfg.Images.Kafka, err)
+		return nil, c.startError("client "+name, image, err)
 	}
 	c.launchMu.Lock()
 	c.launched = append(c.launched, ctr)
@@ -152,6 +187,17 @@ func (cc *ClientContainer) logs(ctx context.Context, stdout, stderr io.Writer) e
 		return fmt.Errorf("output of client %s: %w", cc.name, err)
 	}
 	return nil
+}
+
+// ReadFile returns a file of the container's filesystem or of a volume it
+// mounts, running or stopped.
+func (cc *ClientContainer) ReadFile(ctx context.Context, path string) ([]byte, error) {
+	r, err := cc.ctr.CopyFileFromContainer(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s from client %s: %w", path, cc.name, err)
+	}
+	defer r.Close()
+	return io.ReadAll(r)
 }
 
 // Remove deletes the container; the cluster's Close no longer has to.

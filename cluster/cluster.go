@@ -113,6 +113,9 @@ type Cluster struct {
 	probes    map[int]*sarama.Broker
 	// missing are images that were not present locally at start.
 	missing map[string]bool
+	// appImage is the Java application's image once AppImage has it.
+	appMu    sync.Mutex
+	appImage string
 }
 
 func (c *Cluster) logf(format string, args ...any) {
@@ -386,6 +389,7 @@ func (c *Cluster) Close(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("remove container: %w", err))
 		}
 	}
+	errs = append(errs, c.removeVolumes(ctx))
 	for _, nw := range c.allNetworks() {
 		if err := nw.Remove(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("remove network %s: %w", nw.Name, err))

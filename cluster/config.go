@@ -17,13 +17,19 @@ const DefaultKafkaVersion = "4.4.0"
 // ToxiproxyVersion is the toxiproxy release of both image paths.
 const ToxiproxyVersion = "2.12.0"
 
+// JDKImage is the official image that compiles the kafka-chaos Java
+// application on the default path. Offline, the offline Kafka image
+// compiles it: Debian's JRE carries the compiler and jar modules.
+const JDKImage = "eclipse-temurin:17-jdk"
+
 // Environment variables that select images. The official images are the
 // default; KAFKA_CHAOS_OFFLINE=1 switches both to the locally built ones
-// (make images-offline), and the two IMAGE variables override either.
+// (make images-offline), and the IMAGE variables override each.
 const (
 	EnvKafkaVersion   = "KAFKA_CHAOS_KAFKA_VERSION"
 	EnvKafkaImage     = "KAFKA_CHAOS_KAFKA_IMAGE"
 	EnvToxiproxyImage = "KAFKA_CHAOS_TOXIPROXY_IMAGE"
+	EnvJDKImage       = "KAFKA_CHAOS_JDK_IMAGE"
 	EnvOffline        = "KAFKA_CHAOS_OFFLINE"
 )
 
@@ -53,11 +59,13 @@ func ImagesFromEnv(kafkaVersion string) (schema.Images, error) {
 	img := schema.Images{
 		Kafka:     "apache/kafka:" + kafkaVersion,
 		Toxiproxy: "ghcr.io/shopify/toxiproxy:" + ToxiproxyVersion,
+		JDK:       JDKImage,
 		Offline:   offline,
 	}
 	if offline {
 		img.Kafka = "kafka-chaos/kafka:" + kafkaVersion
 		img.Toxiproxy = "kafka-chaos/toxiproxy:" + ToxiproxyVersion
+		img.JDK = img.Kafka
 	}
 	if v := os.Getenv(EnvKafkaImage); v != "" {
 		kafka, err := kafkaImageOverride(v, kafkaVersion)
@@ -68,6 +76,9 @@ func ImagesFromEnv(kafkaVersion string) (schema.Images, error) {
 	}
 	if v := os.Getenv(EnvToxiproxyImage); v != "" {
 		img.Toxiproxy = v
+	}
+	if v := os.Getenv(EnvJDKImage); v != "" {
+		img.JDK = v
 	}
 	return img, nil
 }

@@ -99,7 +99,7 @@ func checkImages(ctx context.Context, cli *testcontainers.DockerClient, img sche
 	return missing, archive, nil
 }
 
-// Sweep removes containers and networks left by harness runs whose process
+// Sweep removes containers, volumes and networks left by harness runs whose process
 // is gone (a killed run cannot clean up after itself). With all set, it
 // removes every harness resource regardless of owner (make clean).
 func Sweep(ctx context.Context, all bool) (removed int, err error) {
@@ -120,6 +120,20 @@ func Sweep(ctx context.Context, all bool) (removed int, err error) {
 		}
 		if _, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
 			errs = append(errs, fmt.Errorf("remove container %s: %w", c.ID[:12], err))
+			continue
+		}
+		removed++
+	}
+	vs, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
+	if err != nil {
+		return removed, errors.Join(append(errs, fmt.Errorf("list volumes: %w", err))...)
+	}
+	for _, v := range vs.Items {
+		if !all && ownerAlive(v.Labels[LabelPID]) {
+			continue
+		}
+		if _, err := cli.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true}); err != nil {
+			errs = append(errs, fmt.Errorf("remove volume %s: %w", v.Name, err))
 			continue
 		}
 		removed++

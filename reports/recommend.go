@@ -126,7 +126,7 @@ type Recommendation struct {
 	// ClientPairs compare the same delivery settings on sarama and on the
 	// Java client under the same fault.
 	ClientPairs []ClientPair
-	// ConsumerPairs compare at-least-once consumer groups on the two
+	// ConsumerPairs compare consumer groups that process alike on the two
 	// clients under the same fault.
 	ConsumerPairs []ConsumerPair
 	// Txns sums up the transactional profiles.

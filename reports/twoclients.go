@@ -86,12 +86,17 @@ func (p ClientPair) Sentence() string {
 }
 
 // ConsumerPair is one scenario's verdicts of a sarama consumer group and a
-// Java consumer group that both process every record before its offset is
-// committed and never give one up (at-least-once), under the same fault.
+// Java consumer group that process alike, under the same fault: both
+// process every record before its offset is committed and never give one
+// up (at-least-once), or both run the same application settings (commit,
+// retries, dead letter, dedupe) on the two clients.
 type ConsumerPair struct {
 	Scenario string
-	Sarama   ConsumerSide
-	Java     ConsumerSide
+	// Kind is what the two have in common: "at-least-once", or "the same
+	// retries, dead letter and dedupe".
+	Kind   string
+	Sarama ConsumerSide
+	Java   ConsumerSide
 	// Disagree is set when one group failed to process data, or broke an
 	// expected guarantee, and the other did not.
 	Disagree bool
@@ -111,19 +116,36 @@ type ConsumerSide struct {
 
 func (c ConsumerSide) lost() bool { return c.NeverProcessed > 0 || c.Broken }
 
-// atLeastOnce: the application processes a record before its offset can
-// be committed, and retries it until it succeeds. Every Java group does
-// (the verifiable consumer's processing never fails); a sarama group does
-// with after-processing and unbounded retries, without dedupe.
+// atLeastOnce: a sarama application processes a record before its offset
+// can be committed, and retries it until it succeeds: after-processing and
+// unbounded retries, without dedupe.
 func atLeastOnce(c schema.ConsumerProfile) bool {
-	if c.Client == schema.JavaClient {
-		return true
-	}
 	return c.Commit == schema.AfterProcessing && c.Retry.MaxAttempts == 0 && !c.Dedupe
 }
 
+// Kinds of consumer pair.
+const (
+	pairAtLeastOnce = "at-least-once"
+	pairSameApp     = "the same retries, dead letter and dedupe"
+)
+
+// pairKind says what Java group j and sarama group sa have in common, ""
+// when they are no pair. Kafka's verifiable consumer never fails a record,
+// so it is at least once, and pairs with the sarama groups that are; the
+// kafka-chaos Java application pairs with the sarama groups that process
+// as it does.
+func pairKind(j, sa schema.ConsumerProfile) string {
+	switch {
+	case !j.Java.RunsApp() && atLeastOnce(sa):
+		return pairAtLeastOnce
+	case j.Java.RunsApp() && j.Commit == sa.Commit && j.Retry == sa.Retry && j.DeadLetter == sa.DeadLetter && j.Dedupe == sa.Dedupe:
+		return pairSameApp
+	}
+	return ""
+}
+
 // ConsumerPairs pairs, scenario by scenario, every Java consumer group
-// with every at-least-once sarama group.
+// with every sarama group that processes alike (pairKind).
 func ConsumerPairs(r *schema.Run) []ConsumerPair {
 	var out []ConsumerPair
 	for _, s := range r.Scenarios {
@@ -132,10 +154,14 @@ func ConsumerPairs(r *schema.Run) []ConsumerPair {
 				continue
 			}
 			for _, sa := range s.Profiles {
-				if sa.Consumer == nil || sa.Consumer.Consumer.Client != "" || !atLeastOnce(sa.Consumer.Consumer) {
+				if sa.Consumer == nil || sa.Consumer.Consumer.Client != "" {
 					continue
 				}
-				p := ConsumerPair{Scenario: s.Name, Sarama: consumerSide(s, sa), Java: consumerSide(s, j)}
+				kind := pairKind(j.Consumer.Consumer, sa.Consumer.Consumer)
+				if kind == "" {
+					continue
+				}
+				p := ConsumerPair{Scenario: s.Name, Kind: kind, Sarama: consumerSide(s, sa), Java: consumerSide(s, j)}
 				p.Disagree = p.Sarama.Proves && p.Java.Proves && p.Sarama.lost() != p.Java.lost()
 				out = append(out, p)
 			}
@@ -162,6 +188,10 @@ func consumerSide(s schema.Scenario, p schema.ProfileResult) ConsumerSide {
 // consumers under consumer-member-crash: 0 never processed on sarama
 // (commit-after) and 12 on Java (java-commit-after)".
 func (p ConsumerPair) Sentence() string {
-	return fmt.Sprintf("at-least-once consumers under %s: %d never processed on sarama (%s) and %d on Java (%s)",
-		p.Scenario, p.Sarama.NeverProcessed, p.Sarama.Profile, p.Java.NeverProcessed, p.Java.Profile)
+	if p.Kind == pairSameApp {
+		return fmt.Sprintf("consumers with %s under %s: %d never processed and %d duplicate effects on sarama (%s), %d and %d on Java (%s)",
+			p.Kind, p.Scenario, p.Sarama.NeverProcessed, p.Sarama.Duplicates, p.Sarama.Profile, p.Java.NeverProcessed, p.Java.Duplicates, p.Java.Profile)
+	}
+	return fmt.Sprintf("%s consumers under %s: %d never processed on sarama (%s) and %d on Java (%s)",
+		p.Kind, p.Scenario, p.Sarama.NeverProcessed, p.Sarama.Profile, p.Java.NeverProcessed, p.Java.Profile)
 }

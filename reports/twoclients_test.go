@@ -3,6 +3,7 @@ package reports
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
@@ -108,5 +109,30 @@ func TestConsumerPairs(t *testing.T) {
 	}
 	if advice := strings.Join(Recommend(r).Sentences(), "\n"); !strings.Contains(advice, "The two clients disagree: "+want) {
 		t.Errorf("recommendation lacks the disagreement:\n%s", advice)
+	}
+}
+
+// The Java application pairs with the sarama group whose retries, dead
+// letter and dedupe it shares, not with the at-least-once ones.
+func TestConsumerPairsSameApplication(t *testing.T) {
+	retry := schema.RetryPolicy{MaxAttempts: 3, Backoff: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond}
+	commitAfter := schema.ConsumerProfile{Name: "commit-after", Commit: schema.AfterProcessing}
+	dlt := schema.ConsumerProfile{Name: "retry-dlt-idempotent", Commit: schema.AfterProcessing, Retry: retry, DeadLetter: true, Dedupe: true}
+	java := schema.ConsumerProfile{Name: "java-retry-dlt-idempotent", Client: schema.JavaClient, Commit: schema.AfterProcessing, Retry: retry, DeadLetter: true, Dedupe: true,
+		Java: &schema.JavaConsumer{GroupProtocol: "classic", Assignor: "cooperative-sticky", Application: schema.JavaApp}}
+	r := &schema.Run{Scenarios: []schema.Scenario{{
+		Name: "consumer-member-crash", Status: schema.ScenarioPass,
+		Profiles: []schema.ProfileResult{
+			groupResult(commitAfter, 0, 41, schema.NoProcessingLoss), groupResult(dlt, 0, 0, schema.NoProcessingLoss),
+			groupResult(java, 0, 3, schema.NoProcessingLoss),
+		},
+	}}}
+	pairs := ConsumerPairs(r)
+	if len(pairs) != 1 || pairs[0].Sarama.Profile != "retry-dlt-idempotent" || pairs[0].Disagree {
+		t.Fatalf("pairs %+v; want retry-dlt-idempotent with java-retry-dlt-idempotent, agreeing", pairs)
+	}
+	want := "consumers with the same retries, dead letter and dedupe under consumer-member-crash: 0 never processed and 0 duplicate effects on sarama (retry-dlt-idempotent), 0 and 3 on Java (java-retry-dlt-idempotent)"
+	if got := pairs[0].Sentence(); got != want {
+		t.Errorf("sentence\n %s\nwant\n %s", got, want)
 	}
 }

@@ -18,7 +18,7 @@ func (r *run) setupClients(ctx context.Context, leader int) error {
 			return r.createPinned(ctx, topic, leader, prof)
 		},
 		Rate: r.s.Rate, Size: r.s.Size, Base: r.base, Seed: r.p.Seed, WorkDir: r.p.WorkDir,
-		Launch: r.launch, ContainerBootstrap: r.p.Cluster.ContainerBootstrap(), KafkaVersion: r.p.Cluster.Info().KafkaVersion,
+		Launch: r.launch, LaunchApp: r.launchApp, PrepareApp: r.prepareApp, ContainerBootstrap: r.p.Cluster.ContainerBootstrap(), KafkaVersion: r.p.Cluster.Info().KafkaVersion,
 		Expect: r.s.Expect, MinExposure: r.s.MinExposure, Window: r.window,
 		Audit: r.audit, AuditCommitted: r.auditCommitted, Judge: r.producerResult, Logf: r.logf, Phase: r.phase,
 	})

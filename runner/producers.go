@@ -108,6 +108,18 @@ func (r *run) launch(ctx context.Context, name string, cmd []string, files map[s
 	return r.p.Cluster.LaunchClient(ctx, r.s.Name+"-"+name, cmd, files)
 }
 
+// prepareApp builds the kafka-chaos Java application's image.
+func (r *run) prepareApp(ctx context.Context) error {
+	_, err := r.p.Cluster.AppImage(ctx)
+	return err
+}
+
+// launchApp starts the kafka-chaos Java application as launch starts a
+// tool, with the scenario's volume for store.
+func (r *run) launchApp(ctx context.Context, name string, cmd []string, files map[string]string, store string) (javaclient.Process, error) {
+	return r.p.Cluster.LaunchApp(ctx, r.s.Name+"-"+name, cmd, files, store)
+}
+
 // javaProcesses are the scenario's Java producers, each a process of its
 // own, as a producer fault acts on them.
 type javaProcesses []javaProducer

@@ -132,6 +132,15 @@ func (d *decoder) checkProcessing(g schema.ConsumerProfile, at map[string]*yaml.
 		// It has no retries or dead-letter topic: checkGroupTxn.
 		return
 	}
+	d.checkRetry(g, at, entry)
+}
+
+// checkRetry reports a retry policy that cannot run: delays without
+// retries, retries without a delay, or a dead-letter topic behind retries
+// without end.
+func (d *decoder) checkRetry(g schema.ConsumerProfile, at map[string]*yaml.Node, entry *yaml.Node) {
+	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
+	r := g.Retry
 	switch {
 	case r.MaxAttempts == 1 && (r.Backoff > 0 || r.MaxDelay > 0):
 		field := "retry.backoff"

@@ -8,20 +8,37 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
-// javaGroupSpec is a consumer group's java: block: how Kafka's verifiable
-// consumer joins its group. Left out, the group runs the classic protocol
+// javaGroupSpec is a consumer group's java: block: what each member runs
+// and how it joins its group. Left out, the group runs the classic protocol
 // with the tool's range assignor; the consumer protocol's assignor left out
-// is the brokers' default, uniform.
+// is the brokers' default, uniform. The application left out is Kafka's
+// verifiable consumer, unless the group retries, dead-letters or dedupes,
+// which only the kafka-chaos Java application does.
 type javaGroupSpec struct {
 	GroupProtocol string `yaml:"group_protocol"`
 	Assignor      string `yaml:"assignor"`
+	Application   string `yaml:"application"`
 }
 
-var javaGroupProtocols = []string{"classic", "consumer"}
+var (
+	javaGroupProtocols = []string{"classic", "consumer"}
+	javaApplications   = []string{schema.JavaVerifiableConsumer, schema.JavaApp}
+	// appFields are the settings only the kafka-chaos Java application
+	// takes.
+	appFields = []string{"retry", "dead_letter", "dedupe"}
+)
 
 // javaGroup completes g, decoded as for sarama, with its Java settings.
 func (s groupSpec) javaGroup(g schema.ConsumerProfile, at map[string]*yaml.Node) schema.ConsumerProfile {
-	j := schema.JavaConsumer{GroupProtocol: s.Java.GroupProtocol, Assignor: s.Java.Assignor}
+	j := schema.JavaConsumer{GroupProtocol: s.Java.GroupProtocol, Assignor: s.Java.Assignor, Application: s.Java.Application}
+	if at["java.application"] == nil {
+		j.Application = schema.JavaVerifiableConsumer
+		for _, f := range appFields {
+			if at[f] != nil {
+				j.Application = schema.JavaApp
+			}
+		}
+	}
 	if at["java.group_protocol"] == nil {
 		j.GroupProtocol = "classic"
 	}
@@ -35,10 +52,11 @@ func (s groupSpec) javaGroup(g schema.ConsumerProfile, at map[string]*yaml.Node)
 	return g
 }
 
-// checkJavaGroup reports what the verifiable consumer cannot do: it
-// processes a record by printing it in the poll loop, then commits
-// (after-processing) or lets auto-commit do it; it has no slower stage, no
-// processing that fails, no dead-letter topic and no dedupe.
+// checkJavaGroup reports what the Java applications cannot do. Both
+// process in the poll loop, then commit (after-processing) or let
+// auto-commit do it, so neither has a slower stage or transactions; the
+// verifiable consumer processes a record by printing it, so it has no
+// processing that fails, no dead-letter topic and no dedupe either.
 func (d *decoder) checkJavaGroup(g schema.ConsumerProfile, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
 	javaCommits := []string{string(schema.AfterProcessing), string(schema.AutoCommit)}
@@ -53,9 +71,19 @@ func (d *decoder) checkJavaGroup(g schema.ConsumerProfile, at map[string]*yaml.N
 	if at["transaction"] != nil {
 		fail("transaction", "applies to commit: in-transaction, which runs on sarama only: remove it, or run the group on sarama")
 	}
-	for _, field := range []string{"process_lag", "retry", "dead_letter", "dedupe"} {
-		if at[field] != nil {
-			fail(field, "the Java consumer (Kafka's verifiable consumer) processes each record in its poll loop and never fails, retries, dead-letters or dedupes: remove %s, or run the group on sarama", field)
+	if at["process_lag"] != nil {
+		fail("process_lag", "the Java consumer processes each record in its poll loop, with no slower stage: remove process_lag, or run the group on sarama")
+	}
+	switch {
+	case !slices.Contains(javaApplications, g.Java.Application):
+		fail("java.application", "%s", oneOf(g.Java.Application, javaApplications))
+	case g.Java.RunsApp():
+		d.checkRetry(g, at, entry)
+	default:
+		for _, field := range appFields {
+			if at[field] != nil {
+				fail(field, "Kafka's verifiable consumer never fails, retries, dead-letters or dedupes a record: remove %s, or leave java.application out (the kafka-chaos Java application does these)", field)
+			}
 		}
 	}
 	if !slices.Contains(javaGroupProtocols, g.Java.GroupProtocol) {

@@ -28,7 +28,10 @@ type ClusterInfo struct {
 type Images struct {
 	Kafka     string `json:"kafka"`
 	Toxiproxy string `json:"toxiproxy"`
-	Offline   bool   `json:"offline"`
+	// JDK compiles the kafka-chaos Java application into the Kafka image
+	// when a scenario runs it.
+	JDK     string `json:"jdk,omitempty"`
+	Offline bool   `json:"offline"`
 }
 
 // PartitionState is one partition as the cluster metadata shows it.

@@ -58,7 +58,8 @@ type ConsumerProfile struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	// Client is "" for the sarama application (cmd/chaos-worker), or
-	// JavaClient for Kafka's verifiable consumer, with Java's settings.
+	// JavaClient for Kafka's Java client (its verifiable consumer, or the
+	// kafka-chaos Java application), with Java's settings.
 	Client string        `json:"client,omitempty"`
 	Java   *JavaConsumer `json:"java,omitempty"`
 	Commit CommitPoint   `json:"commit"`
@@ -115,12 +116,26 @@ func (p ConsumerProfile) Validate() error {
 	if p.Commit != InTransaction && (p.TxnSize != 0 || p.TxnTimeout != 0) {
 		return fmt.Errorf("consumer profile %s: a transaction size and timeout apply to in-transaction only", p.Name)
 	}
+	if err := p.validateRetry(); err != nil {
+		return err
+	}
+	return p.validateTimeouts()
+}
+
+// validateRetry: a retried message waits a delay that doubles from
+// backoff up to max_delay, and only a bounded number of attempts can end
+// in the dead-letter topic.
+func (p ConsumerProfile) validateRetry() error {
 	if p.Retry.MaxAttempts < 0 || (p.Retry.MaxAttempts != 1 && (p.Retry.Backoff <= 0 || p.Retry.MaxDelay < p.Retry.Backoff)) {
 		return fmt.Errorf("consumer profile %s: retries need max_attempts >= 0 and 0 < backoff <= max_delay", p.Name)
 	}
 	if p.DeadLetter && p.Retry.MaxAttempts == 0 {
 		return fmt.Errorf("consumer profile %s: a dead-letter topic needs bounded retries", p.Name)
 	}
+	return nil
+}
+
+func (p ConsumerProfile) validateTimeouts() error {
 	if p.SessionTimeout <= 0 || p.HeartbeatInterval <= 0 || p.RebalanceTimeout <= 0 || p.AutoCommitInterval <= 0 {
 		return fmt.Errorf("consumer profile %s: group timeouts must be set", p.Name)
 	}
@@ -213,7 +228,26 @@ type JavaConsumer struct {
 	// by its short name (range, roundrobin, sticky, cooperative-sticky);
 	// for the consumer protocol, group.remote.assignor (uniform, range).
 	Assignor string `json:"assignor"`
+	// Application is what each member runs: JavaVerifiableConsumer
+	// (Kafka's own tool, the default), or JavaApp, the kafka-chaos Java
+	// application (images/javaapp), for what the tool cannot do.
+	Application string `json:"application,omitempty"`
 }
+
+// Java consumer applications.
+const (
+	// JavaVerifiableConsumer is Kafka's VerifiableConsumer: it processes
+	// a record by printing it in its poll loop, and never fails.
+	JavaVerifiableConsumer = "verifiable-consumer"
+	// JavaApp is the kafka-chaos Java application: processing that fails
+	// as the scenario injects, bounded retries, a dead-letter topic and an
+	// effect store every member shares, with dedupe.
+	JavaApp = "kafka-chaos"
+)
+
+// RunsApp reports whether the members run the kafka-chaos Java
+// application rather than Kafka's verifiable consumer.
+func (j JavaConsumer) RunsApp() bool { return j.Application == JavaApp }
 
 // Java group protocols and the assignors each takes, by short name.
 var (
@@ -233,9 +267,10 @@ func (j JavaConsumer) Assignors() []string {
 	return nil
 }
 
-// validateJava: the verifiable consumer processes a record by printing it
-// in the poll loop, so it has no slower stage, no processing step that
-// fails, and no dead-letter or dedupe logic.
+// validateJava: both Java applications process in the poll loop, so they
+// have no slower stage and no transactions; the verifiable consumer
+// processes a record by printing it, so it has no processing step that
+// fails, and no dead-letter or dedupe logic either.
 func (p ConsumerProfile) validateJava() error {
 	if p.Java == nil {
 		return fmt.Errorf("consumer profile %s: a java profile needs its java settings", p.Name)
@@ -243,15 +278,21 @@ func (p ConsumerProfile) validateJava() error {
 	if p.Commit != AfterProcessing && p.Commit != AutoCommit {
 		return fmt.Errorf("consumer profile %s: commit %q: the Java consumer commits after-processing or by auto-commit (in-transaction runs on sarama)", p.Name, p.Commit)
 	}
-	if p.ProcessLag != 0 || p.Retry.MaxAttempts != 1 || p.DeadLetter || p.Dedupe || p.TxnSize != 0 || p.TxnTimeout != 0 {
-		return fmt.Errorf("consumer profile %s: the Java consumer processes in its poll loop: no process lag, retries, dead letter, dedupe or transactions", p.Name)
+	if p.ProcessLag != 0 || p.TxnSize != 0 || p.TxnTimeout != 0 {
+		return fmt.Errorf("consumer profile %s: the Java consumer processes in its poll loop: no process lag or transactions", p.Name)
+	}
+	if a := p.Java.Application; a != "" && a != JavaVerifiableConsumer && a != JavaApp {
+		return fmt.Errorf("consumer profile %s: java application %q: use %s or %s", p.Name, a, JavaVerifiableConsumer, JavaApp)
+	}
+	if !p.Java.RunsApp() && (p.Retry.MaxAttempts != 1 || p.DeadLetter || p.Dedupe) {
+		return fmt.Errorf("consumer profile %s: Kafka's verifiable consumer never fails a record: retries, a dead letter and dedupe need java application %s", p.Name, JavaApp)
+	}
+	if err := p.validateRetry(); err != nil {
+		return err
 	}
 	if !slices.Contains(p.Java.Assignors(), p.Java.Assignor) {
 		return fmt.Errorf("consumer profile %s: java group protocol %q with assignor %q: the classic protocol takes %v, the consumer protocol %v",
 			p.Name, p.Java.GroupProtocol, p.Java.Assignor, JavaClassicAssignors, JavaConsumerAssignors)
 	}
-	if p.SessionTimeout <= 0 || p.HeartbeatInterval <= 0 || p.RebalanceTimeout <= 0 || p.AutoCommitInterval <= 0 {
-		return fmt.Errorf("consumer profile %s: group timeouts must be set", p.Name)
-	}
-	return nil
+	return p.validateTimeouts()
 }

@@ -21,6 +21,10 @@
 #                                    command; jars from kafka-chaos/kafka:<version>
 #   ghcr.io/shopify/toxiproxy:<ver>  images/lookalike/toxiproxy: FROM scratch,
 #                                    root; binaries from kafka-chaos/toxiproxy
+#   eclipse-temurin:17-jdk           images/lookalike/jdk: root, the JDK at
+#                                    /opt/java/openjdk (Debian's, whose JRE
+#                                    has the compiler and jar modules), which
+#                                    compiles the Java application
 # Ryuk (testcontainers/ryuk, testcontainers' reaper) is not built: its Go
 # module is not served by the module proxy, so .ci/run disables it.
 #
@@ -114,6 +118,13 @@ build_toxiproxy() { # build_toxiproxy TAG
   log "built $tag ($(image_size "$tag"))"
 }
 
+build_jdk() { # build_jdk TAG
+  local tag=$1
+  may_replace "$tag"
+  timed "docker build $tag" docker build -q --force-rm -t "$tag" "$LOOKALIKE_DIR/jdk" >/dev/null
+  log "built $tag ($(image_size "$tag"))"
+}
+
 main() {
   [ "${KAFKA_CHAOS_LOOKALIKE:-}" = 1 ] ||
     die "CI only: this tags look-alikes with the official image names, which then shadow the real images; set KAFKA_CHAOS_LOOKALIKE=1 on a throwaway Docker engine"
@@ -131,10 +142,11 @@ main() {
   for v in "${versions[@]}"; do
     [[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "bad Kafka version '$v' (want X.Y.Z)"
     mapfile -t names < <(default_images "$v")
-    [ ${#names[@]} = 2 ] || die "kafka-chaos images $v printed ${names[*]:-nothing}"
+    [ ${#names[@]} = 3 ] || die "kafka-chaos images $v printed ${names[*]:-nothing}"
     build_kafka "$v" "${names[0]}" "$bbdir/busybox"
   done
   build_toxiproxy "${names[1]}"
+  build_jdk "${names[2]}"
   print_timings
 }
 

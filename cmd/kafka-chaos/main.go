@@ -19,12 +19,12 @@ const usage = `usage: kafka-chaos <command>
 commands:
   up [-hold d]   start a cluster, print how to reach it, remove it on
                  Ctrl-C (or after -hold)
-  sweep [-all]   remove containers and networks left by harness runs whose
+  sweep [-all]   remove containers, volumes and networks left by harness runs whose
                  process is gone; with -all, every harness resource
   images [version ...]
                  print the Kafka image of each version (default: the one
-                 to run), then the toxiproxy image, as the environment
-                 selects them
+                 to run), then the toxiproxy image and the JDK image, as
+                 the environment selects them
   verify <dir>   recompute every verdict from the histories stored in
                  <dir>, without a cluster; exit 1 when any differs from
                  <dir>/results.json

@@ -121,7 +121,7 @@ func New(ctx context.Context, p Params) (*Set, error) {
 		if s.Group, err = cs.pickGroup(s.Topic, &coordinator); err != nil {
 			return cs, err
 		}
-		if prof.Client == schema.JavaClient {
+		if prof.Client == schema.JavaClient && !prof.Java.RunsApp() {
 			// Kafka's verifiable consumer has no processing step to fail.
 			s.Failures = schema.Failures{}
 		}

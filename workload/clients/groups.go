@@ -16,7 +16,8 @@ import (
 
 // groupApp is a consumer-group application as the harness runs it: the
 // sarama application as worker processes (saramaGroup), or Kafka's
-// verifiable consumer in containers (javaGroup). Both give the group's
+// verifiable consumer or the kafka-chaos Java application in containers
+// (javaGroup). Both give the group's
 // history in the sarama application's terms: one effect per record
 // processed, and member events.
 type groupApp interface {
@@ -75,9 +76,15 @@ func (cs *Set) groupApp(ctx context.Context, bin string, s worker.Spec) (groupAp
 		return saramaGroup{consumer.NewGroup(bin, cs.dir, s)}, nil
 	}
 	p := cs.p
+	if prof.Java.RunsApp() {
+		if err := p.PrepareApp(ctx); err != nil {
+			return nil, fmt.Errorf("consumer group %s: %w", s.Group, err)
+		}
+	}
 	g, err := javaclient.NewConsumerGroup(javaclient.ConsumerParams{
 		Profile: prof, Topic: s.Topic, Group: s.Group,
 		Launch: p.Launch, Bootstrap: p.ContainerBootstrap, KafkaVersion: p.KafkaVersion,
+		LaunchApp: p.LaunchApp, DeadLetter: s.DeadLetter, Failures: s.Failures,
 	})
 	if err != nil {
 		return nil, err
@@ -94,7 +101,7 @@ func (cs *Set) groupApp(ctx context.Context, bin string, s worker.Spec) (groupAp
 			return nil, fmt.Errorf("consumer group %s: %w", s.Group, err)
 		}
 	}
-	return javaGroup{ConsumerGroup: g, base: p.Base, dir: cs.dir}, nil
+	return javaGroup{ConsumerGroup: g, base: p.Base, dir: cs.dir, failures: s.Failures}, nil
 }
 
 // saramaGroup is the sarama application's group of worker processes.

@@ -16,16 +16,34 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/workload/message"
 )
 
-// javaGroup is a Java consumer profile's group of verifiable consumers.
-// A record_data line is the record's side effect: the tool prints every
-// record poll returned, then commits (or lets auto-commit do it).
+// javaGroup is a Java consumer profile's group: verifiable consumers,
+// whose record_data line is the record's side effect (the tool prints
+// every record poll returned, then commits or lets auto-commit do it), or
+// the kafka-chaos Java application, whose effects are in the group's
+// effect store.
 type javaGroup struct {
 	*javaclient.ConsumerGroup
 	base time.Time
 	// dir keeps each member's events once it is finished, beside the
 	// sarama members' ledgers.
 	dir string
+	// failures are the processing failures the application injects.
+	failures schema.Failures
 }
+
+// appEvents are the Java application's events by the sarama
+// application's names.
+var appEvents = map[string]string{
+	javaclient.AppRetry:      consumer.EvRetry,
+	javaclient.AppSkip:       consumer.EvSkip,
+	javaclient.AppDeadLetter: consumer.EvDeadLetter,
+	javaclient.AppDeduped:    consumer.EvDeduped,
+	javaclient.AppGroupError: consumer.EvGroupError,
+}
+
+// injectedFailure is the error of an attempt the application failed on
+// purpose, as both applications report it.
+const injectedFailure = "injected processing failure"
 
 func (g javaGroup) Start(ctx context.Context) (string, error) {
 	m, err := g.ConsumerGroup.Start(ctx)
@@ -52,7 +70,8 @@ func (g javaGroup) Signal(ctx context.Context, member string, sig syscall.Signal
 }
 
 // Stop stops every member and writes what each printed to
-// <member>.events.jsonl.
+// <member>.events.jsonl, and the application's effect store to
+// <profile>.effects.jsonl.
 func (g javaGroup) Stop(ctx context.Context, grace time.Duration) error {
 	err := g.ConsumerGroup.Stop(ctx, grace)
 	outs, oerr := g.Outputs(ctx)
@@ -61,6 +80,10 @@ func (g javaGroup) Stop(ctx context.Context, grace time.Duration) error {
 	}
 	for _, o := range outs {
 		err = errors.Join(err, writeEvents(filepath.Join(g.dir, o.Member+".events.jsonl"), o.Events))
+	}
+	if g.Profile().Java.RunsApp() {
+		// The application's effect store, as the sarama groups keep theirs.
+		err = errors.Join(err, os.WriteFile(filepath.Join(g.dir, g.Profile().Name+".effects.jsonl"), g.Store(), 0o644))
 	}
 	return err
 }
@@ -100,6 +123,11 @@ func (g javaGroup) Events(ctx context.Context) ([]consumer.MemberEvent, error) {
 				me.Event, me.Err = consumer.EvGroupError, e.Error
 			case e.Name == javaclient.ShutdownComplete:
 				me.Event = consumer.EvStop
+			case appEvents[e.Name] != "":
+				if err := g.checkFailure(o.Member, e); err != nil {
+					return nil, err
+				}
+				me.Event, me.ID, me.Seq, me.Partition, me.Offset, me.Attempt, me.Err = appEvents[e.Name], e.ID, e.Seq, e.Partition, e.Offset, e.Attempt, e.Error
 			default:
 				continue
 			}
@@ -109,8 +137,32 @@ func (g javaGroup) Events(ctx context.Context) ([]consumer.MemberEvent, error) {
 	return out, nil
 }
 
-// Effects is one applied effect per record a member printed.
+// checkFailure holds the Java application to the harness's own draw of
+// the injected failures: an attempt it failed on purpose must be one
+// schema.Failures fails, or the two clients would not face the same
+// failures.
+func (g javaGroup) checkFailure(member string, e javaclient.ConsumerEvent) error {
+	if e.Error != injectedFailure || g.failures.Fails(e.ID, e.Attempt) {
+		return nil
+	}
+	return fmt.Errorf("java consumer %s failed attempt %d of %s, which the scenario's failures (seed %d) let succeed: the application's draw differs from the harness's",
+		member, e.Attempt, e.ID, g.failures.Seed)
+}
+
+// Effects is one effect per record a member printed, or the application's
+// effect store.
 func (g javaGroup) Effects(ctx context.Context) ([]consumer.Effect, error) {
+	if g.Profile().Java.RunsApp() {
+		stored, err := g.ConsumerGroup.Effects(ctx)
+		out := make([]consumer.Effect, 0, len(stored))
+		for _, e := range stored {
+			out = append(out, consumer.Effect{
+				ID: e.ID, Seq: e.Seq, Partition: e.Partition, Offset: e.Offset, Member: e.Member, Kind: e.Kind,
+				At: time.UnixMilli(e.TS).Sub(g.base),
+			})
+		}
+		return out, err
+	}
 	outs, err := g.Outputs(ctx)
 	if err != nil {
 		return nil, err
@@ -134,14 +186,15 @@ func (g javaGroup) Effects(ctx context.Context) ([]consumer.Effect, error) {
 	return out, nil
 }
 
-// Activity counts the members' events.
+// Activity counts the members' events, and the application's effects.
 func (g javaGroup) Activity(ctx context.Context) int64 {
 	outs, _ := g.Outputs(ctx)
 	var n int64
 	for _, o := range outs {
 		n += int64(len(o.Events))
 	}
-	return n
+	effects, _ := g.ConsumerGroup.Effects(ctx)
+	return n + int64(len(effects))
 }
 
 func (g javaGroup) Kill(ctx context.Context) { g.ConsumerGroup.Kill(ctx) }

@@ -20,6 +20,8 @@ import (
 type printed struct {
 	out    string
 	exited bool
+	// store is the application's effect store.
+	store string
 }
 
 func (p *printed) Stop(context.Context, time.Duration) error { p.exited = true; return nil }
@@ -30,6 +32,12 @@ func (p *printed) Stderr(context.Context) (string, error)       { return "", nil
 func (p *printed) Exited(context.Context) (bool, int, error)    { return p.exited, 0, nil }
 func (p *printed) Signal(context.Context, syscall.Signal) error { return nil }
 func (p *printed) Remove(context.Context) error                 { return nil }
+func (p *printed) ReadFile(_ context.Context, path string) ([]byte, error) {
+	if p.store == "" {
+		return nil, os.ErrNotExist
+	}
+	return []byte(p.store), nil
+}
 
 const memberOut = `{"timestamp":%d,"name":"startup_complete"}
 {"timestamp":%d,"name":"partitions_assigned","partitions":[{"topic":"t","partition":0}]}
@@ -89,5 +97,81 @@ func TestJavaGroupHistory(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(dir, "jg-m1.events.jsonl"))
 	if err != nil || strings.Count(string(b), "\n") != 6 || !strings.Contains(string(b), "in-000000007|pad") {
 		t.Errorf("events file: %q, %v", b, err)
+	}
+}
+
+const appOut = `{"timestamp":1000100,"name":"startup_complete"}
+{"timestamp":1000200,"name":"partitions_assigned","partitions":[{"topic":"t","partition":0}]}
+{"timestamp":1000300,"name":"retry","id":"in-000000009","seq":9,"partition":0,"offset":5,"attempt":1,"error":"injected processing failure"}
+{"timestamp":1000400,"name":"dead_letter","id":"in-000000009","seq":9,"partition":0,"offset":5,"attempt":2,"error":"injected processing failure"}
+{"timestamp":1000500,"name":"deduped","id":"in-000000007","seq":7,"partition":0,"offset":3}
+{"timestamp":1000600,"name":"shutdown_complete"}
+`
+
+const appStore = `{"id":"in-000000007","seq":7,"p":0,"o":3,"m":"ja-m1","k":"effect","ts":1000250}
+{"id":"in-000000009","seq":9,"p":0,"o":5,"m":"ja-m1","k":"dead-letter","ts":1000450}
+`
+
+// The Java application's effects are its effect store's lines, and its
+// own events the sarama application's; an attempt it failed that the
+// harness's draw lets succeed is an error, not a history.
+func TestJavaAppGroupHistory(t *testing.T) {
+	base := time.UnixMilli(1_000_000)
+	app := func(context.Context, string, []string, map[string]string, string) (javaclient.Process, error) {
+		return &printed{out: appOut, store: appStore}, nil
+	}
+	prof := schema.ConsumerProfile{
+		Name: "ja", Client: schema.JavaClient, Java: &schema.JavaConsumer{GroupProtocol: "classic", Assignor: "range", Application: schema.JavaApp},
+		Commit: schema.AfterProcessing, Retry: schema.RetryPolicy{MaxAttempts: 2, Backoff: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond},
+		DeadLetter: true, Dedupe: true, AutoCommitInterval: time.Second,
+		SessionTimeout: 6 * time.Second, HeartbeatInterval: time.Second, RebalanceTimeout: 10 * time.Second,
+	}
+	ctx := context.Background()
+	group := func(f schema.Failures) javaGroup {
+		cg, err := javaclient.NewConsumerGroup(javaclient.ConsumerParams{Profile: prof, Topic: "t", Group: "g", LaunchApp: app, DeadLetter: "t.dlt", Failures: f, KafkaVersion: "4.4.0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := javaGroup{ConsumerGroup: cg, base: base, dir: t.TempDir(), failures: f}
+		if _, err := g.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	g := group(schema.Failures{Seed: 1, IDs: []string{"in-000000009"}})
+	effects, err := g.Effects(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []consumer.Effect{
+		{ID: "in-000000007", Seq: 7, Partition: 0, Offset: 3, Member: "ja-m1", Kind: consumer.Applied, At: 250 * time.Millisecond},
+		{ID: "in-000000009", Seq: 9, Partition: 0, Offset: 5, Member: "ja-m1", Kind: consumer.DeadLettered, At: 450 * time.Millisecond},
+	}
+	if fmt.Sprint(effects) != fmt.Sprint(want) {
+		t.Errorf("effects %+v; want %+v", effects, want)
+	}
+	evs, err := g.Events(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range evs {
+		kinds = append(kinds, fmt.Sprintf("%s:%s/%d", e.Event, e.ID, e.Attempt))
+	}
+	if got := strings.Join(kinds, ","); got != "start:/0,session:/0,retry:in-000000009/1,dead-letter:in-000000009/2,deduped:in-000000007/0,stop:/0" {
+		t.Errorf("events %s", got)
+	}
+	if _, err := group(schema.Failures{Seed: 1}).Events(ctx); err == nil || !strings.Contains(err.Error(), "draw differs") {
+		t.Errorf("a failure the harness's draw does not make: %v", err)
+	}
+	if err := g.Stop(ctx, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(g.dir, "ja.effects.jsonl")); err != nil || string(b) != appStore {
+		t.Errorf("effect store in the ledger directory: %q, %v", b, err)
+	}
+	cfg, _ := g.ClientConfig()
+	if cfg["kafka-chaos.dead.letter.topic"] != "t.dlt" || cfg["kafka-chaos.retry.max.attempts"] != "2" || !strings.Contains(cfg["client"], "kafkachaos.App") {
+		t.Errorf("client config %v", cfg)
 	}
 }

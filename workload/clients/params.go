@@ -51,6 +51,11 @@ type Params struct {
 	Launch             javaclient.Launch
 	ContainerBootstrap string
 	KafkaVersion       string
+	// LaunchApp runs the kafka-chaos Java application's members;
+	// PrepareApp builds its image, so a group that needs it fails at
+	// setup, not when its first member starts.
+	LaunchApp  javaclient.LaunchApp
+	PrepareApp func(ctx context.Context) error
 	// Seed takes the place of a zero Spec.Failures.Seed.
 	Seed int64
 	// WorkDir is where the worker processes keep their ledgers (under

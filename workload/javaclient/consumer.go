@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/kafka-chaos/kafka-chaos/images/javaapp"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
@@ -24,6 +26,20 @@ const (
 	OffsetsCommitted   = "offsets_committed"
 	PartitionsAssigned = "partitions_assigned"
 	PartitionsRevoked  = "partitions_revoked"
+)
+
+// Events the kafka-chaos Java application prints besides the verifiable
+// consumer's (but record_data and records_consumed), one per record
+// handled other than by applying its effect: an attempt failed and
+// another follows, the record was given up (skip) or dead-lettered after
+// its last attempt, its outcome was recorded already (deduped), or a
+// dead-letter send failed (group_error).
+const (
+	AppRetry      = "retry"
+	AppSkip       = "skip"
+	AppDeadLetter = "dead_letter"
+	AppDeduped    = "deduped"
+	AppGroupError = "group_error"
 )
 
 const consumerConfigPath = "/tmp/kafka-chaos-consumer.properties"
@@ -46,18 +62,42 @@ type ConsumerParams struct {
 	Launch       Launch
 	Bootstrap    string
 	KafkaVersion string
+	// LaunchApp starts the kafka-chaos Java application's members, for a
+	// profile that runs it; DeadLetter is then its dead-letter topic (""
+	// for none) and Failures the processing failures it injects.
+	LaunchApp  LaunchApp
+	DeadLetter string
+	Failures   schema.Failures
 }
 
-// ConsumerGroup runs a Java consumer profile as verifiable consumer
-// processes, one container per member, all in one group. Each member
-// prints every record it returns from poll (--verbose) before committing
-// it: that line is the record's side effect, and survives a SIGKILL in
-// the container's output.
+// LaunchApp starts cmd as Launch does, in the image that carries the
+// kafka-chaos Java application, with the volume named store mounted at
+// StoreDir: every container launched with the same store shares it.
+type LaunchApp func(ctx context.Context, name string, cmd []string, files map[string]string, store string) (Process, error)
+
+// StoreDir is where an application container mounts its store volume
+// (cluster.StoreDir).
+const StoreDir = "/var/lib/kafka-chaos/store"
+
+// effectsPath is the group's effect store, on the volume every member
+// mounts.
+const effectsPath = StoreDir + "/effects.jsonl"
+
+// ConsumerGroup runs a Java consumer profile as processes, one container
+// per member, all in one group: Kafka's verifiable consumer, or the
+// kafka-chaos Java application when the profile needs processing that
+// fails. A verifiable consumer prints every record it returns from poll
+// (--verbose) before committing it: that line is the record's side
+// effect, and survives a SIGKILL in the container's output. The
+// application records its effects in the group's effect store instead, a
+// file on a volume every member mounts, which survives the members.
 type ConsumerGroup struct {
 	p       ConsumerParams
 	props   map[string]string
 	mu      sync.Mutex
 	members []*Member
+	// store is the effect store as the members left it, once stopped.
+	store []byte
 }
 
 // NewConsumerGroup validates the profile.
@@ -68,7 +108,36 @@ func NewConsumerGroup(p ConsumerParams) (*ConsumerGroup, error) {
 	if p.Profile.Client != schema.JavaClient {
 		return nil, fmt.Errorf("consumer profile %s runs on sarama, not on the Java client", p.Profile.Name)
 	}
-	return &ConsumerGroup{p: p, props: ConsumerProperties(p.Profile)}, nil
+	props := ConsumerProperties(p.Profile)
+	if p.Profile.Java.RunsApp() {
+		if p.LaunchApp == nil {
+			return nil, fmt.Errorf("consumer profile %s runs the kafka-chaos Java application, which needs LaunchApp", p.Profile.Name)
+		}
+		maps.Copy(props, appProperties(p))
+	}
+	return &ConsumerGroup{p: p, props: props}, nil
+}
+
+// appProperties are the kafka-chaos Java application's own settings and
+// what the verifiable consumer takes as flags.
+func appProperties(p ConsumerParams) map[string]string {
+	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+	r := p.Profile.Retry
+	return map[string]string{
+		"bootstrap.servers":              p.Bootstrap,
+		"group.id":                       p.Group,
+		"kafka-chaos.topic":              p.Topic,
+		"kafka-chaos.store":              effectsPath,
+		"kafka-chaos.dedupe":             strconv.FormatBool(p.Profile.Dedupe),
+		"kafka-chaos.dead.letter.topic":  p.DeadLetter,
+		"kafka-chaos.retry.max.attempts": strconv.Itoa(r.MaxAttempts),
+		"kafka-chaos.retry.backoff.ms":   ms(r.Backoff),
+		"kafka-chaos.retry.max.delay.ms": ms(r.MaxDelay),
+		"kafka-chaos.failures.seed":      strconv.FormatInt(p.Failures.Seed, 10),
+		"kafka-chaos.failures.rate":      strconv.FormatFloat(p.Failures.Rate, 'g', -1, 64),
+		"kafka-chaos.failures.max":       strconv.Itoa(p.Failures.MaxFailures),
+		"kafka-chaos.failures.ids":       strings.Join(p.Failures.IDs, ","),
+	}
 }
 
 // ConsumerProperties renders a Java consumer profile's settings as the
@@ -98,6 +167,9 @@ func ConsumerProperties(p schema.ConsumerProfile) map[string]string {
 // Command is a member's command line. The tool's own flags for what the
 // configuration file also sets are left out, so the file decides.
 func (g *ConsumerGroup) Command() []string {
+	if g.p.Profile.Java.RunsApp() {
+		return []string{"/opt/kafka/bin/kafka-run-class.sh", javaapp.MainClass, "consume", consumerConfigPath}
+	}
 	cmd := append(append([]string(nil), verifiableConsumer...),
 		"--topic", g.p.Topic, "--group-id", g.p.Group, "--bootstrap-server", g.p.Bootstrap, "--verbose",
 		"--group-protocol", g.p.Profile.Java.GroupProtocol)
@@ -116,6 +188,9 @@ func (g *ConsumerGroup) Command() []string {
 // ID is the consumer group id.
 func (g *ConsumerGroup) ID() string { return g.p.Group }
 
+// Profile is the group's consumer profile.
+func (g *ConsumerGroup) Profile() schema.ConsumerProfile { return g.p.Profile }
+
 // Start starts one more member, named <profile>-m<n> (its client.id).
 func (g *ConsumerGroup) Start(ctx context.Context) (*Member, error) {
 	g.mu.Lock()
@@ -123,7 +198,14 @@ func (g *ConsumerGroup) Start(ctx context.Context) (*Member, error) {
 	name := fmt.Sprintf("%s-m%d", g.p.Profile.Name, len(g.members)+1)
 	props := maps.Clone(g.props)
 	props["client.id"] = name
-	proc, err := g.p.Launch(ctx, "java-"+name, g.Command(), map[string]string{consumerConfigPath: PropertiesFile(props)})
+	files := map[string]string{consumerConfigPath: PropertiesFile(props)}
+	var proc Process
+	var err error
+	if g.p.Profile.Java.RunsApp() {
+		proc, err = g.p.LaunchApp(ctx, "java-"+name, g.Command(), files, g.p.Group)
+	} else {
+		proc, err = g.p.Launch(ctx, "java-"+name, g.Command(), files)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("java consumer %s: %w", name, err)
 	}
@@ -161,15 +243,36 @@ func (g *ConsumerGroup) Member(name string) *Member {
 }
 
 // Stop ends every member with SIGTERM (SIGKILL after grace), all at once,
-// keeps what each printed, and removes the containers.
+// keeps what each printed and the effect store, and removes the
+// containers.
 func (g *ConsumerGroup) Stop(ctx context.Context, grace time.Duration) error {
+	ms := g.Members()
 	var wg sync.WaitGroup
-	errs := make([]error, len(g.Members()))
-	for i, m := range g.Members() {
+	errs := make([]error, len(ms)+1)
+	for i, m := range ms {
 		wg.Go(func() { errs[i] = m.finish(ctx, grace) })
 	}
 	wg.Wait()
+	if g.p.Profile.Java.RunsApp() && len(ms) > 0 {
+		// Every member mounts the store; the newest one has it too.
+		store, err := ms[len(ms)-1].proc.ReadFile(ctx, effectsPath)
+		g.mu.Lock()
+		g.store = store
+		g.mu.Unlock()
+		errs[len(ms)] = err
+	}
+	for _, m := range ms {
+		errs = append(errs, m.proc.Remove(ctx))
+	}
 	return errors.Join(errs...)
+}
+
+// Store returns the effect store's lines as the stopped members left it
+// (nil for a verifiable consumer group).
+func (g *ConsumerGroup) Store() []byte {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.store
 }
 
 // Kill SIGKILLs every member and removes the containers.
@@ -221,5 +324,16 @@ func (g *ConsumerGroup) ClientConfig() map[string]string {
 	}
 	c["client"] = "java (org.apache.kafka.tools.VerifiableConsumer)"
 	c["app.commit"] = string(g.p.Profile.Commit)
+	if g.p.Profile.Java.RunsApp() {
+		c["client"] = "java (" + javaapp.MainClass + " consume, images/javaapp)"
+		for k, v := range g.props {
+			if strings.HasPrefix(k, "kafka-chaos.") {
+				c[k] = v
+			}
+		}
+		maps.Copy(c, map[string]string{
+			"dead_letter.acks": "all", "dead_letter.enable.idempotence": "true", "dead_letter.retry.backoff": "100ms",
+		})
+	}
 	return c
 }

@@ -28,6 +28,12 @@ type ConsumerEvent struct {
 	Offsets []TopicPartition `json:"offsets,omitempty"`
 	Success bool             `json:"success"`
 	Error   string           `json:"error,omitempty"`
+	// ID, Seq and Attempt are the kafka-chaos Java application's: the
+	// record's message id of an application event (AppEvents), with
+	// Partition, Offset and, for an attempt that failed, Error.
+	ID      string `json:"id,omitempty"`
+	Seq     int64  `json:"seq,omitempty"`
+	Attempt int    `json:"attempt,omitempty"`
 }
 
 // TopicPartition is a partition in a consumer event, with the committed
@@ -50,8 +56,8 @@ func ParseConsumerOutput(r io.Reader) (ConsumerOutput, error) {
 	return ConsumerOutput{Events: evs, Other: other}, err
 }
 
-// Member is one member of a Java consumer group: a verifiable consumer in
-// its own container.
+// Member is one member of a Java consumer group: a verifiable consumer or
+// the kafka-chaos Java application, in its own container.
 type Member struct {
 	Name      string
 	StartedAt time.Time
@@ -150,8 +156,8 @@ func (m *Member) Output(ctx context.Context) (ConsumerOutput, error) {
 }
 
 // finish stops the member if it still runs (a stalled one is resumed
-// first: a stopped JVM cannot handle SIGTERM), keeps its output and
-// logged configuration, and removes its container.
+// first: a stopped JVM cannot handle SIGTERM), and keeps its output and
+// logged configuration; the container stays, for the group's store.
 func (m *Member) finish(ctx context.Context, grace time.Duration) error {
 	var errs []error
 	if !m.Exited(ctx) {
@@ -170,5 +176,5 @@ func (m *Member) finish(ctx context.Context, grace time.Duration) error {
 	}
 	m.ranWith = ranWith(stderr, consumerConfigLog)
 	m.mu.Unlock()
-	return errors.Join(append(errs, err, serr, m.proc.Remove(ctx))...)
+	return errors.Join(append(errs, err, serr)...)
 }

@@ -33,6 +33,8 @@ type Process interface {
 	// Signal sends sig to the process (SIGKILL and SIGSTOP included: the
 	// backend delivers them from outside the container).
 	Signal(ctx context.Context, sig syscall.Signal) error
+	// ReadFile returns a file of the container's, running or stopped.
+	ReadFile(ctx context.Context, path string) ([]byte, error)
 	// Remove deletes the container.
 	Remove(ctx context.Context) error
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"syscall"
@@ -22,6 +23,16 @@ type process struct {
 	stderr  string
 	signals []syscall.Signal
 	removed bool
+	// files are what ReadFile finds, by path.
+	files map[string]string
+}
+
+func (p *process) ReadFile(_ context.Context, path string) ([]byte, error) {
+	f, ok := p.files[path]
+	if !ok {
+		return nil, os.ErrNotExist
+	}
+	return []byte(f), nil
 }
 
 func (p *process) Signal(_ context.Context, sig syscall.Signal) error {
