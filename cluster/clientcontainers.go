@@ -63,21 +63,26 @@ const StoreDir = "/var/lib/kafka-chaos/store"
 // LaunchApp starts the kafka-chaos Java application as LaunchClient
 // starts a tool, from AppImage, with the volume named store (created on
 // first use, and shared by every container launched with that name)
-// mounted at StoreDir. The process runs as root, which owns the volume.
+// mounted at StoreDir; store "" mounts none. The process runs as root,
+// which owns the volume.
 func (c *Cluster) LaunchApp(ctx context.Context, name string, cmd []string, files map[string]string, store string) (*ClientContainer, error) {
 	image, err := c.AppImage(ctx)
 	if err != nil {
 		return nil, err
 	}
-	vol, err := c.volume(ctx, store)
-	if err != nil {
-		return nil, err
+	var mounts []mount.Mount
+	if store != "" {
+		vol, err := c.volume(ctx, store)
+		if err != nil {
+			return nil, err
+		}
+		mounts = append(mounts, mount.Mount{Type: mount.TypeVolume, Source: vol, Target: StoreDir})
 	}
 	return c.launch(ctx, name, image, cmd, files, func(req *testcontainers.ContainerRequest) {
 		req.User = "0"
 		req.HostConfigModifier = func(hc *container.HostConfig) {
 			hc.AutoRemove = false
-			hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: vol, Target: StoreDir})
+			hc.Mounts = append(hc.Mounts, mounts...)
 		}
 	})
 }

@@ -75,20 +75,12 @@ func (r *run) waitProducing(ctx context.Context) error {
 const javaStopGrace = 60 * time.Second
 
 // newProducer builds the client of a producer profile.
-func (r *run) newProducer(prof schema.Profile, topic string, leader int) (profileProducer, error) {
+func (r *run) newProducer(ctx context.Context, prof schema.Profile, topic string, leader int) (profileProducer, error) {
+	txnID, err := r.transactionalID(prof, topic, leader)
+	if err != nil {
+		return nil, err
+	}
 	if prof.Client != schema.JavaClient {
-		var txnID string
-		if prof.Transactions != nil {
-			t, err := r.pickTxnID(topic, leader)
-			if err != nil {
-				return nil, err
-			}
-			if r.txns == nil {
-				r.txns = map[string]txnProfile{}
-			}
-			r.txns[topic], txnID = t, t.id
-			r.logf("%s: transactional id %s, coordinator node %d", prof.Name, t.id, t.coordinator)
-		}
 		pr, err := producer.New(producer.Params{
 			Profile: prof, Topic: topic, Brokers: r.p.Cluster.Bootstrap(), Config: r.p.Cluster.SaramaConfig("kafka-chaos-producer"),
 			Rate: r.s.Rate, Size: r.s.Size, Base: r.base, Seed: r.p.Seed, TransactionalID: txnID,
@@ -96,12 +88,28 @@ func (r *run) newProducer(prof schema.Profile, topic string, leader int) (profil
 		return saramaProducer{pr}, err
 	}
 	id := func(seq int64) string { return message.ID(prof.Name, seq) }
-	pr, err := javaclient.New(javaclient.Params{
+	params := javaclient.Params{
 		Profile: prof.Name, ID: id, Settings: *prof.Java, Topic: topic, Rate: r.s.Rate, Base: r.base,
 		Launch: r.launch, Bootstrap: r.p.Cluster.ContainerBootstrap(), Grace: javaStopGrace, KafkaVersion: r.p.Cluster.Info().KafkaVersion,
-	})
+	}
+	if prof.Transactions != nil {
+		if err := r.prepareApp(ctx); err != nil {
+			return nil, err
+		}
+		pr, err := javaclient.NewTxn(javaclient.TxnParams{
+			Params: params, LaunchApp: r.launchApp, TransactionalID: txnID, Transactions: *prof.Transactions, Seed: r.p.Seed, Size: r.s.Size,
+		})
+		return javaTxnProducer{pr}, err
+	}
+	pr, err := javaclient.New(params)
 	return javaProducer{Producer: pr, parse: javaclient.RecordValue(id)}, err
 }
+
+// javaTxnProducer is a transactional Java profile's client, the
+// kafka-chaos Java application, whose values carry the harness's ids.
+type javaTxnProducer struct{ *javaclient.TxnProducer }
+
+func (javaTxnProducer) Parse(v []byte) (string, int64, error) { return message.Parse(v) }
 
 // launch starts a Java client in a container named after the scenario.
 func (r *run) launch(ctx context.Context, name string, cmd []string, files map[string]string) (javaclient.Process, error) {

@@ -211,7 +211,7 @@ func (r *run) createTopics(ctx context.Context, leader int) error {
 		if err := r.createPinned(ctx, topic, leader, prof); err != nil {
 			return err
 		}
-		pr, err := r.newProducer(prof, topic, leader)
+		pr, err := r.newProducer(ctx, prof, topic, leader)
 		if err != nil {
 			return err
 		}
@@ -383,7 +383,7 @@ func (r *run) verify(ctx context.Context) error {
 			}
 			var extra history.Profile
 			var txn *schema.TxnResult
-			if sp, ok := pr.(saramaProducer); ok && prof.Transactions != nil {
+			if sp, ok := pr.(txnProducer); ok && prof.Transactions != nil {
 				var tp verify.TxnParams
 				if txn, tp, errs[i] = r.txnResult(ctx, i, sp, entries, a, r.lso[r.topics[i]]); errs[i] != nil {
 					return

@@ -14,6 +14,13 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/verify"
 )
 
+// txnProducer is a transactional profile's client, on either client: its
+// transactions once it ran.
+type txnProducer interface {
+	profileProducer
+	Txns() []ledger.Txn
+}
+
 // txnProfile is what the runner keeps of a transactional profile: its
 // transactional id and the node coordinating it.
 type txnProfile struct {
@@ -46,6 +53,24 @@ func (r *run) pickTxnID(topic string, leader int) (txnProfile, error) {
 		}
 	}
 	return txnProfile{}, fmt.Errorf("no transactional id for %s coordinated by node %d (not the leader %d): %v", topic, want, leader, last)
+}
+
+// transactionalID picks and records the transactional id of a
+// transactional profile on topic (pickTxnID); "" for another profile.
+func (r *run) transactionalID(prof schema.Profile, topic string, leader int) (string, error) {
+	if prof.Transactions == nil {
+		return "", nil
+	}
+	t, err := r.pickTxnID(topic, leader)
+	if err != nil {
+		return "", err
+	}
+	if r.txns == nil {
+		r.txns = map[string]txnProfile{}
+	}
+	r.txns[topic] = t
+	r.logf("%s: transactional id %s, coordinator node %d", prof.Name, t.id, t.coordinator)
+	return t.id, nil
 }
 
 // bindTransactions gives a transaction fault the scenario's transactional
@@ -127,7 +152,7 @@ func hangAfter(t *schema.Transactions) time.Duration { return t.Timeout + txnCle
 // txnResult judges a transactional profile: its transactions against its
 // topic read twice, read_uncommitted (u) and read_committed, and the last
 // stable offsets sampled during the run, ending with the audit's.
-func (r *run) txnResult(ctx context.Context, i int, pr saramaProducer, entries []ledger.Entry, u audit.Log, lso []ledger.LSOSample) (*schema.TxnResult, verify.TxnParams, error) {
+func (r *run) txnResult(ctx context.Context, i int, pr txnProducer, entries []ledger.Entry, u audit.Log, lso []ledger.LSOSample) (*schema.TxnResult, verify.TxnParams, error) {
 	prof, topic := r.s.Profiles[i], r.topics[i]
 	c, err := r.auditAs(ctx, topic, pr.Parse, true)
 	if err != nil {

@@ -66,7 +66,12 @@ func (d *decoder) checkJavaProfile(p schema.Profile, at map[string]*yaml.Node, e
 	if n := at["producer"]; n != nil && !onlyTransactions(n) {
 		d.fail(n.Line, "producer", "is sarama's; a client: java profile sets its producer under java: (acks, enable_idempotence, max_in_flight, retries, delivery_timeout, request_timeout, retry_backoff, linger, batch_size, compression)")
 	}
-	d.refuseTransactions(at, "the java client", "run them on sarama (remove client: java)")
+	if p.Transactions != nil {
+		d.checkTxnLimits(p, at, entry)
+		if !p.Java.Idempotent() {
+			d.fail(lineOf(at, txnField, entry), txnField, "transactions need the Java client's idempotence, which acks: all, max_in_flight up to 5 and retries above 0 keep on: fix the java: settings, or remove transactions")
+		}
+	}
 	var se *schema.JavaSettingError
 	if err := p.Java.Validate(); errors.As(err, &se) {
 		d.fail(lineOf(at, "java."+se.Field, entry), "java."+se.Field, "%s", se.Msg)

@@ -124,6 +124,7 @@ func (d *decoder) profile(n *yaml.Node) schema.Profile {
 		}
 	case schema.JavaClient:
 		p = spec.javaProfile(at)
+		p.Transactions = spec.Producer.Transactions.transactions(at)
 		d.checkJavaProfile(p, at, n)
 	default:
 		d.fail(lineOf(at, "client", n), "client", "%s", oneOf(spec.Client, []string{saramaClient, schema.JavaClient}))

@@ -42,10 +42,18 @@ func (s txnSpec) transactions(at map[string]*yaml.Node) *schema.Transactions {
 // checkTransactions reports a transactions: block Kafka would refuse or
 // that could never commit, and the producer settings it needs.
 func (d *decoder) checkTransactions(p schema.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
-	t := p.Transactions
-	if t == nil {
+	if p.Transactions == nil {
 		return
 	}
+	d.checkTxnLimits(p, at, entry)
+	d.checkTxnProducer(p, at, entry)
+}
+
+// checkTxnLimits reports a profile's transaction size, timeout or abort
+// ratio that Kafka would refuse or that could never commit, on either
+// client.
+func (d *decoder) checkTxnLimits(p schema.Profile, at map[string]*yaml.Node, entry *yaml.Node) {
+	t := p.Transactions
 	fail := func(field, format string, args ...any) {
 		d.fail(lineOf(at, txnField+field, entry), txnField+field, format, args...)
 	}
@@ -53,7 +61,6 @@ func (d *decoder) checkTransactions(p schema.Profile, at map[string]*yaml.Node, 
 	if t.AbortRatio >= 1 {
 		fail(".abort_ratio", "%v is not below 1: every transaction would be aborted, none committed; use e.g. 0.1, or 0 to commit them all", t.AbortRatio)
 	}
-	d.checkTxnProducer(p, at, entry)
 }
 
 // checkTxnLimits reports a transaction size (sized says whether the block

@@ -31,19 +31,26 @@ var txnValidationCases = []validationCase{
 	{"txn 5 in flight", profileYAML(stdTopic, "acks: all\n"+txnOnly), false, 8, "producer.transactions", "transactions need max_open_requests: 1 (this profile has 5)"},
 	{"txn without retries", profileYAML(stdTopic, "acks: all\nmax_open_requests: 1\nretry_max: 0\n"+txnOnly), false, 10, "producer.transactions", "transactions need retry_max of 1 or more (this profile has 0): set retry_max: 3"},
 	{"txn sync", txnYAML("size: 10") + "      mode: sync\n", false, 12, "producer.transactions", "transactions run on the async producer, not mode: sync: remove mode, or set mode: async"},
-	{"txn on java", "profiles:\n  - name: mine\n    client: java\n    producer:\n      " + txnOnly + "\n", false, 5, "producer.transactions", "transactions: not yet on the java client: run them on sarama (remove client: java), or remove transactions"},
+	{"txn on java with acks 1", "profiles:\n  - name: mine\n    client: java\n    java: {acks: 1}\n    producer:\n      " + txnOnly + "\n", false, 6, "producer.transactions", "transactions need the Java client's idempotence, which acks: all, max_in_flight up to 5 and retries above 0 keep on"},
+	{"txn on java too short", "profiles:\n  - name: mine\n    client: java\n    producer:\n      transactions: {size: 10, timeout: 100ms}\n", false, 5, "producer.transactions.timeout", "is below"},
 	{"txn fault without txn profile", scenarioYAML("{type: txn-coordinator-kill}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "txn-coordinator-kill acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile, e.g. txn-commit"},
 	{"txn isolate without txn profile", scenarioYAML("{type: txn-coordinator-isolate-clients}", twoProfiles, safeExpectYAML), true, 4, "fault.type", "txn-coordinator-isolate-clients acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile"},
 	{"txn power loss without txn profile", scenarioYAML("{type: power-loss, target: txn-coordinator}", twoProfiles, safeExpectYAML, "cluster: {lossy_fs: true}"), true, 4, "fault.type", "power-loss-txn-coordinator acts on the transaction coordinator of the scenario's transactional producers: add a transactional profile"},
 	{"txn on a producer app", "producer_apps:\n  - name: my-app\n    producer: {acks: all, idempotent: true, max_open_requests: 1, transactions: {size: 10}}\n    app: {results: checked, exit: close}\n", false, 3, "producer.transactions", "transactions: not yet on producer apps: make it a profile (under profiles:)"},
 }
 
-// TestTxnJavaOneError: a java profile's producer: section holding only
-// transactions is told about them alone, not that the section is sarama's.
-func TestTxnJavaOneError(t *testing.T) {
-	err := loadOne(t, false, "profiles:\n  - name: mine\n    client: java\n    producer:\n      "+txnOnly+"\n")
-	if errs := unjoin(err); len(errs) != 1 {
-		t.Errorf("%d errors, want the one about transactions:\n%v", len(errs), err)
+// TestTxnJava: a java profile's producer: section holding only
+// transactions is its transactions, not sarama's settings.
+func TestTxnJava(t *testing.T) {
+	if err := loadOne(t, false, "profiles:\n  - name: mine\n    client: java\n    producer:\n      "+txnOnly+"\n"); err != nil {
+		t.Errorf("a java profile with transactions: %v", err)
+	}
+	ps, err := Profiles("../scenarios", "java-txn-commit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := ps[0]; p.Client != schema.JavaClient || p.Transactions == nil || p.Transactions.Size != 10 {
+		t.Errorf("java-txn-commit loads as %+v", p)
 	}
 }
 

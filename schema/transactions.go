@@ -66,13 +66,17 @@ func (t Transactions) Intent(seed, seq int64) string {
 // cannot run them: sarama's transactional producer is idempotent
 // (config.Validate), so acks=all with one request in flight and retries
 // on, as Validate checks for idempotence; it sends from the async
-// producer, and the Java client has no transactions here yet.
+// producer. The Java client's is idempotent too: acks=all, at most 5
+// requests in flight, retries on (its idempotence left on or set on).
 func (p Profile) validateTransactions() error {
 	switch {
 	case p.Transactions == nil:
 		return nil
 	case p.Client == JavaClient:
-		return errors.New("transactions: not yet on the java client")
+		if p.Java == nil || !p.Java.Idempotent() {
+			return errors.New("transactions need the Java client's idempotence: acks all, at most 5 requests in flight, retries above 0, enable_idempotence not false")
+		}
+		return p.Transactions.Validate()
 	case p.Acks != AcksAll || !p.Idempotent:
 		return errors.New("transactions need acks=all and idempotence")
 	case p.Mode != Async:

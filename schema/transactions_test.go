@@ -60,7 +60,7 @@ func TestTransactionsValidate(t *testing.T) {
 		"need acks=all and idempotence":            func(p *Profile) { p.Acks, p.Idempotent = Acks1, false },
 		"async producer, not mode sync":            func(p *Profile) { p.Mode = Sync },
 		"idempotence needs":                        func(p *Profile) { p.MaxOpenRequests = 5 },
-		"transactions: not yet on the java client": func(p *Profile) { p.Client, p.Java = JavaClient, &JavaProducer{Acks: "all"} },
+		"transactions need the Java client's idempotence": func(p *Profile) { p.Client, p.Java = JavaClient, &JavaProducer{Acks: "1"} },
 	}
 	for want, change := range bad {
 		p := safe

@@ -37,6 +37,15 @@ type Event struct {
 	// shutdown hook: absent after a SIGKILL).
 	Sent  int64 `json:"sent"`
 	Acked int64 `json:"acked"`
+	// Seq, Txn, Intent, Status and Error are the kafka-chaos Java
+	// application's transactional producer's (TxnEvents): the message's
+	// sequence number and transaction, a transaction's intent, and how it
+	// ended.
+	Seq    int64  `json:"seq"`
+	Txn    int64  `json:"txn"`
+	Intent string `json:"intent,omitempty"`
+	Status string `json:"status,omitempty"`
+	Error  string `json:"error,omitempty"`
 }
 
 // Output is everything a verifiable producer printed.

@@ -296,6 +296,11 @@ func (pr *Producer) Progress() string {
 	if proc == nil {
 		return "java: not running"
 	}
+	return progress(proc)
+}
+
+// progress counts a process's send results so far.
+func progress(proc Process) string {
 	ctx, cancel := context.WithTimeout(context.Background(), progressRead)
 	defer cancel()
 	r, err := proc.Output(ctx)

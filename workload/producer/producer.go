@@ -117,7 +117,11 @@ const Keys = 16
 
 // key is message seq's key: consecutive messages take consecutive keys,
 // which the hash partitioner spreads over the partitions.
-func key(seq int64) string { return fmt.Sprintf("k%02d", seq%Keys) }
+func key(seq int64) string { return Key(seq) }
+
+// Key is message seq's key, one of Keys: every client of a profile keys
+// its messages alike.
+func Key(seq int64) string { return fmt.Sprintf("k%02d", seq%Keys) }
 
 // Message builds message seq and records its attempt in the ledger.
 func (pr *Producer) Message(seq int64) *sarama.ProducerMessage { return pr.message(seq, 0) }

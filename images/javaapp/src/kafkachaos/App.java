@@ -14,6 +14,10 @@ import java.util.Properties;
  *                  with injected failures, bounded retries, a dead-letter
  *                  topic and an idempotent effect store shared by every
  *                  member (ConsumerApp)
+ *   produce-txn FILE
+ *                  a transactional producer: messages in transactions,
+ *                  each committed or aborted as the seed picks
+ *                  (TxnProducerApp)
  *
  * FILE is a properties file: the client's own settings, and the
  * application's under the "kafka-chaos." prefix.
@@ -31,12 +35,13 @@ public final class App {
         Properties all = load(Path.of(args[1]));
         switch (args[0]) {
             case "consume" -> System.exit(new ConsumerApp(all).run());
+            case "produce-txn" -> System.exit(new TxnProducerApp(all).run());
             default -> usage();
         }
     }
 
     private static void usage() {
-        System.err.println("usage: kafkachaos.App consume FILE");
+        System.err.println("usage: kafkachaos.App consume|produce-txn FILE");
         System.exit(2);
     }
 
