@@ -52,14 +52,14 @@ func TestTransactionsValidate(t *testing.T) {
 		t.Fatalf("a valid transactional profile: %v", err)
 	}
 	bad := map[string]func(p *Profile){
-		"holds 1 message or more":                  func(p *Profile) { p.Transactions.Size = 0 },
-		"abort_ratio 1: use 0 to below 1":          func(p *Profile) { p.Transactions.AbortRatio = 1 },
-		"abort_ratio NaN":                          func(p *Profile) { p.Transactions.AbortRatio = math.NaN() },
-		"timeout 500ms: use 1s to 15m0s":           func(p *Profile) { p.Transactions.Timeout = 500 * time.Millisecond },
-		"timeout 16m0s":                            func(p *Profile) { p.Transactions.Timeout = 16 * time.Minute },
-		"need acks=all and idempotence":            func(p *Profile) { p.Acks, p.Idempotent = Acks1, false },
-		"async producer, not mode sync":            func(p *Profile) { p.Mode = Sync },
-		"idempotence needs":                        func(p *Profile) { p.MaxOpenRequests = 5 },
+		"holds 1 message or more":                         func(p *Profile) { p.Transactions.Size = 0 },
+		"abort_ratio 1: use 0 to below 1":                 func(p *Profile) { p.Transactions.AbortRatio = 1 },
+		"abort_ratio NaN":                                 func(p *Profile) { p.Transactions.AbortRatio = math.NaN() },
+		"timeout 500ms: use 1s to 15m0s":                  func(p *Profile) { p.Transactions.Timeout = 500 * time.Millisecond },
+		"timeout 16m0s":                                   func(p *Profile) { p.Transactions.Timeout = 16 * time.Minute },
+		"need acks=all and idempotence":                   func(p *Profile) { p.Acks, p.Idempotent = Acks1, false },
+		"async producer, not mode sync":                   func(p *Profile) { p.Mode = Sync },
+		"idempotence needs":                               func(p *Profile) { p.MaxOpenRequests = 5 },
 		"transactions need the Java client's idempotence": func(p *Profile) { p.Client, p.Java = JavaClient, &JavaProducer{Acks: "1"} },
 	}
 	for want, change := range bad {
