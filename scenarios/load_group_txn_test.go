@@ -25,8 +25,9 @@ var groupTxnValidationCases = []validationCase{
 	{"in-txn auto-commit", groupYAML(inTxn + "\nauto_commit_interval: 5s"), false, 5, "auto_commit_interval", "in-transaction commits offsets in its transactions only, with auto-commit off: remove auto_commit_interval"},
 	{"in-txn process lag", groupYAML(inTxn + "\nprocess_lag: 3s"), false, 5, "process_lag", "only applies to commit: on-receive (in-transaction processes in the consumer loop): remove it"},
 	{"transaction without in-txn", groupYAML(afterCommit + "\ntransaction: {size: 10}"), false, 4, "transaction", "only applies to commit: in-transaction, which commits offsets in transactions: remove it, or set commit: in-transaction"},
-	{"in-txn on java", groupYAML("client: java\n" + inTxn), false, 4, "commit", "in-transaction runs on sarama only: remove client: java, or commit after-processing"},
-	{"transaction on java", groupYAML("client: java\n" + afterCommit + "\ntransaction: {size: 10}"), false, 5, "transaction", "applies to commit: in-transaction, which runs on sarama only: remove it, or run the group on sarama"},
+	{"in-txn on the verifiable consumer", groupYAML("client: java\njava: {application: verifiable-consumer}\n" + inTxn), false, 5, "commit", "in-transaction is the kafka-chaos Java application's consume-transform-produce, not Kafka's verifiable consumer"},
+	{"in-txn on java with retries", groupYAML("client: java\n" + inTxn + "\nretry: {max_attempts: 3, backoff: 10ms, max_delay: 40ms}"), false, 6, "retry", "in-transaction never retries in place"},
+	{"transaction on java", groupYAML("client: java\n" + afterCommit + "\ntransaction: {size: 10}"), false, 5, "transaction", "only applies to commit: in-transaction, which commits offsets in transactions: remove it, or set commit: in-transaction"},
 }
 
 // TestGroupTxnFields: an in-transaction group's transaction: block lands

@@ -38,6 +38,9 @@ func (s groupSpec) javaGroup(g schema.ConsumerProfile, at map[string]*yaml.Node)
 				j.Application = schema.JavaApp
 			}
 		}
+		if g.Commit == schema.InTransaction {
+			j.Application = schema.JavaApp
+		}
 	}
 	if at["java.group_protocol"] == nil {
 		j.GroupProtocol = "classic"
@@ -59,26 +62,26 @@ func (s groupSpec) javaGroup(g schema.ConsumerProfile, at map[string]*yaml.Node)
 // processing that fails, no dead-letter topic and no dedupe either.
 func (d *decoder) checkJavaGroup(g schema.ConsumerProfile, at map[string]*yaml.Node, entry *yaml.Node) {
 	fail := func(field, format string, args ...any) { d.fail(lineOf(at, field, entry), field, format, args...) }
-	javaCommits := []string{string(schema.AfterProcessing), string(schema.AutoCommit)}
+	javaCommits := []string{string(schema.AfterProcessing), string(schema.AutoCommit), string(schema.InTransaction)}
 	switch {
 	case at["commit"] == nil:
-		fail("commit", "missing: say when the Java consumer commits: after-processing (commitSync once the records of a poll are processed) or auto-commit (enable.auto.commit)")
-	case g.Commit == schema.InTransaction:
-		fail("commit", "in-transaction runs on sarama only: remove client: java, or commit after-processing")
+		fail("commit", "missing: say when the Java consumer commits: after-processing (commitSync once the records of a poll are processed), auto-commit (enable.auto.commit) or in-transaction (the kafka-chaos Java application's consume-transform-produce)")
 	case !slices.Contains(javaCommits, string(g.Commit)):
 		fail("commit", "%s (the Java consumer processes in its poll loop)", oneOf(string(g.Commit), javaCommits))
+	case g.Commit == schema.InTransaction && !g.Java.RunsApp():
+		fail("commit", "in-transaction is the kafka-chaos Java application's consume-transform-produce, not Kafka's verifiable consumer: leave java.application out, or commit after-processing")
 	}
-	if at["transaction"] != nil {
-		fail("transaction", "applies to commit: in-transaction, which runs on sarama only: remove it, or run the group on sarama")
-	}
+	d.checkGroupTxn(g, at, entry)
 	if at["process_lag"] != nil {
 		fail("process_lag", "the Java consumer processes each record in its poll loop, with no slower stage: remove process_lag, or run the group on sarama")
 	}
 	switch {
 	case !slices.Contains(javaApplications, g.Java.Application):
 		fail("java.application", "%s", oneOf(g.Java.Application, javaApplications))
-	case g.Java.RunsApp():
+	case g.Java.RunsApp() && g.Commit != schema.InTransaction:
 		d.checkRetry(g, at, entry)
+	case g.Java.RunsApp():
+		// checkGroupTxn refuses retries, dead letter and dedupe.
 	default:
 		for _, field := range appFields {
 			if at[field] != nil {

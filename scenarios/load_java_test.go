@@ -24,7 +24,7 @@ var javaValidationCases = []validationCase{
 	{"java compression", javaYAML("compression: brotli"), false, 6, "java.compression", `"brotli": use one of none, gzip, snappy, lz4, zstd`},
 	{"java sub-millisecond", javaYAML("linger: 500us"), false, 6, "java.linger", "use a whole number of milliseconds"},
 	{"java field typo", javaYAML("max_inflight: 5"), false, 6, "java.max_inflight", `unknown field (did you mean "max_in_flight"?)`},
-	{"java group commit", groupYAML("client: java\ncommit: on-receive\nprocess_lag: 3s"), false, 4, "commit", `"on-receive" is not one of after-processing, auto-commit (the Java consumer processes in its poll loop)`},
+	{"java group commit", groupYAML("client: java\ncommit: on-receive\nprocess_lag: 3s"), false, 4, "commit", `"on-receive" is not one of after-processing, auto-commit, in-transaction (the Java consumer processes in its poll loop)`},
 	{"java group process lag", groupYAML("client: java\ncommit: on-receive\nprocess_lag: 3s"), false, 5, "process_lag", "processes each record in its poll loop, with no slower stage: remove process_lag"},
 	{"java group retries on the verifiable consumer", groupYAML("client: java\ncommit: after-processing\nretry: {max_attempts: 3, backoff: 10ms, max_delay: 40ms}\njava: {application: verifiable-consumer}"), false, 5, "retry", "Kafka's verifiable consumer never fails, retries, dead-letters or dedupes a record: remove retry, or leave java.application out"},
 	{"java group application", groupYAML("client: java\ncommit: after-processing\njava: {application: spring}"), false, 5, "java.application", `"spring" is not one of verifiable-consumer, kafka-chaos`},

@@ -275,11 +275,17 @@ func (p ConsumerProfile) validateJava() error {
 	if p.Java == nil {
 		return fmt.Errorf("consumer profile %s: a java profile needs its java settings", p.Name)
 	}
-	if p.Commit != AfterProcessing && p.Commit != AutoCommit {
-		return fmt.Errorf("consumer profile %s: commit %q: the Java consumer commits after-processing or by auto-commit (in-transaction runs on sarama)", p.Name, p.Commit)
-	}
-	if p.ProcessLag != 0 || p.TxnSize != 0 || p.TxnTimeout != 0 {
-		return fmt.Errorf("consumer profile %s: the Java consumer processes in its poll loop: no process lag or transactions", p.Name)
+	switch {
+	case p.Commit == InTransaction && p.Java.Application != JavaApp:
+		return fmt.Errorf("consumer profile %s: commit in-transaction runs on java application %s", p.Name, JavaApp)
+	case p.Commit == InTransaction:
+		if err := p.validateInTransaction(); err != nil {
+			return err
+		}
+	case p.Commit != AfterProcessing && p.Commit != AutoCommit:
+		return fmt.Errorf("consumer profile %s: commit %q: the Java consumer commits after-processing, by auto-commit or in-transaction", p.Name, p.Commit)
+	case p.ProcessLag != 0 || p.TxnSize != 0 || p.TxnTimeout != 0:
+		return fmt.Errorf("consumer profile %s: the Java consumer processes in its poll loop: no process lag, and transactions only in-transaction", p.Name)
 	}
 	if a := p.Java.Application; a != "" && a != JavaVerifiableConsumer && a != JavaApp {
 		return fmt.Errorf("consumer profile %s: java application %q: use %s or %s", p.Name, a, JavaVerifiableConsumer, JavaApp)

@@ -35,7 +35,7 @@ func TestInTransactionValidate(t *testing.T) {
 		{"after-processing", func(p *ConsumerProfile) { p.Commit = AfterProcessing }, "apply to in-transaction only"},
 		{"java", func(p *ConsumerProfile) {
 			p.Client, p.Java = JavaClient, &JavaConsumer{GroupProtocol: "classic", Assignor: "range"}
-		}, "in-transaction runs on sarama"},
+		}, "in-transaction runs on java application kafka-chaos"},
 	} {
 		p := exactlyOnce
 		c.change(&p)

@@ -84,7 +84,7 @@ func (cs *Set) groupApp(ctx context.Context, bin string, s worker.Spec) (groupAp
 	g, err := javaclient.NewConsumerGroup(javaclient.ConsumerParams{
 		Profile: prof, Topic: s.Topic, Group: s.Group,
 		Launch: p.Launch, Bootstrap: p.ContainerBootstrap, KafkaVersion: p.KafkaVersion,
-		LaunchApp: p.LaunchApp, DeadLetter: s.DeadLetter, Failures: s.Failures,
+		LaunchApp: p.LaunchApp, DeadLetter: s.DeadLetter, Failures: s.Failures, Output: s.Output,
 	})
 	if err != nil {
 		return nil, err

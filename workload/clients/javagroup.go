@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kafka-chaos/kafka-chaos/ledger"
 	"github.com/kafka-chaos/kafka-chaos/schema"
 	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
 	"github.com/kafka-chaos/kafka-chaos/workload/javaclient"
@@ -211,4 +212,35 @@ func (g javaGroup) ClientConfig() (map[string]string, error) {
 	return g.ConsumerGroup.ClientConfig(), nil
 }
 
-func (g javaGroup) CountTransactions(*schema.ConsumerMetrics) error { return nil }
+// CountTransactions counts an in-transaction application's transactions
+// by how each ended, from its members' txn_begin and txn_end events: one
+// begun and never ended is open.
+func (g javaGroup) CountTransactions(m *schema.ConsumerMetrics) error {
+	if g.Profile().Commit != schema.InTransaction {
+		return nil
+	}
+	outs, err := g.Outputs(context.Background())
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		ended := map[int64]string{}
+		var begun []int64
+		for _, e := range o.Events {
+			switch e.Name {
+			case javaclient.TxnBegin:
+				begun = append(begun, e.Txn)
+			case javaclient.TxnEnd:
+				ended[e.Txn] = e.Status
+			}
+		}
+		for _, t := range begun {
+			status, ok := ended[t]
+			if !ok {
+				status = string(ledger.TxnOpen)
+			}
+			m.CountTxn(ledger.TxnStatus(status))
+		}
+	}
+	return nil
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kafka-chaos/kafka-chaos/images/javaapp"
 	"github.com/kafka-chaos/kafka-chaos/schema"
+	"github.com/kafka-chaos/kafka-chaos/workload/consumer"
 )
 
 // verifiableConsumer is what kafka-verifiable-consumer.sh runs.
@@ -68,6 +69,8 @@ type ConsumerParams struct {
 	LaunchApp  LaunchApp
 	DeadLetter string
 	Failures   schema.Failures
+	// Output is an in-transaction group's output topic.
+	Output string
 }
 
 // LaunchApp starts cmd as Launch does, in the image that carries the
@@ -137,6 +140,11 @@ func appProperties(p ConsumerParams) map[string]string {
 		"kafka-chaos.failures.rate":      strconv.FormatFloat(p.Failures.Rate, 'g', -1, 64),
 		"kafka-chaos.failures.max":       strconv.Itoa(p.Failures.MaxFailures),
 		"kafka-chaos.failures.ids":       strings.Join(p.Failures.IDs, ","),
+		"kafka-chaos.commit.timeout.ms":     ms(p.Profile.SessionTimeout),
+		"kafka-chaos.output.topic":       p.Output,
+		"kafka-chaos.txn.size":           strconv.Itoa(p.Profile.TxnSize),
+		"kafka-chaos.txn.timeout.ms":     ms(p.Profile.TxnTimeout),
+		"kafka-chaos.transactional.id":   consumer.TransactionalID(p.Group, "<member>"),
 	}
 }
 
@@ -153,6 +161,10 @@ func ConsumerProperties(p schema.ConsumerProfile) map[string]string {
 		"auto.commit.interval.ms": ms(p.AutoCommitInterval),
 		"max.poll.interval.ms":    ms(p.RebalanceTimeout),
 		"group.protocol":          p.Java.GroupProtocol,
+	}
+	if p.Commit == schema.InTransaction {
+		// It reads only what other transactions committed.
+		props["isolation.level"] = "read_committed"
 	}
 	if p.Java.GroupProtocol == "consumer" {
 		props["group.remote.assignor"] = p.Java.Assignor
@@ -198,6 +210,9 @@ func (g *ConsumerGroup) Start(ctx context.Context) (*Member, error) {
 	name := fmt.Sprintf("%s-m%d", g.p.Profile.Name, len(g.members)+1)
 	props := maps.Clone(g.props)
 	props["client.id"] = name
+	if g.p.Profile.Commit == schema.InTransaction {
+		props["kafka-chaos.transactional.id"] = consumer.TransactionalID(g.p.Group, name)
+	}
 	files := map[string]string{consumerConfigPath: PropertiesFile(props)}
 	var proc Process
 	var err error

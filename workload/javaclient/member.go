@@ -34,6 +34,9 @@ type ConsumerEvent struct {
 	ID      string `json:"id,omitempty"`
 	Seq     int64  `json:"seq,omitempty"`
 	Attempt int    `json:"attempt,omitempty"`
+	// Txn and Status are an in-transaction member's txn_begin and txn_end.
+	Txn    int64  `json:"txn,omitempty"`
+	Status string `json:"status,omitempty"`
 }
 
 // TopicPartition is a partition in a consumer event, with the committed

@@ -19,7 +19,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,6 +47,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * shutdown_complete, and the application's own: retry, skip,
  * dead_letter, deduped and group_error, each with the record's id, seq,
  * partition, offset, attempt and error.
+ *
+ * With an output topic it is the consume-transform-produce application
+ * instead (transform): it reads read_committed, copies each batch to the
+ * output topic and commits the batch's offsets in the same transaction,
+ * printing txn_begin (txn, partition, first, last, n) and txn_end (txn,
+ * status committed, aborted or unknown, error).
  */
 final class ConsumerApp {
     private static final Duration DEAD_LETTER_BACKOFF = Duration.ofMillis(100);
@@ -54,6 +67,16 @@ final class ConsumerApp {
     private final Failures failures;
     private final EffectStore store;
     private final boolean autoCommit;
+    // commitTimeout bounds each commitSync: a commit the coordinator does
+    // not answer within it fails, and the records are handled again by
+    // whoever owns the partition next.
+    private final Duration commitTimeout;
+    // The consume-transform-produce application's: its output topic ("" for
+    // the others), transaction size and producer settings.
+    private final String output;
+    private final int txnSize;
+    private final Properties txnProducer;
+    private long txnSeq;
     private volatile boolean running = true;
 
     ConsumerApp(Properties all) throws java.io.IOException {
@@ -71,6 +94,23 @@ final class ConsumerApp {
                 ids.isEmpty() ? java.util.Set.of() : new HashSet<>(Arrays.asList(ids.split(","))));
         store = new EffectStore(Path.of(App.setting(all, "store")), Boolean.parseBoolean(App.setting(all, "dedupe")));
         autoCommit = Boolean.parseBoolean(client.getProperty("enable.auto.commit", "false"));
+        commitTimeout = Duration.ofMillis(Long.parseLong(App.setting(all, "commit.timeout.ms")));
+        output = App.setting(all, "output.topic");
+        txnSize = Integer.parseInt(App.setting(all, "txn.size"));
+        txnProducer = new Properties();
+        if (!output.isEmpty()) {
+            txnProducer.put("bootstrap.servers", client.getProperty("bootstrap.servers"));
+            txnProducer.put("client.id", member + "-output");
+            txnProducer.put("transactional.id", App.setting(all, "transactional.id"));
+            txnProducer.put("transaction.timeout.ms", App.setting(all, "txn.timeout.ms"));
+            // A begin, commit or abort blocked longer than the transaction
+            // may stay open is given up, and the producer replaced.
+            txnProducer.put("max.block.ms", App.setting(all, "txn.timeout.ms"));
+            txnProducer.put("acks", "all");
+            txnProducer.put("enable.idempotence", "true");
+            txnProducer.put("key.serializer", ByteArraySerializer.class.getName());
+            txnProducer.put("value.serializer", ByteArraySerializer.class.getName());
+        }
     }
 
 
@@ -109,6 +149,10 @@ final class ConsumerApp {
                 } catch (WakeupException e) {
                     break;
                 }
+                if (!output.isEmpty()) {
+                    transform(consumer, records);
+                    continue;
+                }
                 Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     if (!handle(r, dlt)) {
@@ -126,6 +170,9 @@ final class ConsumerApp {
                 if (dlt != null) {
                     dlt.close();
                 }
+                if (out != null) {
+                    out.close(Duration.ofSeconds(10));
+                }
                 store.close();
             } finally {
                 Events.of("shutdown_complete").print();
@@ -133,6 +180,106 @@ final class ConsumerApp {
             }
         }
         return 0;
+    }
+
+    /** The transactional producer of the consume-transform-produce application, null while it has none. */
+    private KafkaProducer<byte[], byte[]> out;
+
+    /**
+     * Consume-transform-produce: each partition's records of the poll, in
+     * batches of up to the transaction size, are copied to the output
+     * topic and their offsets committed in the same transaction, as the
+     * group's member (KIP-447: a zombie's commit is fenced by its
+     * generation). After a transaction that did not commit, every assigned
+     * partition is rewound to its committed offset (a stable read, which
+     * waits for the coordinator to settle the transaction) and the rest of
+     * the poll dropped, so the batch is consumed again.
+     */
+    private void transform(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
+            for (int from = 0; from < rs.size(); from += txnSize) {
+                if (!running || !transact(consumer, tp, rs.subList(from, Math.min(rs.size(), from + txnSize)))) {
+                    rewind(consumer);
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean transact(KafkaConsumer<byte[], byte[]> consumer, TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> batch) throws InterruptedException {
+        if (out == null) {
+            out = new KafkaProducer<>(txnProducer);
+            try {
+                out.initTransactions();
+            } catch (KafkaException e) {
+                Events.of("group_error").field("error", "output producer: " + e).print();
+                replaceOutput();
+                Thread.sleep(DEAD_LETTER_BACKOFF.toMillis());
+                return false;
+            }
+        }
+        long txn = ++txnSeq;
+        ConsumerRecord<byte[], byte[]> first = batch.get(0), last = batch.get(batch.size() - 1);
+        try {
+            out.beginTransaction();
+        } catch (KafkaException e) {
+            Events.of("group_error").field("error", "output producer: " + e).print();
+            replaceOutput();
+            return false;
+        }
+        Events.of("txn_begin").field("txn", txn).field("intent", "commit").field("partition", tp.partition())
+                .field("first", first.offset()).field("last", last.offset()).field("n", batch.size()).print();
+        try {
+            for (ConsumerRecord<byte[], byte[]> r : batch) {
+                out.send(new ProducerRecord<>(output, null, r.key(), r.value()));
+            }
+            out.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(last.offset() + 1)), consumer.groupMetadata());
+            out.commitTransaction();
+            txnEnded(txn, "committed", null);
+            return true;
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException
+                | TimeoutException | InterruptException e) {
+            txnEnded(txn, "unknown", e.toString());
+            replaceOutput();
+        } catch (KafkaException e) {
+            try {
+                out.abortTransaction();
+                txnEnded(txn, "aborted", e.toString());
+            } catch (KafkaException e2) {
+                txnEnded(txn, "unknown", e + "; abort: " + e2);
+                replaceOutput();
+            }
+        }
+        return false;
+    }
+
+    private static void txnEnded(long txn, String status, String error) {
+        Events.of("txn_end").field("txn", txn).field("status", status).field("error", error).print();
+    }
+
+    private void replaceOutput() {
+        out.close(Duration.ZERO);
+        out = null;
+    }
+
+    /** Seeks every assigned partition back to its committed offset. */
+    private void rewind(KafkaConsumer<byte[], byte[]> consumer) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
+            for (TopicPartition tp : consumer.assignment()) {
+                OffsetAndMetadata o = committed.get(tp);
+                if (o != null) {
+                    consumer.seek(tp, o);
+                } else {
+                    consumer.seekToBeginning(List.of(tp));
+                }
+            }
+        } catch (WakeupException e) {
+            running = false;
+        } catch (KafkaException e) {
+            Events.of("group_error").field("error", "rewind: " + e).print();
+        }
     }
 
     private KafkaProducer<byte[], byte[]> deadLetterProducer() {
@@ -150,7 +297,7 @@ final class ConsumerApp {
     private void commit(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
         for (int tries = 0; tries < 2; tries++) {
             try {
-                consumer.commitSync(offsets);
+                consumer.commitSync(offsets, commitTimeout);
                 Events.of("offsets_committed").partitions("offsets", offsets.keySet(), tp -> offsets.get(tp).offset())
                         .field("success", true).print();
                 return;
