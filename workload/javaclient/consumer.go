@@ -140,7 +140,7 @@ func appProperties(p ConsumerParams) map[string]string {
 		"kafka-chaos.failures.rate":      strconv.FormatFloat(p.Failures.Rate, 'g', -1, 64),
 		"kafka-chaos.failures.max":       strconv.Itoa(p.Failures.MaxFailures),
 		"kafka-chaos.failures.ids":       strings.Join(p.Failures.IDs, ","),
-		"kafka-chaos.commit.timeout.ms":     ms(p.Profile.SessionTimeout),
+		"kafka-chaos.commit.timeout.ms":  ms(p.Profile.SessionTimeout),
 		"kafka-chaos.output.topic":       p.Output,
 		"kafka-chaos.txn.size":           strconv.Itoa(p.Profile.TxnSize),
 		"kafka-chaos.txn.timeout.ms":     ms(p.Profile.TxnTimeout),
