@@ -14,8 +14,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -99,13 +101,19 @@ type Cluster struct {
 	clients *testcontainers.DockerNetwork
 	// launched are the client containers, removed with the cluster if a
 	// run did not remove them itself.
-	launchMu  sync.Mutex
-	launched  []testcontainers.Container
-	toxiC     testcontainers.Container
-	mesh      *mesh
-	nodes     []testcontainers.Container // index n-1
-	bindIP    netip.Addr                 // every published port's address (publishedOn)
-	host      string                     // the engine's machine in host-side addresses
+	launchMu sync.Mutex
+	launched []testcontainers.Container
+	toxiC    testcontainers.Container
+	mesh     *mesh
+	nodes    []testcontainers.Container // index n-1
+	// retired are the containers upgraded nodes ran in before, by node,
+	// kept stopped for their logs until Close.
+	retired map[int][]testcontainers.Container
+	// jvmBase are the brokers' JVM options without an image's class
+	// archive.
+	jvmBase   string
+	bindIP    netip.Addr // every published port's address (publishedOn)
+	host      string     // the engine's machine in host-side addresses
 	kclient   sarama.Client
 	admin     sarama.ClusterAdmin
 	saramaVer sarama.KafkaVersion
@@ -223,10 +231,9 @@ func newCluster(ctx context.Context, cfg Config) (*Cluster, error) {
 		docker.Close()
 		return nil, err
 	}
-	if archive != "" {
-		cfg.JVMOpts = strings.TrimSpace(cfg.JVMOpts + " -XX:SharedArchiveFile=" + archive)
-	}
-	c := &Cluster{cfg: cfg, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
+	jvmBase := cfg.JVMOpts
+	cfg.JVMOpts = withArchive(jvmBase, archive)
+	c := &Cluster{cfg: cfg, jvmBase: jvmBase, docker: docker, saramaVer: ver, probes: map[int]*sarama.Broker{}, missing: missing}
 	c.bindIP, c.host = publishedOn(host)
 	c.info = schema.ClusterInfo{
 		KafkaVersion:        cfg.KafkaVersion,
@@ -279,15 +286,41 @@ func (c *Cluster) startNodes(ctx context.Context) error {
 }
 
 func (c *Cluster) startNode(ctx context.Context, n int) error {
+	req := c.nodeRequest(n, c.cfg.Images.Kafka, c.cfg.KafkaVersion, c.cfg.JVMOpts, c.nodeProperties(n))
+	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
+	c.nodes[n-1] = ctr
+	if err != nil {
+		return c.startError(fmt.Sprintf("kafka node %d", n), c.cfg.Images.Kafka, err)
+	}
+	return nil
+}
+
+// nodeProperties renders node n's server.properties: the cluster's
+// settings, with those a rolling restart changed on n over them.
+func (c *Cluster) nodeProperties(n int) string {
+	settings := maps.Clone(c.info.Settings)
+	maps.Copy(settings, c.info.NodeSettings[n])
+	return nodeProperties(n, Nodes, c.host, c.mesh.clientHostPort[n], c.metadataLogDir(), settings)
+}
+
+// nodeName is the name of node n's container.
+func (c *Cluster) nodeName(n int) string {
+	return fmt.Sprintf("kafka-chaos-%s-kafka-%d", c.cfg.RunID, n)
+}
+
+// nodeRequest is node n's container: image, of Kafka release version,
+// whose JVMs take jvmOpts, with props as its server.properties.
+func (c *Cluster) nodeRequest(n int, image, version, jvmOpts, props string) testcontainers.ContainerRequest {
 	nw := c.networks[n-1].Name
-	props := nodeProperties(n, Nodes, c.host, c.mesh.clientHostPort[n], c.metadataLogDir(), c.info.Settings)
-	logging, loggingPath, log4jOpts := brokerLogging(c.cfg.KafkaVersion)
+	logging, loggingPath, log4jOpts := brokerLogging(version)
+	cfg := c.cfg
+	cfg.JVMOpts = jvmOpts
 	req := testcontainers.ContainerRequest{
-		Image:          c.cfg.Images.Kafka,
-		Name:           fmt.Sprintf("kafka-chaos-%s-kafka-%d", c.cfg.RunID, n),
+		Image:          image,
+		Name:           c.nodeName(n),
 		Entrypoint:     []string{"/bin/sh", "-c"},
 		Cmd:            []string{c.launchScript()},
-		Env:            nodeEnv(c.cfg, log4jOpts),
+		Env:            nodeEnv(cfg, log4jOpts),
 		Labels:         labels(c.cfg.RunID),
 		Networks:       []string{nw},
 		NetworkAliases: map[string][]string{nw: {nodeAlias(n), nodeRealAlias(n)}},
@@ -322,12 +355,16 @@ func (c *Cluster) startNode(ctx context.Context, n int) error {
 			hc.SecurityOpt = append(hc.SecurityOpt, "apparmor:unconfined")
 		}
 	}
-	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req, Started: true})
-	c.nodes[n-1] = ctr
-	if err != nil {
-		return c.startError(fmt.Sprintf("kafka node %d", n), c.cfg.Images.Kafka, err)
+	return req
+}
+
+// withArchive adds a Kafka image's class archive, if it has one, to the
+// brokers' JVM options.
+func withArchive(jvmOpts, archive string) string {
+	if archive == "" {
+		return jvmOpts
 	}
-	return nil
+	return strings.TrimSpace(jvmOpts + " -XX:SharedArchiveFile=" + archive)
 }
 
 // metadataLogDir is where every node keeps its KRaft metadata log.
@@ -338,8 +375,22 @@ func (c *Cluster) metadataLogDir() string {
 	return logDir
 }
 
-// Info returns the cluster's recorded configuration.
-func (c *Cluster) Info() schema.ClusterInfo { return c.info }
+// Info returns the cluster's recorded configuration, as it runs now.
+func (c *Cluster) Info() schema.ClusterInfo {
+	info := c.info
+	if u := c.info.Upgrade; u != nil {
+		clone := *u
+		clone.Nodes = slices.Clone(u.Nodes)
+		info.Upgrade = &clone
+	}
+	if c.info.NodeSettings != nil {
+		info.NodeSettings = map[int]map[string]string{}
+		for n, s := range c.info.NodeSettings {
+			info.NodeSettings[n] = maps.Clone(s)
+		}
+	}
+	return info
+}
 
 // RunID returns the label value shared by the cluster's resources.
 func (c *Cluster) RunID() string { return c.cfg.RunID }
@@ -379,6 +430,9 @@ func (c *Cluster) Close(ctx context.Context) error {
 	}
 	c.launchMu.Lock()
 	ctrs := append(append(append([]testcontainers.Container(nil), c.launched...), c.nodes...), c.toxiC)
+	for _, r := range c.retired {
+		ctrs = append(ctrs, r...)
+	}
 	c.launchMu.Unlock()
 	for _, ctr := range ctrs {
 		if ctr == nil {

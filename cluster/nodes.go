@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
 	tcexec "github.com/testcontainers/testcontainers-go/exec"
 )
 
@@ -133,21 +135,32 @@ func (c *Cluster) Exec(ctx context.Context, n int, cmd ...string) (int, string, 
 	return code, string(out), nil
 }
 
-// Logs returns node n's whole log (stdout and stderr) across restarts.
+// Logs returns node n's whole log (stdout and stderr) across restarts,
+// and across upgrades: the containers it ran in before come first.
 func (c *Cluster) Logs(ctx context.Context, n int) (string, error) {
 	if _, err := c.containerID(n); err != nil {
 		return "", err
 	}
-	r, err := c.nodes[n-1].Logs(ctx)
+	var b strings.Builder
+	for _, ctr := range append(slices.Clone(c.retired[n]), c.nodes[n-1]) {
+		logs, err := containerLogs(ctx, ctr)
+		if err != nil {
+			return "", fmt.Errorf("logs of node %d: %w", n, err)
+		}
+		b.WriteString(logs)
+	}
+	return b.String(), nil
+}
+
+// containerLogs returns a container's whole log.
+func containerLogs(ctx context.Context, ctr testcontainers.Container) (string, error) {
+	r, err := ctr.Logs(ctx)
 	if err != nil {
-		return "", fmt.Errorf("logs of node %d: %w", n, err)
+		return "", err
 	}
 	defer r.Close()
 	b, err := io.ReadAll(r)
-	if err != nil {
-		return "", fmt.Errorf("read logs of node %d: %w", n, err)
-	}
-	return string(b), nil
+	return string(b), err
 }
 
 // readFile copies one file out of node n's container without running a

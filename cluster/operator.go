@@ -64,9 +64,21 @@ func (c *Cluster) Reassign(from []int, topic string, assignment [][]int32) error
 // TopicConfig returns the named settings of a topic, asking the given
 // nodes.
 func (c *Cluster) TopicConfig(from []int, topic string, names ...string) (map[string]string, error) {
+	return c.describeConfig(from, sarama.ConfigResource{Type: sarama.TopicResource, Name: topic, ConfigNames: names})
+}
+
+// BrokerConfig returns the named settings of broker n as it reports
+// them, its server.properties included; the request goes to that broker,
+// found through the given nodes.
+func (c *Cluster) BrokerConfig(from []int, broker int, names ...string) (map[string]string, error) {
+	return c.describeConfig(from, sarama.ConfigResource{Type: sarama.BrokerResource, Name: strconv.Itoa(broker), ConfigNames: names})
+}
+
+// describeConfig returns the settings of a resource, by name.
+func (c *Cluster) describeConfig(from []int, res sarama.ConfigResource) (map[string]string, error) {
 	var entries []sarama.ConfigEntry
 	err := c.withAdminFrom(from, func(adm sarama.ClusterAdmin) (err error) {
-		entries, err = adm.DescribeConfig(sarama.ConfigResource{Type: sarama.TopicResource, Name: topic, ConfigNames: names})
+		entries, err = adm.DescribeConfig(res)
 		return err
 	})
 	if err != nil {

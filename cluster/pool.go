@@ -33,10 +33,11 @@ func poolKey(cfg Config) string {
 // Get returns a healthy cluster for cfg: the current one when its
 // configuration matches, the last scenario left it trusted, and it passes a
 // health check (toxics removed, three brokers registered) and sheds the
-// earlier scenarios' topics; otherwise a new one, removing the current.
+// earlier scenarios' topics, and no scenario upgraded it or changed a
+// node's settings; otherwise a new one, removing the current.
 func (p *Pool) Get(ctx context.Context, cfg Config) (c *Cluster, reused bool, err error) {
 	key := poolKey(cfg)
-	if p.cur != nil && p.key == key && p.trusted {
+	if p.cur != nil && p.key == key && p.trusted && !p.cur.Altered() {
 		if err := p.cur.healthCheck(); err == nil && p.cur.deleteTopics() == nil {
 			p.trusted = false
 			return p.cur, true, nil

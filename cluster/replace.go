@@ -122,6 +122,5 @@ func (c *Cluster) logTail(ctx context.Context, n, lines int) string {
 	if err != nil {
 		return err.Error()
 	}
-	all := strings.Split(strings.TrimRight(logs, "\n"), "\n")
-	return strings.Join(all[max(0, len(all)-lines):], "\n")
+	return lastLines(logs, lines)
 }

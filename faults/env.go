@@ -19,6 +19,7 @@ type Env struct {
 	Groups Groups
 	Txns   Transactions
 	Probe  Probe
+	Maint  Maintenance
 	Topics []string
 	Logf   func(format string, args ...any)
 }
@@ -119,6 +120,9 @@ type Admin interface {
 	// DeleteTopicConfig removes one setting of a topic, so that the
 	// broker's default applies again; removing one never set is no error.
 	DeleteTopicConfig(from []int, topic, name string) error
+	// BrokerConfig returns the named settings of broker n as it reports
+	// them, its static ones included.
+	BrokerConfig(from []int, broker int, names ...string) (map[string]string, error)
 	// SetBrokerConfig sets one dynamic setting of broker n.
 	SetBrokerConfig(from []int, broker int, name, value string) error
 	// DeleteBrokerConfig removes one dynamic setting of broker n;
@@ -164,4 +168,27 @@ type Probe interface {
 	// failed and why (connErr nil: it survived); err reports a probe that
 	// could not run.
 	ProbeHeld(n int, topic string, inject func() error) (lasted time.Duration, connErr, err error)
+}
+
+// Maintenance is what an operator changes on a stopped node before
+// starting it again: its Kafka release, its settings; and the cluster's
+// feature levels once every node runs a new release.
+type Maintenance interface {
+	// UpgradeNode gives stopped node n Kafka release version with its
+	// data, metadata log and settings kept; Nodes.Restart starts it.
+	UpgradeNode(ctx context.Context, n int, version string) error
+	// KafkaVersion returns the Kafka release node n's broker reports
+	// since it last got a new release ("" before it reported one).
+	KafkaVersion(ctx context.Context, n int) (string, error)
+	// MetadataVersion returns the cluster's finalized metadata.version
+	// ("3.9-IV0"), asking node n.
+	MetadataVersion(ctx context.Context, n int) (string, error)
+	// UpgradeFeatures sets every feature to the levels of a Kafka
+	// release ("4.4"), asking node n, and returns the finalized
+	// metadata.version before and after.
+	UpgradeFeatures(ctx context.Context, n int, release string) (before, after string, err error)
+	// SetNodeSettings sets stopped node n's static settings
+	// (server.properties) over the cluster's; Nodes.Restart starts it
+	// with them.
+	SetNodeSettings(ctx context.Context, n int, settings map[string]string) error
 }

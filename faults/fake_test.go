@@ -61,6 +61,15 @@ type fakeCluster struct {
 	pending    map[string]schema.Reassignment
 	topicConf  map[string]map[string]string
 	brokerConf map[int]map[string]string
+	// release is the Kafka release each node's image holds, reported the
+	// release its running broker last reported, static the settings set
+	// in its server.properties, metadataVersion the finalized one.
+	// mislabelled upgrades leave a node's release as it was, as an image
+	// of the old release under the new one's tag would.
+	release, reported map[int]string
+	static            map[int]map[string]string
+	metadataVersion   string
+	mislabelled       bool
 }
 
 // newFake returns a healthy cluster whose topics have two partitions each
@@ -78,10 +87,12 @@ func newFakeRF(leader, controller, rf int, topics ...string) *fakeCluster {
 		cut: map[schema.Link]bool{}, toxics: map[schema.Link][]schema.Toxic{}, stale: map[int][]schema.PartitionState{},
 		controller: controller, epoch: 5, txnCoord: map[string]int{},
 		pending: map[string]schema.Reassignment{}, topicConf: map[string]map[string]string{}, brokerConf: map[int]map[string]string{},
+		release: map[int]string{}, reported: map[int]string{}, static: map[int]map[string]string{}, metadataVersion: "3.9-IV0",
 	}
 	replicas := []int32{int32(leader)}
 	for _, n := range c.IDs() {
 		c.running[n] = true
+		c.release[n], c.reported[n] = "3.9.1", "3.9.1"
 		c.brokers = append(c.brokers, int32(n))
 		if n != leader {
 			replicas = append(replicas, int32(n))
@@ -99,7 +110,7 @@ func newFakeRF(leader, controller, rf int, topics ...string) *fakeCluster {
 // env hands the fake to a fault in every role it models; Groups it does
 // not, and the faults tested against it do not use them.
 func (c *fakeCluster) env(topics ...string) Env {
-	return Env{Nodes: c, Disks: c, Links: c, State: c, Admin: c, Txns: c, Probe: c, Topics: topics}
+	return Env{Nodes: c, Disks: c, Links: c, State: c, Admin: c, Txns: c, Probe: c, Maint: c, Topics: topics}
 }
 
 // connected reports whether node n reaches another running node on the
@@ -242,6 +253,7 @@ func (c *fakeCluster) Kill(_ context.Context, n int, signal string, _ time.Durat
 // Restart implements Nodes.
 func (c *fakeCluster) Restart(_ context.Context, n int) error {
 	c.running[n] = true
+	c.reported[n] = c.release[n]
 	c.react()
 	return nil
 }

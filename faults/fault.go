@@ -90,6 +90,16 @@ type ReplicationChecker interface {
 	CheckReplicationFactor(rf int) error
 }
 
+// ClusterChecker is a fault whose parameters depend on the cluster a
+// scenario starts: scenario files are checked against it before a run.
+type ClusterChecker interface {
+	Fault
+	// CheckCluster fits the fault to a cluster that starts on Kafka
+	// release version, pinned being the release the harness pins, and
+	// says why it does not fit; each problem is a *ParamError.
+	CheckCluster(version, pinned string) error
+}
+
 // checkedPartitions returns the scenario partitions, refusing them when
 // f does not take one's replication factor.
 func checkedPartitions(env Env, f ReplicationChecker) ([]schema.PartitionState, error) {

@@ -29,6 +29,7 @@ var registry = map[string]builder{
 	"disk-replace":           fields(NewDiskReplace, oneOf("shutdown", schema.SIGKILL, schema.SIGTERM)),
 	"controller-kill":        fields(NewControllerKill, signals),
 	"rolling-restart":        fields(NewRollingRestart, signals),
+	"rolling-upgrade":        fields(NewRollingUpgrade),
 	"power-loss":             arg("target", PowerLeader, NewPowerLoss, oneOf("target", PowerLeader, PowerAll, PowerLastReplica, PowerTxnCoordinator)),
 	"isr-shrink-leader-loss": arg("election", ElectByTimer, NewISRLeaderLoss, oneOf("election", ElectByTimer, ElectByConfig, ElectByAdmin), signals),
 	"isolate-leader-peers":   fields(NewIsolatePeers, hide("peers", "clients")),

@@ -11,7 +11,7 @@ import (
 // Env of its own here and no fault changes.
 func faultEnv(c *cluster.Cluster, topics []string, logf func(format string, args ...any)) faults.Env {
 	return faults.Env{
-		Nodes: c, Disks: c, Links: c, State: c, Admin: c, Groups: c, Txns: c, Probe: c,
+		Nodes: c, Disks: c, Links: c, State: c, Admin: c, Groups: c, Txns: c, Probe: c, Maint: c,
 		Topics: topics, Logf: logf,
 	}
 }

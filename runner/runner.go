@@ -86,6 +86,9 @@ func Run(ctx context.Context, p Params) (schema.Scenario, error) {
 		},
 	}
 	err := r.execute(ctx)
+	// What the cluster runs now: an operation may have upgraded it or
+	// changed a node's settings.
+	r.res.Cluster = p.Cluster.Info()
 	r.res.WallSeconds = r.since()
 	r.judge(err)
 	return r.res, err

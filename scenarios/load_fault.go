@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kafka-chaos/kafka-chaos/cluster"
 	"github.com/kafka-chaos/kafka-chaos/faults"
 	"github.com/kafka-chaos/kafka-chaos/runner"
 )
@@ -61,13 +62,29 @@ func (d *decoder) fault(n, entry *yaml.Node, c clusterSpec) faults.Fault {
 			delete(params, name)
 		}
 	}
-	f, err := faults.Build(typ.Value, params)
-	for _, e := range unjoin(err) {
-		if pe := (*faults.ParamError)(nil); errors.As(e, &pe) {
-			d.fail(lines[pe.Param], "fault."+pe.Param, "%v", pe.Err)
-		} else {
-			d.fail(n.Line, "fault", "%v", e)
+	report := func(err error) {
+		for _, e := range unjoin(err) {
+			if pe := (*faults.ParamError)(nil); errors.As(e, &pe) {
+				line := lines[pe.Param]
+				if line == 0 {
+					line = typ.Line
+				}
+				d.fail(line, "fault."+pe.Param, "%v", pe.Err)
+			} else {
+				d.fail(n.Line, "fault", "%v", e)
+			}
 		}
+	}
+	f, err := faults.Build(typ.Value, params)
+	report(err)
+	// A fault whose parameters depend on the release the cluster starts
+	// on (a rolling upgrade's target) is checked against it.
+	if cc, ok := f.(faults.ClusterChecker); ok {
+		version := c.KafkaVersion
+		if version == "" {
+			version = cluster.KafkaVersionFromEnv()
+		}
+		report(cc.CheckCluster(version, cluster.DefaultKafkaVersion))
 	}
 	// A power cut only drops what sits unsynced on the lossy filesystem,
 	// and only that filesystem can fill up on demand: on a plain disk these

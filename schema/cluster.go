@@ -22,6 +22,27 @@ type ClusterInfo struct {
 	// Reused: the scenario ran on a cluster an earlier scenario had
 	// started (and left healthy).
 	Reused bool `json:"reused"`
+	// Upgrade is the rolling upgrade the cluster went through, if any:
+	// KafkaVersion and Images are what it started on.
+	Upgrade *Upgrade `json:"upgrade,omitempty"`
+	// NodeSettings are the settings a rolling restart changed in single
+	// nodes' server.properties, over Settings, by node.
+	NodeSettings map[int]map[string]string `json:"node_settings,omitempty"`
+}
+
+// Upgrade is a rolling upgrade of the cluster's Kafka release.
+type Upgrade struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Image is the Kafka image the upgraded nodes run.
+	Image string `json:"image"`
+	// Nodes run To, in the order they were upgraded.
+	Nodes []int `json:"nodes"`
+	// MetadataVersionBefore and MetadataVersion are the finalized
+	// metadata.version before and after the features upgrade that
+	// follows the roll; empty until it ran.
+	MetadataVersionBefore string `json:"metadata_version_before,omitempty"`
+	MetadataVersion       string `json:"metadata_version,omitempty"`
 }
 
 // Images names the container images of one cluster.
