@@ -163,8 +163,12 @@ func ConsumerProperties(p schema.ConsumerProfile) map[string]string {
 		"group.protocol":          p.Java.GroupProtocol,
 	}
 	if p.Commit == schema.InTransaction {
-		// It reads only what other transactions committed.
+		// It reads only what other transactions committed, and one
+		// transaction's records a poll: a poll's worth of transactions
+		// one after another could outlast max.poll.interval.ms, and the
+		// member would be put out of the group.
 		props["isolation.level"] = "read_committed"
+		props["max.poll.records"] = strconv.Itoa(p.TxnSize)
 	}
 	if p.Java.GroupProtocol == "consumer" {
 		props["group.remote.assignor"] = p.Java.Assignor
