@@ -45,6 +45,9 @@ func deliverySettings(p schema.Profile) string {
 	if p.FlushMessages > 0 || p.FlushMs > 0 {
 		s += fmt.Sprintf(", fsync every %d messages or %d ms", p.FlushMessages, p.FlushMs)
 	}
+	if t := p.Transactions; t != nil {
+		s += fmt.Sprintf(", transactions of %d, %g aborted, timeout %s", t.Size, t.AbortRatio, t.Timeout)
+	}
 	return s
 }
 

@@ -23,6 +23,9 @@ func TestClientPairs(t *testing.T) {
 	acks1 := schema.Profile{Name: "acks1", Acks: schema.Acks1, ReplicationFactor: 3, MinInsyncReplicas: 1}
 	fsync := schema.Profile{Name: "fsync", Acks: schema.AcksAll, Idempotent: true, ReplicationFactor: 3, MinInsyncReplicas: 2, FlushMessages: 1}
 	safe := schema.Profile{Name: "safe", Acks: schema.AcksAll, Idempotent: true, ReplicationFactor: 3, MinInsyncReplicas: 2}
+	// A transactional profile pairs only with the same transactions.
+	txn := safe
+	txn.Name, txn.Transactions = "txn", &schema.Transactions{Size: 10, AbortRatio: 0.2, Timeout: 10 * time.Second}
 	java := func(p schema.Profile) schema.Profile {
 		p.Name, p.Client = "java-"+p.Name, schema.JavaClient
 		return p
@@ -31,7 +34,7 @@ func TestClientPairs(t *testing.T) {
 		Name: "leader-kill", Status: schema.ScenarioPass,
 		Profiles: []schema.ProfileResult{
 			producerResult(acks1, 455, 900), producerResult(fsync, 0, 800), producerResult(safe, 0, 700),
-			producerResult(java(acks1), 0, 950), producerResult(java(safe), 0, 720),
+			producerResult(java(acks1), 0, 950), producerResult(java(safe), 0, 720), producerResult(txn, 0, 500),
 		},
 	}}}
 	pairs := ClientPairs(r)
