@@ -189,6 +189,21 @@ func (c *Cluster) MetadataVersion(ctx context.Context, n int) (string, error) {
 	return v, nil
 }
 
+// FinalizedLevel returns a feature's finalized level ("2" for
+// transaction.version 2), as `kafka-features describe` run in the first
+// node that answers reports it; "" when the cluster finalized none.
+func (c *Cluster) FinalizedLevel(ctx context.Context, feature string) (string, error) {
+	var errs []error
+	for n := 1; n <= Nodes; n++ {
+		out, err := c.features(ctx, n, "describe")
+		if err == nil {
+			return finalizedLevel(out, feature), nil
+		}
+		errs = append(errs, err)
+	}
+	return "", fmt.Errorf("finalized %s: %w", feature, errors.Join(errs...))
+}
+
 // UpgradeFeatures sets every feature to the levels of a Kafka release
 // ("4.4"), as `kafka-features upgrade --release-version` run in node n
 // does, and records the finalized metadata.version before and after.

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -60,8 +61,11 @@ func (a txnAnomaly) phrase(c schema.TxnCounts, examples []string) string {
 type txnRow struct {
 	Profile, TransactionalID string
 	Coordinator              int
-	Counts                   schema.TxnCounts
-	Status                   schema.Status
+	// Client names the producer's client; TransactionVersion is the
+	// cluster's finalized transaction.version.
+	Client, TransactionVersion string
+	Counts                     schema.TxnCounts
+	Status                     schema.Status
 	// Broken names the broken transaction guarantees, or why nothing was
 	// judged.
 	Broken []string
@@ -91,6 +95,7 @@ func txnRows(s schema.Scenario) []txnRow {
 		v := t.Verdict
 		out = append(out, txnRow{
 			Profile: p.Profile.Name, TransactionalID: t.TransactionalID, Coordinator: t.Coordinator,
+			Client: clientName(p.Profile), TransactionVersion: cmp.Or(t.TransactionVersion, "–"),
 			Counts: v.Counts, Status: v.Status, Broken: notes(v.Violations, v.Reason),
 			Examples: examples(v.Examples, txnAnomalyKeys()),
 		})

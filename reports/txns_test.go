@@ -156,11 +156,11 @@ func TestReportShowsTransactions(t *testing.T) {
 	md := readFile(t, filepath.Join(dir, MarkdownFile))
 	wantIn(t, "report.md", md,
 		"### Transactions",
-		"| tx-commit | `tx-commit-id` | 2 | 10 | 9 / 1 / 2 / 1 | 1 / 1 | 30 | 3 (2) | 1 | 1 | 1 | 0 | 1 | fail: no message of a committed transaction lost: 3 committed but absent (e.g. tx-000000004, tx-000000005, tx-000000017): ",
+		"| tx-commit | sarama (–) | `tx-commit-id` | 2 | 10 | 9 / 1 / 2 / 1 | 1 / 1 | 30 | 3 (2) | 1 | 1 | 1 | 0 | 1 | fail: no message of a committed transaction lost: 3 committed but absent (e.g. tx-000000004, tx-000000005, tx-000000017): ",
 		"| committed absent: tx-000000004, tx-000000005, tx-000000017; aborted read: tx-000000021; partial transactions: tx-commit-id#7; hanging partitions: partition 2 |",
 		"| tx-commit | 0 | 1.5s | 10.0s–11.5s | no |",
 		"| tx-commit | 2 | 6.2s | 12.0s–18.2s | yes |",
-		"| tx-commit | `tx-commit-id` | 2 | 10 | 9 / 1 / 0 / 0 | 0 / 0 | 30 | 0 (0) | 0 | 0 | 0 | 0 | 0 | pass |  |",
+		"| tx-commit | sarama (–) | `tx-commit-id` | 2 | 10 | 9 / 1 / 0 / 0 | 0 / 0 | 30 | 0 (0) | 0 | 0 | 0 | 0 | 0 | pass |  |",
 		"No partition's last stable offset stood still below its high watermark.",
 		"tx-commit under txn-coordinator-kill: 3 messages of committed transactions absent (2 written but never committed; e.g. tx-000000004, tx-000000005, tx-000000017); "+
 			"1 message read although its transaction did not commit (e.g. tx-000000021); 1 message visible although its send failed; "+
@@ -169,7 +169,7 @@ func TestReportShowsTransactions(t *testing.T) {
 	page := readFile(t, filepath.Join(dir, HTMLFile))
 	wantIn(t, "report.html", page,
 		"<h3>Transactions</h3>",
-		`<td>tx-commit</td><td><code>tx-commit-id</code></td><td class="n">2</td><td class="n">10</td><td class="n">9 / 1 / 2 / 1</td><td class="n">1 / 1</td><td class="n">30</td><td class="n">3 (2)</td>`,
+		`<td>tx-commit</td><td>sarama (–)</td><td><code>tx-commit-id</code></td><td class="n">2</td><td class="n">10</td><td class="n">9 / 1 / 2 / 1</td><td class="n">1 / 1</td><td class="n">30</td><td class="n">3 (2)</td>`,
 		"<td>fail<br>no message of a committed transaction lost: 3 committed but absent",
 		"<td>committed absent: <code>tx-000000004, tx-000000005, tx-000000017</code><br>aborted read: <code>tx-000000021</code>",
 		`<tr><td>tx-commit</td><td class="n">2</td><td class="n">6.2s</td><td>12.0s–18.2s</td><td>yes</td></tr>`,

@@ -50,6 +50,10 @@ type run struct {
 	// last stable offsets sampled while producing.
 	txns map[string]txnProfile
 	lso  map[string][]ledger.LSOSample
+	// txnVersion is the cluster's finalized transaction.version, read
+	// once (transactionVersion).
+	txnVersionOnce sync.Once
+	txnVersion     string
 }
 
 func (r *run) since() float64 { return time.Since(r.base).Seconds() }

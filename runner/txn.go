@@ -160,13 +160,29 @@ func (r *run) txnResult(ctx context.Context, i int, pr txnProducer, entries []le
 	}
 	lso = append(lso, lsoSamples(c.Partitions, time.Since(r.base))...)
 	t := r.txnOf(topic)
-	res := &schema.TxnResult{TransactionalID: t.id, Coordinator: t.coordinator, Committed: c.Partitions, HangAfter: hangAfter(prof.Transactions)}
+	res := &schema.TxnResult{
+		TransactionalID: t.id, Coordinator: t.coordinator, Committed: c.Partitions, HangAfter: hangAfter(prof.Transactions),
+		TransactionVersion: r.transactionVersion(ctx),
+	}
 	params := verify.TxnParams{
 		Profile: prof.Name, Entries: entries, Txns: pr.Txns(), Uncommitted: u.Records, Committed: c.Records,
 		LSO: lso, HangAfter: res.HangAfter, Expect: r.s.TxnExpect[prof.Name], Window: r.window(), MinExposure: r.s.MinExposure,
 	}
 	res.Verdict = verify.Transactions(params)
 	return res, params, nil
+}
+
+// transactionVersion reads the cluster's finalized transaction.version
+// once per scenario; a read that fails is logged and leaves it "".
+func (r *run) transactionVersion(ctx context.Context) string {
+	r.txnVersionOnce.Do(func() {
+		v, err := r.p.Cluster.FinalizedLevel(ctx, "transaction.version")
+		if err != nil {
+			r.logf("transaction.version not read: %v", err)
+		}
+		r.txnVersion = v
+	})
+	return r.txnVersion
 }
 
 // txnOf returns the transactional profile writing topic.

@@ -46,7 +46,12 @@ type TxnResult struct {
 	// HangAfter is how long a last stable offset may stand still below
 	// the high watermark before its partition counts as hanging.
 	HangAfter time.Duration `json:"hang_after_ns"`
-	Verdict   TxnVerdict    `json:"verdict"`
+	// TransactionVersion is the cluster's finalized transaction.version
+	// feature level ("" before Kafka 3.9 and when it was not read): at 2,
+	// clients that speak it (Kafka's Java client from 4.0) run
+	// transactions on protocol version 2, KIP-890 part 2.
+	TransactionVersion string     `json:"transaction_version,omitempty"`
+	Verdict            TxnVerdict `json:"verdict"`
 }
 
 // Perf summarises a profile's throughput and latency from its ledger.
