@@ -79,13 +79,10 @@ const configPath = "/tmp/kafka-chaos-producer.properties"
 type Producer struct {
 	p     Params
 	props map[string]string
-	// ready is closed once the process has its first send result, or
-	// fails to get there (readyErr).
-	ready    chan struct{}
-	readyErr error
-	mu       sync.Mutex
-	live     liveProcess
-	runs     []ProcessOutput
+	ready readiness
+	mu    sync.Mutex
+	live  liveProcess
+	runs  []ProcessOutput
 	// ranWith is the configuration the client logged it ran with.
 	ranWith map[string]string
 }
@@ -98,7 +95,7 @@ func New(p Params) (*Producer, error) {
 	if p.Rate <= 0 {
 		return nil, fmt.Errorf("java producer %s: rate %d/s: need rate > 0", p.Profile, p.Rate)
 	}
-	return &Producer{p: p, props: Properties(p.Settings, "kafka-chaos-"+p.Profile), ready: make(chan struct{})}, nil
+	return &Producer{p: p, props: Properties(p.Settings, "kafka-chaos-"+p.Profile), ready: newReadiness()}, nil
 }
 
 // Command is the verifiable producer's command line for the process with
@@ -125,8 +122,7 @@ func configFlag(kafkaVersion, old string) string {
 // whichever process is live cleanly and keeps what it printed.
 func (pr *Producer) Run(ctx context.Context) error {
 	err := pr.start(ctx, 1)
-	pr.readyErr = err
-	close(pr.ready)
+	pr.ready.set(err)
 	if err != nil {
 		return fmt.Errorf("java producer %s: %w", pr.p.Profile, err)
 	}
@@ -266,17 +262,38 @@ func lastLines(stderr string, stdout []string) string {
 	return strings.Join(stdout[max(0, len(stdout)-10):], " | ")
 }
 
-// Ready waits until the process has its first send result.
-func (pr *Producer) Ready(ctx context.Context) error {
+// readiness is done once a process has its first send result, or failed
+// to get there (err).
+type readiness struct {
+	done chan struct{}
+	err  error
+}
+
+func newReadiness() readiness { return readiness{done: make(chan struct{})} }
+
+// set marks the start over, err saying whether it failed.
+func (r *readiness) set(err error) {
+	r.err = err
+	close(r.done)
+}
+
+// wait returns once the start is over, or ctx ends first; what names the
+// client in the error.
+func (r *readiness) wait(ctx context.Context, what string) error {
 	select {
-	case <-pr.ready:
-		if pr.readyErr != nil {
-			return fmt.Errorf("java producer %s: %w", pr.p.Profile, pr.readyErr)
+	case <-r.done:
+		if r.err != nil {
+			return fmt.Errorf("%s: %w", what, r.err)
 		}
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("java producer %s: not producing: %w", pr.p.Profile, ctx.Err())
+		return fmt.Errorf("%s: not producing: %w", what, ctx.Err())
 	}
+}
+
+// Ready waits until the process has its first send result.
+func (pr *Producer) Ready(ctx context.Context) error {
+	return pr.ready.wait(ctx, fmt.Sprintf("java producer %s", pr.p.Profile))
 }
 
 func readOutput(ctx context.Context, proc Process) (Output, error) {

@@ -52,12 +52,9 @@ type TxnParams struct {
 type TxnProducer struct {
 	p     TxnParams
 	props map[string]string
-	// ready is closed once the process has its first send result, or
-	// fails to get there (readyErr).
-	ready    chan struct{}
-	readyErr error
-	mu       sync.Mutex
-	proc     Process
+	ready readiness
+	mu    sync.Mutex
+	proc  Process
 	// out is the output once the process is gone; ranWith the
 	// configuration the client logged.
 	out     *Output
@@ -93,7 +90,7 @@ func NewTxn(p TxnParams) (*TxnProducer, error) {
 		"kafka-chaos.seed":            strconv.FormatInt(p.Seed, 10),
 		"kafka-chaos.keys":            strconv.Itoa(producer.Keys),
 	})
-	return &TxnProducer{p: p, props: props, ready: make(chan struct{})}, nil
+	return &TxnProducer{p: p, props: props, ready: newReadiness()}, nil
 }
 
 // Command is the application's command line.
@@ -112,8 +109,7 @@ func (pr *TxnProducer) Run(ctx context.Context) error {
 		pr.mu.Unlock()
 		err = waitProducing(ctx, proc)
 	}
-	pr.readyErr = err
-	close(pr.ready)
+	pr.ready.set(err)
 	if err != nil {
 		return fmt.Errorf("java transactional producer %s: %w", pr.p.Profile, err)
 	}
@@ -130,15 +126,7 @@ func (pr *TxnProducer) Run(ctx context.Context) error {
 
 // Ready waits until the process has its first send result.
 func (pr *TxnProducer) Ready(ctx context.Context) error {
-	select {
-	case <-pr.ready:
-		if pr.readyErr != nil {
-			return fmt.Errorf("java transactional producer %s: %w", pr.p.Profile, pr.readyErr)
-		}
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("java transactional producer %s: not producing: %w", pr.p.Profile, ctx.Err())
-	}
+	return pr.ready.wait(ctx, fmt.Sprintf("java transactional producer %s", pr.p.Profile))
 }
 
 // Progress counts the process's results so far, for the run's log.

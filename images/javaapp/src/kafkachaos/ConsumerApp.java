@@ -21,12 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -230,32 +224,20 @@ final class ConsumerApp {
         }
         Events.of("txn_begin").field("txn", txn).field("intent", "commit").field("partition", tp.partition())
                 .field("first", first.offset()).field("last", last.offset()).field("n", batch.size()).print();
+        KafkaException failed = null;
         try {
             for (ConsumerRecord<byte[], byte[]> r : batch) {
                 out.send(new ProducerRecord<>(output, null, r.key(), r.value()));
             }
             out.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(last.offset() + 1)), consumer.groupMetadata());
-            out.commitTransaction();
-            txnEnded(txn, "committed", null);
-            return true;
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException
-                | TimeoutException | InterruptException e) {
-            txnEnded(txn, "unknown", e.toString());
-            replaceOutput();
         } catch (KafkaException e) {
-            try {
-                out.abortTransaction();
-                txnEnded(txn, "aborted", e.toString());
-            } catch (KafkaException e2) {
-                txnEnded(txn, "unknown", e + "; abort: " + e2);
-                replaceOutput();
-            }
+            failed = e;
         }
-        return false;
-    }
-
-    private static void txnEnded(long txn, String status, String error) {
-        Events.of("txn_end").field("txn", txn).field("status", status).field("error", error).print();
+        Txn.Status s = Txn.end(out, txn, true, failed);
+        if (s == Txn.Status.UNKNOWN) {
+            replaceOutput();
+        }
+        return s == Txn.Status.COMMITTED;
     }
 
     private void replaceOutput() {

@@ -8,12 +8,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -173,35 +167,11 @@ final class TxnProducerApp {
                 .field("exception", e.getClass().getName()).field("message", String.valueOf(e.getMessage())).print();
     }
 
-    /** Commits or aborts the open transaction as intent says, and prints how it ended. */
+    /** Commits or aborts the open transaction as intent says; a producer that could not end it is replaced. */
     private void end(long txn, String intent) {
-        try {
-            if (intent.equals("commit")) {
-                producer.commitTransaction();
-                ended(txn, "committed", null);
-            } else {
-                producer.abortTransaction();
-                ended(txn, "aborted", null);
-            }
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException
-                | TimeoutException | InterruptException e) {
-            ended(txn, "unknown", e.toString());
+        if (Txn.end(producer, txn, intent.equals("commit"), null) == Txn.Status.UNKNOWN) {
             replace();
-        } catch (KafkaException e) {
-            // An abortable error (a send of the transaction failed, or the
-            // commit was refused): abort it.
-            try {
-                producer.abortTransaction();
-                ended(txn, "aborted", e.toString());
-            } catch (KafkaException e2) {
-                ended(txn, "unknown", e + "; abort: " + e2);
-                replace();
-            }
         }
-    }
-
-    private static void ended(long txn, String status, String error) {
-        Events.of("txn_end").field("txn", txn).field("status", status).field("error", error).print();
     }
 
     /** Gives the producer up; the next transaction begins on a new one. */
