@@ -133,6 +133,13 @@ final class ConsumerApp {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> tps) {
                     Events.of("partitions_revoked").partitions("partitions", tps, null).print();
+                    // What was handled of them is committed before they go,
+                    // as a member may while it still owns them.
+                    Map<TopicPartition, OffsetAndMetadata> leaving = new HashMap<>(pending);
+                    leaving.keySet().retainAll(tps);
+                    if (!leaving.isEmpty() && commit(consumer, leaving)) {
+                        pending.keySet().removeAll(leaving.keySet());
+                    }
                 }
             });
             Events.of("startup_complete").print();
@@ -147,15 +154,18 @@ final class ConsumerApp {
                     transform(consumer, records);
                     continue;
                 }
-                Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     if (!handle(r, dlt)) {
                         break;
                     }
-                    handled.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    pending.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
-                if (!autoCommit && !handled.isEmpty()) {
-                    commit(consumer, handled);
+                // A commit that failed is tried again with the next poll's,
+                // for the partitions the member still owns: otherwise the
+                // last outcomes before the input ends stay uncommitted.
+                pending.keySet().retainAll(consumer.assignment());
+                if (!autoCommit && !pending.isEmpty() && commit(consumer, pending)) {
+                    pending.clear();
                 }
             }
         } finally {
@@ -275,22 +285,26 @@ final class ConsumerApp {
         return new KafkaProducer<>(p);
     }
 
-    /** commitSync of what this poll handled; a shutdown's wakeup does not skip it. */
-    private void commit(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    /** The next offset of each partition's last handled record, not committed yet. */
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+
+    /** commitSync of handled records' offsets; a shutdown's wakeup does not skip it. Returns whether it succeeded. */
+    private boolean commit(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
         for (int tries = 0; tries < 2; tries++) {
             try {
                 consumer.commitSync(offsets, commitTimeout);
                 Events.of("offsets_committed").partitions("offsets", offsets.keySet(), tp -> offsets.get(tp).offset())
                         .field("success", true).print();
-                return;
+                return true;
             } catch (WakeupException e) {
                 continue;
             } catch (RuntimeException e) {
                 Events.of("offsets_committed").partitions("offsets", offsets.keySet(), tp -> offsets.get(tp).offset())
                         .field("success", false).field("error", e.toString()).print();
-                return;
+                return false;
             }
         }
+        return false;
     }
 
     /**
