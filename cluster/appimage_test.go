@@ -3,6 +3,8 @@ package cluster
 import (
 	"strings"
 	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/workload/javaclient"
 )
 
 // A build's error message fails it, with the output before it; a build
@@ -19,5 +21,13 @@ func TestBuildOutcome(t *testing.T) {
 	}
 	if err := buildOutcome(strings.NewReader(`{"stream":`)); err == nil {
 		t.Error("truncated output accepted")
+	}
+}
+
+// The Java application's members find their store where LaunchApp mounts
+// it.
+func TestStoreDirMatchesTheApplications(t *testing.T) {
+	if StoreDir != javaclient.StoreDir {
+		t.Errorf("cluster mounts the store at %s, the Java application looks in %s", StoreDir, javaclient.StoreDir)
 	}
 }
