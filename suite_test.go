@@ -59,7 +59,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	removed, err := cluster.Sweep(ctx, false)
 	Expect(err).NotTo(HaveOccurred(), "sweep leftovers of earlier runs")
 	if removed > 0 {
-		GinkgoWriter.Printf("removed %d containers/networks left by earlier runs\n", removed)
+		GinkgoWriter.Printf("removed %d containers, volumes and networks left by earlier runs\n", removed)
 	}
 	binDir, err = os.MkdirTemp("", "kafka-chaos-bin-")
 	Expect(err).NotTo(HaveOccurred())

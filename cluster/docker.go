@@ -109,50 +109,58 @@ func Sweep(ctx context.Context, all bool) (removed int, err error) {
 	}
 	defer cli.Close()
 	f := client.Filters{}.Add("label", LabelHarness)
+	// Containers first: a volume or network still in use cannot go.
+	var rs []resource
 	cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 	if err != nil {
 		return 0, fmt.Errorf("list containers: %w", err)
 	}
-	var errs []error
 	for _, c := range cs.Items {
-		if !all && ownerAlive(c.Labels[LabelPID]) {
-			continue
-		}
-		if _, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
-			errs = append(errs, fmt.Errorf("remove container %s: %w", c.ID[:12], err))
-			continue
-		}
-		removed++
+		rs = append(rs, resource{"container " + c.ID[:12], c.Labels, func() error {
+			_, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+			return err
+		}})
 	}
 	vs, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
 	if err != nil {
-		return removed, errors.Join(append(errs, fmt.Errorf("list volumes: %w", err))...)
+		return 0, fmt.Errorf("list volumes: %w", err)
 	}
 	for _, v := range vs.Items {
-		if !all && ownerAlive(v.Labels[LabelPID]) {
-			continue
-		}
-		if _, err := cli.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true}); err != nil {
-			errs = append(errs, fmt.Errorf("remove volume %s: %w", v.Name, err))
-			continue
-		}
-		removed++
+		rs = append(rs, resource{"volume " + v.Name, v.Labels, func() error {
+			_, err := cli.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true})
+			return err
+		}})
 	}
 	ns, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
 	if err != nil {
-		return removed, errors.Join(append(errs, fmt.Errorf("list networks: %w", err))...)
+		return 0, fmt.Errorf("list networks: %w", err)
 	}
 	for _, n := range ns.Items {
-		if !all && ownerAlive(n.Labels[LabelPID]) {
+		rs = append(rs, resource{"network " + n.Name, n.Labels, func() error {
+			_, err := cli.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{})
+			return err
+		}})
+	}
+	var errs []error
+	for _, r := range rs {
+		if !all && ownerAlive(r.labels[LabelPID]) {
 			continue
 		}
-		if _, err := cli.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{}); err != nil {
-			errs = append(errs, fmt.Errorf("remove network %s: %w", n.Name, err))
+		if err := r.remove(); err != nil {
+			errs = append(errs, fmt.Errorf("remove %s: %w", r.name, err))
 			continue
 		}
 		removed++
 	}
 	return removed, errors.Join(errs...)
+}
+
+// resource is a harness resource a sweep may remove: its kind and name,
+// its labels, and how to remove it.
+type resource struct {
+	name   string
+	labels map[string]string
+	remove func() error
 }
 
 // ownerAlive reports whether the process that labelled a resource still runs

@@ -69,6 +69,6 @@ func sweep(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("removed %d harness containers/networks\n", n)
+	fmt.Printf("removed %d harness containers, volumes and networks\n", n)
 	return nil
 }

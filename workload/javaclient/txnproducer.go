@@ -55,10 +55,14 @@ type TxnProducer struct {
 	ready readiness
 	mu    sync.Mutex
 	proc  Process
-	// out is the output once the process is gone; ranWith the
-	// configuration the client logged.
-	out     *Output
+	// ranWith is the configuration the client logged; done is set once
+	// the process is gone, and entries, txns and histErr are its ledgers
+	// (TxnHistory of its output).
 	ranWith map[string]string
+	done    bool
+	entries []ledger.Entry
+	txns    []ledger.Txn
+	histErr error
 }
 
 // NewTxn validates the settings.
@@ -118,8 +122,13 @@ func (pr *TxnProducer) Run(ctx context.Context) error {
 	serr := proc.Stop(bg, pr.p.Grace)
 	out, oerr := readOutput(bg, proc)
 	stderr, lerr := proc.Stderr(bg)
+	entries, txns, herr := TxnHistory(out, TxnHistoryParams{
+		ID: pr.p.ID, Base: pr.p.Base, Retries: pr.p.Settings.RetriesOrDefault(),
+		TransactionalID: pr.p.TransactionalID, Transactions: pr.p.Transactions, Seed: pr.p.Seed,
+	})
 	pr.mu.Lock()
-	pr.out, pr.ranWith = &out, RanWith(stderr)
+	pr.ranWith, pr.done = RanWith(stderr), true
+	pr.entries, pr.txns, pr.histErr = entries, txns, herr
 	pr.mu.Unlock()
 	return errors.Join(serr, oerr, lerr, proc.Remove(bg))
 }
@@ -140,42 +149,21 @@ func (pr *TxnProducer) Progress() string {
 	return progress(proc)
 }
 
-// output is what the process printed: all of it once Run returned.
-func (pr *TxnProducer) output() (Output, error) {
-	pr.mu.Lock()
-	out := pr.out
-	pr.mu.Unlock()
-	if out == nil {
-		return Output{}, fmt.Errorf("java transactional producer %s: still running", pr.p.Profile)
-	}
-	return *out, nil
-}
-
 // Entries returns the ledger once Run returned.
 func (pr *TxnProducer) Entries([]ledger.Record) ([]ledger.Entry, error) {
-	out, err := pr.output()
-	if err != nil {
-		return nil, err
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if !pr.done {
+		return nil, fmt.Errorf("java transactional producer %s: still running", pr.p.Profile)
 	}
-	entries, _, err := TxnHistory(out, pr.historyParams())
-	return entries, err
+	return pr.entries, pr.histErr
 }
 
 // Txns returns every transaction once Run returned.
 func (pr *TxnProducer) Txns() []ledger.Txn {
-	out, err := pr.output()
-	if err != nil {
-		return nil
-	}
-	_, txns, _ := TxnHistory(out, pr.historyParams())
-	return txns
-}
-
-func (pr *TxnProducer) historyParams() TxnHistoryParams {
-	return TxnHistoryParams{
-		ID: pr.p.ID, Base: pr.p.Base, Retries: pr.p.Settings.RetriesOrDefault(),
-		TransactionalID: pr.p.TransactionalID, Transactions: pr.p.Transactions, Seed: pr.p.Seed,
-	}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	return pr.txns
 }
 
 // ClientConfig is every setting the client logged it ran with (the
