@@ -228,7 +228,7 @@ func runPrice(ctx context.Context) {
 }
 
 func runScenario(ctx context.Context, s runner.Scenario, repeat int) {
-	cfg := cluster.Config{KafkaVersion: s.Cluster.KafkaVersion, Settings: s.Cluster.Settings, SeparateMetadataDir: s.Cluster.SeparateMetadataDir, Logf: logf}
+	cfg := cluster.Config{KafkaVersion: s.Cluster.KafkaVersion, Settings: s.Cluster.Settings, SeparateMetadataDir: s.Cluster.SeparateMetadataDir, DynamicQuorum: s.Cluster.DynamicQuorum, Logf: logf}
 	if s.Cluster.LossyFS {
 		cfg.LossyFS = lossyFSBinary()
 	}

@@ -85,6 +85,11 @@ type Config struct {
 	// ReplaceDisk can then replace. With LossyFS only the data log
 	// directory is on the lossy filesystem.
 	SeparateMetadataDir bool
+	// DynamicQuorum formats the controllers as a dynamic quorum (KIP-853)
+	// instead of naming static voters: its voter set changes with
+	// `kafka-metadata-quorum add-controller` and `remove-controller`, so a
+	// node can be replaced by a fresh one (ReplaceNode).
+	DynamicQuorum bool
 	// Logf receives progress lines; nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -106,9 +111,15 @@ type Cluster struct {
 	toxiC    testcontainers.Container
 	mesh     *mesh
 	nodes    []testcontainers.Container // index n-1
-	// retired are the containers upgraded nodes ran in before, by node,
-	// kept stopped for their logs until Close.
+	// retired are the containers upgraded or replaced nodes ran in
+	// before, by node, kept stopped for their logs until Close.
 	retired map[int][]testcontainers.Container
+	// controllerDirs are the directory ids of the dynamic quorum's
+	// initial voters, by node, given to the storage format.
+	controllerDirs map[int]string
+	// fresh are the nodes ReplaceNode replaced, whose storage is
+	// formatted without initial controllers.
+	fresh map[int]bool
 	// jvmBase are the brokers' JVM options without an image's class
 	// archive.
 	jvmBase   string
@@ -246,6 +257,13 @@ func newCluster(ctx context.Context, cfg Config) (*Cluster, error) {
 		LossyFS:             cfg.LossyFS != "",
 		SeparateMetadataDir: cfg.SeparateMetadataDir,
 	}
+	if cfg.DynamicQuorum {
+		c.info.Quorum = QuorumDynamic
+		c.controllerDirs = map[int]string{}
+		for n := 1; n <= Nodes; n++ {
+			c.controllerDirs[n] = newDirectoryID()
+		}
+	}
 	return c, nil
 }
 
@@ -300,7 +318,7 @@ func (c *Cluster) startNode(ctx context.Context, n int) error {
 func (c *Cluster) nodeProperties(n int) string {
 	settings := maps.Clone(c.info.Settings)
 	maps.Copy(settings, c.info.NodeSettings[n])
-	return nodeProperties(n, Nodes, c.host, c.mesh.clientHostPort[n], c.metadataLogDir(), settings)
+	return nodeProperties(n, Nodes, c.host, c.mesh.clientHostPort[n], c.metadataLogDir(), c.cfg.DynamicQuorum, settings)
 }
 
 // nodeName is the name of node n's container.
@@ -319,7 +337,7 @@ func (c *Cluster) nodeRequest(n int, image, version, jvmOpts, props string) test
 		Image:          image,
 		Name:           c.nodeName(n),
 		Entrypoint:     []string{"/bin/sh", "-c"},
-		Cmd:            []string{c.launchScript()},
+		Cmd:            []string{c.launchScript(n)},
 		Env:            nodeEnv(cfg, log4jOpts),
 		Labels:         labels(c.cfg.RunID),
 		Networks:       []string{nw},
@@ -473,4 +491,15 @@ func newClusterID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// newDirectoryID returns a log directory id as Kafka's Uuid.randomUuid
+// makes one: a cluster id that does not start with "-" (which Kafka's
+// tools would read as an option).
+func newDirectoryID() string {
+	for {
+		if id := newClusterID(); id[0] != '-' {
+			return id
+		}
+	}
 }

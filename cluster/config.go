@@ -120,6 +120,10 @@ func internalPort(n int) int   { return 9000 + n*100 + 92 }
 func controllerPort(n int) int { return 9000 + n*100 + 93 }
 func clientPort(n int) int     { return 9000 + n*100 + 94 }
 
+// controllerAddress is node n's CONTROLLER listener as the nodes dial it,
+// through toxiproxy like the INTERNAL one.
+func controllerAddress(n int) string { return fmt.Sprintf("%s:%d", nodeAlias(n), controllerPort(n)) }
+
 // containerPort is node n's CONTAINERS listener: the client listener of
 // clients that run in containers of their own (Kafka's Java tools), which
 // reach it by name through toxiproxy on the clients network.
@@ -189,12 +193,19 @@ func DefaultBrokerSettings() map[string]string {
 
 // nodeProperties renders server.properties for node n, whose KRaft
 // metadata log goes in metaDir: metadata.log.dir is written only when that
-// is not the log directory, where Kafka keeps it by default.
-func nodeProperties(n, nodes int, clientHost string, clientHostPort int, metaDir string, settings map[string]string) string {
+// is not the log directory, where Kafka keeps it by default. A static
+// quorum names its voters (controller.quorum.voters); a dynamic one
+// (KIP-853) names only where to find the controllers, and each
+// controller advertises its own listener, which the voter set records
+// when it joins.
+func nodeProperties(n, nodes int, clientHost string, clientHostPort int, metaDir string, dynamic bool, settings map[string]string) string {
 	voters := make([]string, 0, nodes)
+	controllers := make([]string, 0, nodes)
 	for i := 1; i <= nodes; i++ {
-		voters = append(voters, fmt.Sprintf("%d@%s:%d", i, nodeAlias(i), controllerPort(i)))
+		voters = append(voters, fmt.Sprintf("%d@%s", i, controllerAddress(i)))
+		controllers = append(controllers, controllerAddress(i))
 	}
+	advertised := fmt.Sprintf("CLIENT://%s:%d,CONTAINERS://%s,INTERNAL://%s:%d", clientHost, clientHostPort, containerClientAddress(n), nodeAlias(n), internalPort(n))
 	props := map[string]string{
 		"process.roles":                  "broker,controller",
 		"node.id":                        fmt.Sprint(n),
@@ -203,8 +214,13 @@ func nodeProperties(n, nodes int, clientHost string, clientHostPort int, metaDir
 		"inter.broker.listener.name":     "INTERNAL",
 		"listener.security.protocol.map": "CLIENT:PLAINTEXT,CONTAINERS:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
 		"listeners":                      fmt.Sprintf("CLIENT://0.0.0.0:%d,CONTAINERS://0.0.0.0:%d,INTERNAL://0.0.0.0:%d,CONTROLLER://0.0.0.0:%d", clientPort(n), containerPort(n), internalPort(n), controllerPort(n)),
-		"advertised.listeners":           fmt.Sprintf("CLIENT://%s:%d,CONTAINERS://%s,INTERNAL://%s:%d", clientHost, clientHostPort, containerClientAddress(n), nodeAlias(n), internalPort(n)),
+		"advertised.listeners":           advertised,
 		"log.dirs":                       logDir,
+	}
+	if dynamic {
+		delete(props, "controller.quorum.voters")
+		props["controller.quorum.bootstrap.servers"] = strings.Join(controllers, ",")
+		props["advertised.listeners"] = advertised + ",CONTROLLER://" + controllerAddress(n)
 	}
 	if metaDir != logDir {
 		props["metadata.log.dir"] = metaDir

@@ -6,7 +6,7 @@ import (
 )
 
 func TestNodePropertiesGiveEveryListenerItsOwnPort(t *testing.T) {
-	props := nodeProperties(2, 3, "127.0.0.1", 32001, logDir, map[string]string{"replica.lag.time.max.ms": "10000"})
+	props := nodeProperties(2, 3, "127.0.0.1", 32001, logDir, false, map[string]string{"replica.lag.time.max.ms": "10000"})
 	for _, want := range []string{
 		"node.id=2\n",
 		"controller.quorum.voters=1@kafka-1:9193,2@kafka-2:9293,3@kafka-3:9393\n",
@@ -20,14 +20,31 @@ func TestNodePropertiesGiveEveryListenerItsOwnPort(t *testing.T) {
 	}
 }
 
+// A dynamic quorum names no voters: the nodes find the controllers at
+// their addresses, and each advertises its controller listener.
+func TestNodePropertiesDynamicQuorum(t *testing.T) {
+	props := nodeProperties(2, 3, "127.0.0.1", 32001, logDir, true, nil)
+	if strings.Contains(props, "controller.quorum.voters") {
+		t.Errorf("a dynamic quorum names its voters:\n%s", props)
+	}
+	for _, want := range []string{
+		"controller.quorum.bootstrap.servers=kafka-1:9193,kafka-2:9293,kafka-3:9393\n",
+		"advertised.listeners=CLIENT://127.0.0.1:32001,CONTAINERS://kafka-2:9295,INTERNAL://kafka-2:9292,CONTROLLER://kafka-2:9293\n",
+	} {
+		if !strings.Contains(props, want) {
+			t.Errorf("properties lack %q:\n%s", want, props)
+		}
+	}
+}
+
 // The metadata log goes in a directory of its own only when asked: by
 // default Kafka keeps it in the log directory, and no metadata.log.dir is
 // written.
 func TestNodePropertiesMetadataDir(t *testing.T) {
-	if props := nodeProperties(1, 3, "127.0.0.1", 32001, logDir, nil); strings.Contains(props, "metadata.log.dir") {
+	if props := nodeProperties(1, 3, "127.0.0.1", 32001, logDir, false, nil); strings.Contains(props, "metadata.log.dir") {
 		t.Errorf("metadata.log.dir set in the default layout:\n%s", props)
 	}
-	props := nodeProperties(1, 3, "127.0.0.1", 32001, metadataDir, nil)
+	props := nodeProperties(1, 3, "127.0.0.1", 32001, metadataDir, false, nil)
 	for _, want := range []string{"log.dirs=/var/lib/kafka/data\n", "metadata.log.dir=/var/lib/kafka/metadata\n"} {
 		if !strings.Contains(props, want) {
 			t.Errorf("properties lack %q:\n%s", want, props)

@@ -80,7 +80,7 @@ func logging(kafkaVersion, dir, log4j, log4j2 string) (config, path, opts string
 // container is killed the next start sees exactly the durable state. With
 // the metadata log in a directory of its own, a start that finds
 // ReplaceDisk's marker replaces the disk instead (replaceStep).
-func (c *Cluster) launchScript() string {
+func (c *Cluster) launchScript(n int) string {
 	// Formatting stands for installation, long before any fault: on the
 	// lossy filesystem it is made durable at once, because Kafka 3.9's
 	// format does not fsync bootstrap.checkpoint and the filesystem has no
@@ -94,8 +94,8 @@ func (c *Cluster) launchScript() string {
 		// after a disk replacement the metadata one is formatted already.
 		ignoreFormatted = " --ignore-formatted"
 	}
-	format := fmt.Sprintf("if [ ! -f %[1]s/meta.properties ]; then { /opt/kafka/bin/kafka-storage.sh format -t %[2]s -c %[3]s%[4]s%[5]s; } || exit 1; fi; ",
-		logDir, c.info.ClusterID, propsPath, ignoreFormatted, afterFormat)
+	format := fmt.Sprintf("if [ ! -f %[1]s/meta.properties ]; then { /opt/kafka/bin/kafka-storage.sh format -t %[2]s -c %[3]s%[4]s%[5]s%[6]s; } || exit 1; fi; ",
+		logDir, c.info.ClusterID, propsPath, c.quorumFormat(n), ignoreFormatted, afterFormat)
 	start := "exec /opt/kafka/bin/kafka-server-start.sh " + propsPath
 	mount := ""
 	if c.cfg.LossyFS != "" {

@@ -23,7 +23,7 @@ type Pool struct {
 
 func poolKey(cfg Config) string {
 	keys := slices.Sorted(maps.Keys(cfg.Settings))
-	k := fmt.Sprintf("kafka=%s lossy=%t separate-metadata=%t", cfg.KafkaVersion, cfg.LossyFS != "", cfg.SeparateMetadataDir)
+	k := fmt.Sprintf("kafka=%s lossy=%t separate-metadata=%t dynamic-quorum=%t", cfg.KafkaVersion, cfg.LossyFS != "", cfg.SeparateMetadataDir, cfg.DynamicQuorum)
 	for _, s := range keys {
 		k += fmt.Sprintf(" %s=%s", s, cfg.Settings[s])
 	}

@@ -12,7 +12,7 @@ import (
 // launchScriptOf returns the launch script of a cluster configured so.
 func launchScriptOf(cfg Config) string {
 	c := &Cluster{cfg: cfg, info: schema.ClusterInfo{ClusterID: "id"}}
-	return c.launchScript()
+	return c.launchScript(1)
 }
 
 // The default layout formats on first start and starts Kafka, nothing

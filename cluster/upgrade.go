@@ -57,12 +57,26 @@ func (c *Cluster) upgradeNode(ctx context.Context, n int, version string) error 
 	for name := range missing {
 		c.missing[name] = true
 	}
+	retired := fmt.Sprintf("%s-kafka-%s", c.nodeName(n), c.NodeKafkaVersion(n))
+	old := c.nodes[n-1].GetContainerID()
+	if err := c.swapNode(ctx, n, retired, img.Kafka, version, withArchive(c.jvmBase, archive), old); err != nil {
+		return err
+	}
+	if c.info.Upgrade == nil || c.info.Upgrade.To != version {
+		c.info.Upgrade = &schema.Upgrade{From: c.cfg.KafkaVersion, To: version, Image: img.Kafka}
+	}
+	c.info.Upgrade.Nodes = append(c.info.Upgrade.Nodes, n)
+	return nil
+}
+
+// swapNode puts a new, created container in stopped node n's place:
+// the old one is renamed retired and kept for its log until Close.
+func (c *Cluster) swapNode(ctx context.Context, n int, retired, image, version, jvmOpts, from string) error {
 	old := c.nodes[n-1]
-	retiredName := fmt.Sprintf("%s-kafka-%s", c.nodeName(n), c.NodeKafkaVersion(n))
-	if _, err := c.docker.ContainerRename(ctx, old.GetContainerID(), client.ContainerRenameOptions{NewName: retiredName}); err != nil {
+	if _, err := c.docker.ContainerRename(ctx, old.GetContainerID(), client.ContainerRenameOptions{NewName: retired}); err != nil {
 		return fmt.Errorf("rename the old container: %w", err)
 	}
-	ctr, err := c.createNode(ctx, n, img.Kafka, version, archive, old.GetContainerID())
+	ctr, err := c.createNode(ctx, n, image, version, jvmOpts, from)
 	if err != nil {
 		// The node is left as it was: the old container, under its name.
 		_, rerr := c.docker.ContainerRename(context.WithoutCancel(ctx), old.GetContainerID(), client.ContainerRenameOptions{NewName: c.nodeName(n)})
@@ -73,19 +87,16 @@ func (c *Cluster) upgradeNode(ctx context.Context, n int, version string) error 
 	}
 	c.retired[n] = append(c.retired[n], old)
 	c.nodes[n-1] = ctr
-	if c.info.Upgrade == nil || c.info.Upgrade.To != version {
-		c.info.Upgrade = &schema.Upgrade{From: c.cfg.KafkaVersion, To: version, Image: img.Kafka}
-	}
-	c.info.Upgrade.Nodes = append(c.info.Upgrade.Nodes, n)
 	return nil
 }
 
 // createNode creates, without starting it, node n's container of image,
-// Kafka release version, with the state directory of container from.
-func (c *Cluster) createNode(ctx context.Context, n int, image, version, archive, from string) (testcontainers.Container, error) {
-	req := c.nodeRequest(n, image, version, withArchive(c.jvmBase, archive), c.nodeProperties(n))
+// Kafka release version, whose JVMs take jvmOpts, with the state
+// directory of container from, or empty when from is "".
+func (c *Cluster) createNode(ctx context.Context, n int, image, version, jvmOpts, from string) (testcontainers.Container, error) {
+	req := c.nodeRequest(n, image, version, jvmOpts, c.nodeProperties(n))
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{ContainerRequest: req})
-	if err == nil {
+	if err == nil && from != "" {
 		err = c.copyState(ctx, from, ctr.GetContainerID())
 	}
 	if err != nil && ctr != nil {
@@ -164,15 +175,7 @@ const featureTool = "org.apache.kafka.tools.FeatureCommand"
 // listener, whose advertised addresses every node reaches, and returns
 // its output.
 func (c *Cluster) features(ctx context.Context, n int, args ...string) (string, error) {
-	cmd := append([]string{"env", "KAFKA_OPTS=" + DefaultJVMOpts, "KAFKA_HEAP_OPTS=-Xmx256m",
-		"/opt/kafka/bin/kafka-run-class.sh", featureTool, "--bootstrap-server", InternalAddress(n)}, args...)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	code, out, err := c.Exec(ctx, n, cmd...)
-	if err == nil && code != 0 {
-		err = fmt.Errorf("kafka-features %s exited %d: %s", strings.Join(args, " "), code, lastLines(out, 5))
-	}
-	return out, err
+	return c.tool(ctx, n, "kafka-features", featureTool, append([]string{"--bootstrap-server", InternalAddress(n)}, args...)...)
 }
 
 // MetadataVersion returns the cluster's finalized metadata.version
@@ -278,6 +281,8 @@ func (c *Cluster) SetNodeSettings(ctx context.Context, n int, settings map[strin
 }
 
 // Altered reports whether a scenario changed what the cluster runs (a
-// node's release or its settings): the cluster then no longer matches the
+// node's release, its settings, or the node itself): the cluster then no longer matches the
 // configuration it was started for.
-func (c *Cluster) Altered() bool { return c.info.Upgrade != nil || len(c.info.NodeSettings) > 0 }
+func (c *Cluster) Altered() bool {
+	return c.info.Upgrade != nil || len(c.info.NodeSettings) > 0 || len(c.info.Replaced) > 0
+}

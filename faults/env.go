@@ -171,8 +171,9 @@ type Probe interface {
 }
 
 // Maintenance is what an operator changes on a stopped node before
-// starting it again: its Kafka release, its settings; and the cluster's
-// feature levels once every node runs a new release.
+// starting it again: its Kafka release, its settings, the machine
+// itself; the cluster's feature levels once every node runs a new
+// release; and the controllers' voter set.
 type Maintenance interface {
 	// UpgradeNode gives stopped node n Kafka release version with its
 	// data, metadata log and settings kept; Nodes.Restart starts it.
@@ -191,4 +192,18 @@ type Maintenance interface {
 	// (server.properties) over the cluster's; Nodes.Restart starts it
 	// with them.
 	SetNodeSettings(ctx context.Context, n int, settings map[string]string) error
+	// Quorum returns the KRaft voters and observers, asking node n.
+	Quorum(ctx context.Context, n int) ([]schema.QuorumMember, error)
+	// RemoveController takes node n's controller, known by its
+	// directory id, out of the voter set, asking from node from.
+	RemoveController(ctx context.Context, from, n int, directoryID string) error
+	// UnregisterBroker removes stopped broker n's registration, asking
+	// from node from.
+	UnregisterBroker(ctx context.Context, from, n int) error
+	// ReplaceNode puts a fresh node with empty disks in stopped node n's
+	// place, same id, address and settings, its controller an observer
+	// with a new directory id; Nodes.Restart starts it.
+	ReplaceNode(ctx context.Context, n int) error
+	// AddController makes node n's controller, an observer, a voter.
+	AddController(ctx context.Context, n int) error
 }

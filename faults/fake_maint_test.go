@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"testing"
+
+	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
 // The fake's Maintenance: a node's release and static settings change
@@ -70,4 +73,86 @@ func (c *fakeCluster) BrokerConfig(_ []int, broker int, names ...string) (map[st
 		}
 	}
 	return out, nil
+}
+
+// The fake's quorum: every node a voter with directory "dir-n" unless
+// removed; a replaced node observes with a new directory until added.
+
+// Quorum implements Maintenance.
+func (c *fakeCluster) Quorum(_ context.Context, n int) ([]schema.QuorumMember, error) {
+	if !c.running[n] {
+		return nil, fmt.Errorf("node %d: connection refused", n)
+	}
+	var out []schema.QuorumMember
+	for _, id := range c.IDs() {
+		if dir, ok := c.observing[id]; ok {
+			out = append(out, schema.QuorumMember{Node: id, DirectoryID: dir, Status: "Observer"})
+			continue
+		}
+		if c.removed[id] {
+			continue
+		}
+		status := "Follower"
+		if id == c.controller {
+			status = "Leader"
+		}
+		out = append(out, schema.QuorumMember{Node: id, DirectoryID: c.voterDir(id), Status: status})
+	}
+	return out, nil
+}
+
+// voterDir is node n's controller directory as a voter.
+func (c *fakeCluster) voterDir(n int) string {
+	if d, ok := c.dirs[n]; ok {
+		return d
+	}
+	return fmt.Sprintf("dir-%d", n)
+}
+
+// RemoveController implements Maintenance.
+func (c *fakeCluster) RemoveController(_ context.Context, _, n int, dir string) error {
+	if c.removed[n] || dir != c.voterDir(n) {
+		return fmt.Errorf("no voter %d with directory %s", n, dir)
+	}
+	c.removed[n] = true
+	return nil
+}
+
+// UnregisterBroker implements Maintenance.
+func (c *fakeCluster) UnregisterBroker(_ context.Context, _, n int) error {
+	if c.running[n] {
+		return fmt.Errorf("broker %d is active", n)
+	}
+	return nil
+}
+
+// ReplaceNode implements Maintenance.
+func (c *fakeCluster) ReplaceNode(_ context.Context, n int) error {
+	if c.running[n] {
+		return fmt.Errorf("node %d runs: stop it first", n)
+	}
+	delete(c.bytes, n)
+	c.observing[n] = fmt.Sprintf("fresh-%d", n)
+	return nil
+}
+
+// AddController implements Maintenance.
+func (c *fakeCluster) AddController(_ context.Context, n int) error {
+	dir, ok := c.observing[n]
+	if !ok || !c.running[n] {
+		return fmt.Errorf("node %d is no running observer", n)
+	}
+	delete(c.observing, n)
+	c.removed[n], c.dirs[n] = false, dir
+	return nil
+}
+
+// quorumOf is the quorum as node 1 reports it.
+func (c *fakeCluster) quorumOf(t *testing.T) []schema.QuorumMember {
+	t.Helper()
+	m, err := c.Quorum(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -70,6 +70,11 @@ type fakeCluster struct {
 	static            map[int]map[string]string
 	metadataVersion   string
 	mislabelled       bool
+	// removed are the controllers out of the voter set, observing the
+	// replaced nodes' new directories.
+	removed   map[int]bool
+	observing map[int]string
+	dirs      map[int]string
 }
 
 // newFake returns a healthy cluster whose topics have two partitions each
@@ -88,6 +93,7 @@ func newFakeRF(leader, controller, rf int, topics ...string) *fakeCluster {
 		controller: controller, epoch: 5, txnCoord: map[string]int{},
 		pending: map[string]schema.Reassignment{}, topicConf: map[string]map[string]string{}, brokerConf: map[int]map[string]string{},
 		release: map[int]string{}, reported: map[int]string{}, static: map[int]map[string]string{}, metadataVersion: "3.9-IV0",
+		removed: map[int]bool{}, observing: map[int]string{}, dirs: map[int]string{},
 	}
 	replicas := []int32{int32(leader)}
 	for _, n := range c.IDs() {
@@ -511,6 +517,7 @@ func (c *fakeCluster) Reassignments(_ []int, partitions map[string][]int32) ([]s
 func (c *fakeCluster) progress(p *schema.PartitionState, r schema.Reassignment) {
 	if joining := missing(r.Adding, p.ISR); len(joining) > 0 {
 		p.ISR = append(p.ISR, joining...)
+		c.replicate()
 		return
 	}
 	p.Replicas = missing(p.Replicas, r.Removing)

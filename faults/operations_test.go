@@ -198,3 +198,49 @@ func TestOperationsReplicationFactors(t *testing.T) {
 		}
 	}
 }
+
+// A broker replacement on RF2 topics: node 2, the pinned leader, loses
+// its replicas to node 3, leaves the voters, is unregistered, comes back
+// fresh as an observer, becomes a voter with its new directory, gets its
+// replicas back and leads again.
+func TestBrokerReplaceEffect(t *testing.T) {
+	t.Parallel()
+	c := newFakeRF(2, 3, 2, "a", "b")
+	eff, err := inject(t, c, NewBrokerReplace())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := regexp.MustCompile(`^\+[0-9]+\.[0-9]s `)
+	var steps []string
+	for _, o := range eff.Observed {
+		if o = at.ReplaceAllString(o, "+T "); !strings.Contains(o, "partitions reassigning") {
+			steps = append(steps, o)
+		}
+	}
+	wantEqual(t, "steps", steps[:4], []string{
+		"+T node 2 shut down (SIGTERM)",
+		"+T controller 2 (directory dir-2) no longer a voter",
+		"+T broker 2 unregistered",
+		"+T fresh node 2 registered, holding no replica of the scenario topics; its controller observes with directory fresh-2 (was dir-2)",
+	})
+	if !strings.HasPrefix(steps[4], "+T controller 2 a voter again") || !isVoter(c.quorumOf(t), 2, "fresh-2") {
+		t.Errorf("after the join: %s, quorum %v", steps[4], c.quorumOf(t))
+	}
+	wantEqual(t, "final state", steps[len(steps)-4:], []string{
+		"+T a-0: replicas [2 1], leader 2 (epoch 2), isr [1 2]", "+T a-1: replicas [2 1], leader 2 (epoch 2), isr [1 2]",
+		"+T b-0: replicas [2 1], leader 2 (epoch 2), isr [1 2]", "+T b-1: replicas [2 1], leader 2 (epoch 2), isr [1 2]",
+	})
+	if !strings.Contains(eff.Description, "replicas [2 1] -> [1 3]") || len(c.kills) != 1 {
+		t.Errorf("description %q, kills %v", eff.Description, c.kills)
+	}
+}
+
+// A node that is no voter is refused before anything changes.
+func TestBrokerReplaceNeedsAVoter(t *testing.T) {
+	t.Parallel()
+	c := newFakeRF(2, 3, 2, "a")
+	c.removed[2] = true
+	if err := NewBrokerReplace().Prepare(context.Background(), c.env("a")); err == nil || !strings.Contains(err.Error(), "node 2 is no voter") {
+		t.Errorf("Prepare: %v", err)
+	}
+}

@@ -30,6 +30,7 @@ var registry = map[string]builder{
 	"controller-kill":        fields(NewControllerKill, signals),
 	"rolling-restart":        fields(NewRollingRestart, signals),
 	"rolling-upgrade":        fields(NewRollingUpgrade),
+	"broker-replace":         fields(NewBrokerReplace),
 	"power-loss":             arg("target", PowerLeader, NewPowerLoss, oneOf("target", PowerLeader, PowerAll, PowerLastReplica, PowerTxnCoordinator)),
 	"isr-shrink-leader-loss": arg("election", ElectByTimer, NewISRLeaderLoss, oneOf("election", ElectByTimer, ElectByConfig, ElectByAdmin), signals),
 	"isolate-leader-peers":   fields(NewIsolatePeers, hide("peers", "clients")),

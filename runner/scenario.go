@@ -63,4 +63,7 @@ type ClusterSpec struct {
 	// of its own, apart from its data log directory, for disk
 	// replacement.
 	SeparateMetadataDir bool
+	// DynamicQuorum formats the controllers as a dynamic quorum, for
+	// node replacement.
+	DynamicQuorum bool
 }

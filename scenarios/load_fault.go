@@ -101,6 +101,10 @@ func (d *decoder) fault(n, entry *yaml.Node, c clusterSpec) faults.Fault {
 		if c.MetadataDir != metadataSeparate {
 			d.fail(typ.Line, "fault.type", "%s needs the metadata log in a directory of its own, which the replaced data disk leaves alone: add cluster: {metadata_dir: %s}", typ.Value, metadataSeparate)
 		}
+	case *faults.BrokerReplace:
+		if c.Quorum != quorumDynamic {
+			d.fail(typ.Line, "fault.type", "%s replaces a controller, which a static voter set cannot take safely: add cluster: {quorum: %s}", typ.Value, quorumDynamic)
+		}
 	}
 	return f
 }

@@ -33,12 +33,17 @@ type clusterSpec struct {
 	KafkaVersion string            `yaml:"kafka_version"`
 	LossyFS      bool              `yaml:"lossy_fs"`
 	MetadataDir  string            `yaml:"metadata_dir"`
+	Quorum       string            `yaml:"quorum"`
 	Settings     map[string]string `yaml:"settings"`
 }
 
 // metadataSeparate is the cluster.metadata_dir that puts every node's
 // metadata log in a directory of its own.
 const metadataSeparate = "separate"
+
+// quorumDynamic is the cluster.quorum that formats the controllers as a
+// dynamic quorum (KIP-853), whose voter set can change.
+const quorumDynamic = "dynamic"
 
 type workloadSpec struct {
 	Rate           int           `yaml:"rate"`
@@ -102,6 +107,7 @@ func (d *decoder) scenarioFile(data []byte, lib library) []parsedScenario {
 			Cluster: runner.ClusterSpec{
 				KafkaVersion: c.KafkaVersion, Settings: c.Settings, LossyFS: c.LossyFS,
 				SeparateMetadataDir: c.MetadataDir == metadataSeparate,
+				DynamicQuorum:       c.Quorum == quorumDynamic,
 			},
 		}
 		d.checkName(s.Name, at, n, "scenario")
@@ -319,5 +325,9 @@ func (d *decoder) checkCluster(c clusterSpec, at map[string]*yaml.Node, entry *y
 	if c.MetadataDir != "" && c.MetadataDir != metadataSeparate {
 		d.fail(lineOf(at, "cluster.metadata_dir", entry), "cluster.metadata_dir", "%s: write %s for the metadata log in a directory of its own, or leave it out to keep it in the log directory",
 			oneOf(c.MetadataDir, []string{metadataSeparate}), metadataSeparate)
+	}
+	if c.Quorum != "" && c.Quorum != quorumDynamic {
+		d.fail(lineOf(at, "cluster.quorum", entry), "cluster.quorum", "%s: write %s for a dynamic controller quorum (KIP-853), or leave it out for static voters",
+			oneOf(c.Quorum, []string{quorumDynamic}), quorumDynamic)
 	}
 }

@@ -19,6 +19,12 @@ type ClusterInfo struct {
 	// SeparateMetadataDir: each node's KRaft metadata log in a directory
 	// of its own, apart from its data log directory.
 	SeparateMetadataDir bool `json:"separate_metadata_dir,omitempty"`
+	// Quorum is "dynamic" when the controllers were formatted as a
+	// dynamic quorum (KIP-853); empty for the static voters.
+	Quorum string `json:"quorum,omitempty"`
+	// Replaced are the nodes replaced by fresh ones (empty disks, a new
+	// controller directory id), in order.
+	Replaced []int `json:"replaced,omitempty"`
 	// Reused: the scenario ran on a cluster an earlier scenario had
 	// started (and left healthy).
 	Reused bool `json:"reused"`
@@ -29,6 +35,18 @@ type ClusterInfo struct {
 	// nodes' server.properties, over Settings, by node.
 	NodeSettings map[int]map[string]string `json:"node_settings,omitempty"`
 }
+
+// QuorumMember is a KRaft voter or observer as `kafka-metadata-quorum
+// describe --replication` lists it.
+type QuorumMember struct {
+	Node        int    `json:"node"`
+	DirectoryID string `json:"directory_id"`
+	// Status is Leader, Follower (voters) or Observer.
+	Status string `json:"status"`
+}
+
+// Voter reports whether the member is one of the quorum's voters.
+func (m QuorumMember) Voter() bool { return m.Status == "Leader" || m.Status == "Follower" }
 
 // Upgrade is a rolling upgrade of the cluster's Kafka release.
 type Upgrade struct {
