@@ -137,12 +137,8 @@ func (f *BrokerReplace) Inject(ctx context.Context, env Env) (schema.FaultEffect
 
 // describe says what the replacement does.
 func (f *BrokerReplace) describe() string {
-	throttle := "unthrottled"
-	if f.ThrottleKBps > 0 {
-		throttle = fmt.Sprintf("both copies throttled to %d KiB/s", f.ThrottleKBps)
-	}
-	return fmt.Sprintf("node %d (the pinned leader) decommissioned and replaced: replicas reassigned away (%s), SIGTERM, controller removed from the voters and broker unregistered; a fresh node with empty disks in its place, added to the voters; original replicas reassigned back and leadership returned by a preferred election; %s",
-		f.victim, f.away.describe(), throttle)
+	return fmt.Sprintf("node %d (the pinned leader) decommissioned and replaced: replicas reassigned away (%s), SIGTERM, controller removed from the voters and broker unregistered; a fresh node with empty disks in its place, added to the voters; original replicas reassigned back, as throttled, and leadership returned by a preferred election",
+		f.victim, f.away.describe())
 }
 
 // reassign runs one of the two reassignments under its throttle, which
@@ -206,14 +202,16 @@ func (f *BrokerReplace) join(ctx context.Context, env Env, note func(string, ...
 	if len(bytes) > 0 {
 		return fmt.Errorf("%w: the fresh node %d holds replicas of %v before any is assigned to it", ErrNoEffect, f.victim, bytes)
 	}
+	// The old directory may still be listed as an observer a while: the
+	// leader lists the replicas that fetched lately.
+	isFresh := func(q schema.QuorumMember) bool { return q.Node == f.victim && q.DirectoryID != f.dir }
 	members, err := f.waitQuorum(ctx, env, f.victim, "node observing with a new directory id", func(m []schema.QuorumMember) bool {
-		i := slices.IndexFunc(m, func(q schema.QuorumMember) bool { return q.Node == f.victim })
-		return i >= 0 && m[i].DirectoryID != f.dir
+		return slices.ContainsFunc(m, isFresh)
 	})
 	if err != nil {
 		return err
 	}
-	fresh := members[slices.IndexFunc(members, func(q schema.QuorumMember) bool { return q.Node == f.victim })].DirectoryID
+	fresh := members[slices.IndexFunc(members, isFresh)].DirectoryID
 	note("fresh node %d registered, holding no replica of the scenario topics; its controller observes with directory %s (was %s)", f.victim, fresh, f.dir)
 	if err := env.Maint.AddController(ctx, f.victim); err != nil {
 		return err

@@ -76,7 +76,8 @@ func (c *fakeCluster) BrokerConfig(_ []int, broker int, names ...string) (map[st
 }
 
 // The fake's quorum: every node a voter with directory "dir-n" unless
-// removed; a replaced node observes with a new directory until added.
+// removed, then an observer with it; a replaced node observes with a new
+// directory too until added.
 
 // Quorum implements Maintenance.
 func (c *fakeCluster) Quorum(_ context.Context, n int) ([]schema.QuorumMember, error) {
@@ -85,6 +86,10 @@ func (c *fakeCluster) Quorum(_ context.Context, n int) ([]schema.QuorumMember, e
 	}
 	var out []schema.QuorumMember
 	for _, id := range c.IDs() {
+		if c.removed[id] {
+			// Listed a while yet, as Kafka lists what fetched lately.
+			out = append(out, schema.QuorumMember{Node: id, DirectoryID: c.voterDir(id), Status: "Observer"})
+		}
 		if dir, ok := c.observing[id]; ok {
 			out = append(out, schema.QuorumMember{Node: id, DirectoryID: dir, Status: "Observer"})
 			continue
