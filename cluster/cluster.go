@@ -117,9 +117,6 @@ type Cluster struct {
 	// controllerDirs are the directory ids of the dynamic quorum's
 	// initial voters, by node, given to the storage format.
 	controllerDirs map[int]string
-	// fresh are the nodes ReplaceNode replaced, whose storage is
-	// formatted without initial controllers.
-	fresh map[int]bool
 	// jvmBase are the brokers' JVM options without an image's class
 	// archive.
 	jvmBase   string

@@ -37,7 +37,7 @@ func (c *Cluster) quorumFormat(n int) string {
 	switch {
 	case !c.cfg.DynamicQuorum:
 		return ""
-	case c.fresh[n]:
+	case slices.Contains(c.info.Replaced, n):
 		return " --no-initial-controllers"
 	}
 	voters := make([]string, 0, Nodes)
@@ -71,19 +71,19 @@ func (c *Cluster) replaceNode(ctx context.Context, n int) error {
 	if c.NodeKafkaVersion(n) != c.cfg.KafkaVersion {
 		return fmt.Errorf("node %d runs Kafka %s, upgraded from the cluster's %s: a replacement would start on the old release", n, c.NodeKafkaVersion(n), c.cfg.KafkaVersion)
 	}
-	if c.fresh == nil {
-		c.fresh = map[int]bool{}
-	}
-	c.fresh[n] = true
+	// Recorded first: the new container's launch script formats it as a
+	// replaced node's.
+	c.info.Replaced = append(c.info.Replaced, n)
 	retired := fmt.Sprintf("%s-replaced-%d", c.nodeName(n), len(c.retired[n])+1)
 	if err := c.swapNode(ctx, n, retired, c.cfg.Images.Kafka, c.cfg.KafkaVersion, c.cfg.JVMOpts, ""); err != nil {
+		c.info.Replaced = c.info.Replaced[:len(c.info.Replaced)-1]
 		return err
 	}
-	c.info.Replaced = append(c.info.Replaced, n)
 	return nil
 }
 
-// controllerBootstrap is the controllers but node n, as node m dials them.
+// controllerBootstrap is every node's controller but except's, as the
+// nodes dial them.
 func controllerBootstrap(except int) string {
 	var out []string
 	for i := 1; i <= Nodes; i++ {

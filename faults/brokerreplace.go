@@ -49,11 +49,11 @@ type BrokerReplace struct {
 	StepTimeout time.Duration `json:"step_timeout_ns"`
 
 	// victim is the node replaced, dir its controller's directory id
-	// before, before the scenario partitions as Prepare found them.
+	// before.
 	victim int
 	dir    string
-	before []schema.PartitionState
-	// away and back are the two reassignments, each with its throttle.
+	// away and back are the two reassignments, each with its throttle,
+	// planned from the scenario partitions as Prepare found them.
 	away, back *Reassign
 }
 
@@ -82,17 +82,17 @@ func (f *BrokerReplace) Prepare(ctx context.Context, env Env) error {
 	if i < 0 {
 		return fmt.Errorf("%s: node %d is no voter of the quorum: %v", f.Name(), victim, members)
 	}
-	f.victim, f.dir, f.before = victim, members[i].DirectoryID, ps
+	f.victim, f.dir = victim, members[i].DirectoryID
+	nodes := env.Nodes.IDs()
 	away := byPartition(ps, func(p schema.PartitionState) []int32 {
 		target := slices.DeleteFunc(slices.Clone(p.Replicas), func(r int32) bool { return r == int32(victim) })
-		for _, n := range env.Nodes.IDs() {
+		for _, n := range nodes {
 			if n != victim && !slices.Contains(p.Replicas, int32(n)) {
 				return append(target, int32(n))
 			}
 		}
 		return target
 	})
-	nodes := env.Nodes.IDs()
 	f.away = &Reassign{Mode: "away", ThrottleKBps: f.ThrottleKBps, StepTimeout: f.StepTimeout, before: ps, steps: []map[string][][]int32{away}, nodes: nodes}
 	f.back = &Reassign{Mode: "back", ThrottleKBps: f.ThrottleKBps, StepTimeout: f.StepTimeout, steps: []map[string][][]int32{byPartition(ps, func(p schema.PartitionState) []int32 { return p.Replicas })}, nodes: nodes}
 	return nil
@@ -107,29 +107,24 @@ func (f *BrokerReplace) Inject(ctx context.Context, env Env) (schema.FaultEffect
 		eff.Observed = append(eff.Observed, obs)
 		env.logf("fault %s: %s", f.Name(), obs)
 	}
-	timed := func(metric string, step func() error) error {
+	steps := []struct {
+		metric string
+		run    func() error
+	}{
+		{"decommission_ms", func() error { return f.reassign(ctx, env, f.away, 1, began, &eff) }},
+		{"remove_ms", func() error { return f.remove(ctx, env, note) }},
+		{"join_ms", func() error { return f.join(ctx, env, note) }},
+		{"rebuild_ms", func() error { return f.reassign(ctx, env, f.back, 2, began, &eff) }},
+	}
+	for _, step := range steps {
 		start := time.Now()
-		err := step()
-		eff.Metrics[metric] = time.Since(start).Milliseconds()
-		return err
-	}
-	err := timed("decommission_ms", func() error { return f.reassign(ctx, env, f.away, 1, began, &eff) })
-	if err == nil {
-		err = timed("remove_ms", func() error { return f.remove(ctx, env, note) })
-	}
-	if err == nil {
-		err = timed("join_ms", func() error { return f.join(ctx, env, note) })
-	}
-	if err == nil {
-		ps := f.before
-		if f.back.before, err = partitions(env); err == nil {
-			err = timed("rebuild_ms", func() error { return f.reassign(ctx, env, f.back, 2, began, &eff) })
-		}
-		if err == nil {
-			err = f.lead(ctx, env, ps, note, eff.Metrics)
+		err := step.run()
+		eff.Metrics[step.metric] = time.Since(start).Milliseconds()
+		if err != nil {
+			return eff, fmt.Errorf("%s: %w", f.Name(), err)
 		}
 	}
-	if err != nil {
+	if err := f.lead(ctx, env, note, eff.Metrics); err != nil {
 		return eff, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	return eff, nil
@@ -144,6 +139,11 @@ func (f *BrokerReplace) describe() string {
 // reassign runs one of the two reassignments under its throttle, which
 // it removes once the copy is done.
 func (f *BrokerReplace) reassign(ctx context.Context, env Env, r *Reassign, n int, began time.Time, eff *schema.FaultEffect) error {
+	// The throttle names the replicas the partitions have now.
+	var err error
+	if r.before, err = partitions(env); err != nil {
+		return err
+	}
 	if err := r.throttle(env, eff.Metrics); err != nil {
 		return err
 	}
@@ -170,8 +170,8 @@ func (f *BrokerReplace) remove(ctx context.Context, env Env, note func(string, .
 	note("controller %d (directory %s) no longer a voter", f.victim, f.dir)
 	// The broker is fenced once its controlled shutdown ends; until then
 	// Kafka refuses to unregister it.
-	if err := f.poll(ctx, fmt.Sprintf("broker %d unregistered", f.victim), func() (bool, error) {
-		return env.Maint.UnregisterBroker(ctx, from, f.victim) == nil, nil
+	if err := f.poll(ctx, fmt.Sprintf("broker %d unregistered", f.victim), func() bool {
+		return env.Maint.UnregisterBroker(ctx, from, f.victim) == nil
 	}); err != nil {
 		return err
 	}
@@ -189,9 +189,9 @@ func (f *BrokerReplace) join(ctx context.Context, env Env, note func(string, ...
 	if err := env.Nodes.Restart(ctx, f.victim); err != nil {
 		return err
 	}
-	if err := f.poll(ctx, fmt.Sprintf("broker %d registered again", f.victim), func() (bool, error) {
+	if err := f.poll(ctx, fmt.Sprintf("broker %d registered again", f.victim), func() bool {
 		brokers, err := env.State.BrokersFrom(others(env, f.victim), env.Topics...)
-		return err == nil && slices.Contains(brokers, int32(f.victim)), nil
+		return err == nil && slices.Contains(brokers, int32(f.victim))
 	}); err != nil {
 		return err
 	}
@@ -226,8 +226,8 @@ func (f *BrokerReplace) join(ctx context.Context, env Env, note func(string, ...
 
 // lead returns leadership of the partitions the node led to it with a
 // preferred election, and records how much the fresh node copied.
-func (f *BrokerReplace) lead(ctx context.Context, env Env, ps []schema.PartitionState, note func(string, ...any), metrics map[string]int64) error {
-	if _, err := env.Admin.ElectLeaders(env.Nodes.IDs(), false, schema.PartitionIDs(ps)); err != nil {
+func (f *BrokerReplace) lead(ctx context.Context, env Env, note func(string, ...any), metrics map[string]int64) error {
+	if _, err := env.Admin.ElectLeaders(env.Nodes.IDs(), false, schema.PartitionIDs(f.back.before)); err != nil {
 		return fmt.Errorf("preferred election: %w", err)
 	}
 	led := func(p schema.PartitionState) bool {
@@ -264,12 +264,12 @@ func isVoter(members []schema.QuorumMember, n int, dir string) bool {
 // waitQuorum polls the quorum as node from reports it until cond holds.
 func (f *BrokerReplace) waitQuorum(ctx context.Context, env Env, from int, what string, cond func([]schema.QuorumMember) bool) ([]schema.QuorumMember, error) {
 	var members []schema.QuorumMember
-	err := f.poll(ctx, fmt.Sprintf("%s %d", what, f.victim), func() (bool, error) {
+	err := f.poll(ctx, fmt.Sprintf("%s %d", what, f.victim), func() bool {
 		m, err := env.Maint.Quorum(ctx, from)
 		if err == nil {
 			members = m
 		}
-		return err == nil && cond(m), nil
+		return err == nil && cond(m)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w; last quorum %v", err, members)
@@ -278,12 +278,11 @@ func (f *BrokerReplace) waitQuorum(ctx context.Context, env Env, from int, what 
 }
 
 // poll calls cond every half second until it holds, for StepTimeout.
-func (f *BrokerReplace) poll(ctx context.Context, what string, cond func() (bool, error)) error {
+func (f *BrokerReplace) poll(ctx context.Context, what string, cond func() bool) error {
 	deadline := time.Now().Add(f.StepTimeout)
 	for {
-		ok, err := cond()
-		if ok || err != nil {
-			return err
+		if cond() {
+			return nil
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("%w: %s not seen within %s", ErrNoEffect, what, f.StepTimeout)
