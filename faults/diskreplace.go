@@ -2,7 +2,9 @@ package faults
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -17,11 +19,8 @@ import (
 // cluster's id, a new directory id), its metadata log, on a directory of
 // its own, is kept, and the node is started again to rebuild its replicas
 // from the others. The victim is the leader of every scenario partition,
-// or with Follower the lowest follower. With ISRFirst it is out of the ISR
-// before its shutdown: a follower's replication links with the leader are
-// cut until the leader has shrunk it out (on every topic, as
-// cut-replication waits), a leader is cut off from its peers until they
-// fence it and elect another (isolate-leader-peers).
+// or with Follower the lowest follower. ISR says where it stands in the
+// ISR at its shutdown: ISRIn, ISROut or ISRAlone.
 //
 // It took effect when the victim, back, reports through DescribeLogDirs,
 // which Kafka 3.9 and 4.x answer alike, an empty replica of every
@@ -29,38 +28,88 @@ import (
 // replica catches up within moments of its start, so from its start until
 // then the victim's fetches are held (its replication links to the others
 // cut, its controller and client links up); it stays out of every ISR
-// meanwhile, as a replica rebuilding from nothing does.
+// meanwhile, as a replica rebuilding from nothing does. With ISRAlone the
+// victim, the ISR's last member, may be elected leader on its return,
+// empty (its fetches are held, not its leadership, and it takes writes at
+// once): it took effect when each of its replicas holds less than before
+// its shutdown.
 type DiskReplace struct {
 	// Shutdown is the signal that stops the victim.
 	Shutdown string `json:"shutdown"`
 	Follower bool   `json:"follower"`
-	ISRFirst bool   `json:"isr_first"`
+	// ISR is where the victim stands in the ISR at its shutdown.
+	ISR string `json:"isr"`
 	// MoveTimeout bounds the wait for the victim to be out of every ISR,
 	// and no longer leading, once it is down (or isolated).
 	MoveTimeout time.Duration `json:"move_timeout_ns"`
-	// ShrinkTimeout bounds the wait for a follower's way out of the ISR
-	// (ISRFirst).
+	// ShrinkTimeout bounds the wait for the ISRs to shrink before the
+	// shutdown (ISROut, ISRAlone).
 	ShrinkTimeout time.Duration `json:"shrink_timeout_ns"`
 	// StartTimeout bounds the wait for the victim, started again, to
 	// report a replica of every scenario partition it holds.
 	StartTimeout time.Duration `json:"start_timeout_ns"`
+	// ElectTimeout bounds the wait for a leader of every partition once
+	// the victim is back (ISRAlone); partitions still without one then
+	// get an unclean election, as an operator forces it.
+	ElectTimeout time.Duration `json:"elect_timeout_ns"`
+	// UncleanTo is whom that unclean election is meant for (ISRAlone).
+	UncleanTo string `json:"unclean_to"`
 
 	leader, victim int
-	// prepared is what Prepare observed taking the victim out of the ISR.
+	// prepared is what Prepare observed taking the victim out of the ISR,
+	// or leaving it alone in it.
 	prepared []string
+	// alone shrank the ISRs to the victim (ISRAlone).
+	alone *ISRLeaderLoss
 }
+
+// Where the victim of a disk replacement stands in the ISR when it is
+// shut down (DiskReplace.ISR).
+const (
+	// ISRIn: in every ISR, beside the other replicas.
+	ISRIn = "in"
+	// ISROut: out of it first. A follower's replication links with the
+	// leader are cut until the leader has shrunk it out (on every topic,
+	// as cut-replication waits), a leader is cut off from its peers until
+	// they fence it and elect another (isolate-leader-peers).
+	ISROut = "out"
+	// ISRAlone: its only member. The victim is the leader, and its
+	// followers' replication links are cut until the ISRs have shrunk to
+	// it (as isr-shrink-leader-loss does: every partition of the
+	// min.insync.replicas=1 topics, one of every other), so that what it
+	// acknowledged since exists on its disk alone; the links are restored
+	// at its return.
+	ISRAlone = "alone"
+)
+
+// Whom the unclean election of a partition left offline by a disk
+// replacement is for (DiskReplace.UncleanTo).
+const (
+	// UncleanFirstReplica: as Admin ElectLeaders(UNCLEAN) alone has it,
+	// the first live replica of the assignment, the preferred leader:
+	// here the node back with the empty disk.
+	UncleanFirstReplica = "first-replica"
+	// UncleanFollower: a follower, which holds everything up to the cut,
+	// put first in every replica list (a reassignment that changes only
+	// the order) before the election.
+	UncleanFollower = "follower"
+)
 
 // NewDiskReplace returns the disk-replace fault: the leader's disk, after
 // a SIGKILL.
 func NewDiskReplace() *DiskReplace {
-	return &DiskReplace{Shutdown: schema.SIGKILL, MoveTimeout: 30 * time.Second, ShrinkTimeout: 75 * time.Second, StartTimeout: 2 * time.Minute}
+	return &DiskReplace{Shutdown: schema.SIGKILL, ISR: ISRIn, MoveTimeout: 30 * time.Second, ShrinkTimeout: 75 * time.Second, StartTimeout: 2 * time.Minute, ElectTimeout: 30 * time.Second, UncleanTo: UncleanFirstReplica}
 }
 
 // Name implements Fault.
 func (f *DiskReplace) Name() string { return "disk-replace" }
 
-// Prepare picks the victim and, with ISRFirst, takes it out of the ISR.
+// Prepare picks the victim and, with ISROut, takes it out of the ISR, or
+// with ISRAlone leaves it alone in it.
 func (f *DiskReplace) Prepare(ctx context.Context, env Env) error {
+	if f.ISR == ISRAlone {
+		return f.leaveAlone(ctx, env)
+	}
 	leader, err := pinLeader(ctx, env)
 	if err != nil {
 		return fmt.Errorf("disk replace: %w", err)
@@ -69,12 +118,28 @@ func (f *DiskReplace) Prepare(ctx context.Context, env Env) error {
 	if f.Follower {
 		f.victim = followers(env, leader)[0]
 	}
-	if !f.ISRFirst {
+	if f.ISR != ISROut {
 		return nil
 	}
 	if f.prepared, err = f.dropOut(ctx, env); err != nil {
 		return fmt.Errorf("disk replace: out of the ISR first: %w", err)
 	}
+	return nil
+}
+
+// leaveAlone shrinks the ISRs to the leader, the victim.
+func (f *DiskReplace) leaveAlone(ctx context.Context, env Env) error {
+	if f.Follower {
+		return fmt.Errorf("disk replace: isr %s replaces the disk of the leader, the ISR's last member: drop follower", ISRAlone)
+	}
+	f.alone = NewISRLeaderLoss(ElectByAdmin)
+	f.alone.Signal, f.alone.ShrinkTimeout, f.alone.ElectTimeout = f.Shutdown, f.ShrinkTimeout, f.ElectTimeout
+	if err := f.alone.Prepare(ctx, env); err != nil {
+		return fmt.Errorf("disk replace: alone in the ISR first: %w", err)
+	}
+	f.leader, f.victim = f.alone.leader, f.alone.leader
+	m := f.alone.prep.Metrics
+	f.prepared = []string{fmt.Sprintf("%s: ISR [%d] after %dms on %d partitions, every min.insync.replicas=1 one among them", f.alone.prep.Description, f.victim, m["shrink_ms"], m["partitions_shrunk"])}
 	return nil
 }
 
@@ -100,30 +165,41 @@ func (f *DiskReplace) dropOut(ctx context.Context, env Env) ([]string, error) {
 }
 
 // Inject shuts the victim down, waits until the others have taken it out
-// of every ISR, replaces its disk, starts it again with its fetches held,
-// and checks that it came back with empty replicas.
+// of every ISR (ISRAlone: until it leads nothing), replaces its disk,
+// starts it again with its fetches held, and checks that it came back
+// with empty replicas; with ISRAlone it then records who leads.
 func (f *DiskReplace) Inject(ctx context.Context, env Env) (schema.FaultEffect, error) {
 	eff := schema.FaultEffect{Target: []int{f.victim}, Description: f.description(), Observed: slices.Clone(f.prepared), Metrics: map[string]int64{}}
-	ps, total, line, err := f.before(env)
+	ps, held, line, err := f.before(env)
 	if err != nil {
 		return eff, fmt.Errorf("disk replace: %w", err)
 	}
+	total, _, _ := replicaSizes(ps, held)
 	eff.Metrics["bytes_before"] = total
 	eff.Observed = append(eff.Observed, line)
 	if total == 0 {
 		return eff, fmt.Errorf("disk replace: %w: node %d holds no data of the scenario partitions: an empty disk loses nothing", ErrNoEffect, f.victim)
+	}
+	if f.alone != nil {
+		maps.Copy(eff.Metrics, f.alone.prep.Metrics)
+		if _, err := f.alone.leaderOnly(ctx, env, &eff); err != nil {
+			return eff, fmt.Errorf("disk replace: %w", err)
+		}
 	}
 	obs, err := f.replace(ctx, env)
 	eff.Observed = append(eff.Observed, obs...)
 	if err != nil {
 		return eff, fmt.Errorf("disk replace: %w", err)
 	}
-	obs, err = f.checkEmpty(ctx, env, ps, eff.Metrics)
+	obs, err = f.checkEmpty(ctx, env, ps, held, eff.Metrics)
 	eff.Observed = append(eff.Observed, obs...)
 	if err == nil {
 		// The fetches held since the start are let go: the victim
 		// catches up while the fault holds.
 		err = env.Links.Heal()
+	}
+	if err == nil && f.alone != nil {
+		err = f.settle(ctx, env, &eff)
 	}
 	if err != nil {
 		return eff, fmt.Errorf("disk replace: %w", err)
@@ -138,15 +214,22 @@ func (f *DiskReplace) description() string {
 		role = fmt.Sprintf("a follower of leader %d", f.leader)
 	}
 	d := fmt.Sprintf("data disk of node %d (%s) replaced after a %s: log directory emptied and formatted anew, metadata log kept; started again, its fetches held until its empty replicas were seen", f.victim, role, f.Shutdown)
-	if f.ISRFirst {
+	switch f.ISR {
+	case ISROut:
 		d += "; out of the ISR before its shutdown"
+	case ISRAlone:
+		whom := "the first live replica"
+		if f.UncleanTo == UncleanFollower {
+			whom = "a follower put first"
+		}
+		d += fmt.Sprintf("; the only ISR member at its shutdown; a partition still offline %s after its return gets an unclean election for %s", f.ElectTimeout, whom)
 	}
 	return d
 }
 
 // before returns the scenario partitions of which the victim holds a
 // replica, the bytes it holds of them, and the line recording those.
-func (f *DiskReplace) before(env Env) ([]schema.PartitionState, int64, string, error) {
+func (f *DiskReplace) before(env Env) ([]schema.PartitionState, map[string]map[int32]int64, string, error) {
 	ps, err := partitions(env)
 	ps = slices.DeleteFunc(ps, func(p schema.PartitionState) bool { return !containsNode(p.Replicas, f.victim) })
 	var b map[string]map[int32]int64
@@ -154,18 +237,22 @@ func (f *DiskReplace) before(env Env) ([]schema.PartitionState, int64, string, e
 		b, err = env.State.ReplicaBytes(f.victim, env.Topics...)
 	}
 	total, list, _ := replicaSizes(ps, b)
-	return ps, total, fmt.Sprintf("node %d before its %s: %d bytes in its replicas (%s)", f.victim, f.Shutdown, total, list), err
+	return ps, b, fmt.Sprintf("node %d before its %s: %d bytes in its replicas (%s)", f.victim, f.Shutdown, total, list), err
 }
 
 // replace shuts the victim down, waits until the other nodes have taken it
-// out of every ISR (so leadership moved off it), replaces its disk, and
+// out of every ISR (so leadership moved off it; ISRAlone: until it leads
+// nothing, the ISR's last member staying in it), replaces its disk, and
 // starts it again with its replication links to the others cut.
 func (f *DiskReplace) replace(ctx context.Context, env Env) ([]string, error) {
 	if err := killNode(ctx, env, f.Name(), f.victim, f.Shutdown); err != nil {
 		return nil, err
 	}
-	ps, err := waitState(ctx, env, others(env, f.victim), f.MoveTimeout, fmt.Sprintf("node %d out of every ISR and leading none", f.victim),
-		every(func(p schema.PartitionState) bool { return movedOff(f.victim)(p) && !containsNode(p.ISR, f.victim) }))
+	what, gone := fmt.Sprintf("node %d out of every ISR and leading none", f.victim), func(p schema.PartitionState) bool { return movedOff(f.victim)(p) && !containsNode(p.ISR, f.victim) }
+	if f.alone != nil {
+		what, gone = fmt.Sprintf("node %d leading none", f.victim), func(p schema.PartitionState) bool { return !ledBy(f.victim)(p) }
+	}
+	ps, err := waitState(ctx, env, others(env, f.victim), f.MoveTimeout, what, every(gone))
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +265,7 @@ func (f *DiskReplace) replace(ctx context.Context, env Env) ([]string, error) {
 	for _, n := range others(env, f.victim) {
 		fetches = append(fetches, schema.Link{From: f.victim, To: n, Kind: schema.Internal})
 	}
-	// Whatever ISRFirst cut goes: the victim must reach the controller.
+	// Whatever Prepare cut goes: the victim must reach the controller.
 	if err := env.Links.Heal(); err != nil {
 		return obs, err
 	}
@@ -189,8 +276,9 @@ func (f *DiskReplace) replace(ctx context.Context, env Env) ([]string, error) {
 }
 
 // checkEmpty waits until the victim, started again, reports a replica of
-// every partition in ps, and checks that each is empty.
-func (f *DiskReplace) checkEmpty(ctx context.Context, env Env, ps []schema.PartitionState, metrics map[string]int64) ([]string, error) {
+// every partition in ps, and checks that each is empty (ISRAlone: smaller
+// than it was, held, since a victim elected leader takes writes at once).
+func (f *DiskReplace) checkEmpty(ctx context.Context, env Env, ps []schema.PartitionState, held map[string]map[int32]int64, metrics map[string]int64) ([]string, error) {
 	began := time.Now()
 	after, err := f.waitReplicas(ctx, env, ps)
 	if err != nil {
@@ -200,14 +288,70 @@ func (f *DiskReplace) checkEmpty(ctx context.Context, env Env, ps []schema.Parti
 	metrics["bytes_after"] = total
 	metrics["back_ms"] = time.Since(began).Milliseconds()
 	obs := []string{fmt.Sprintf("node %d back after %s with %d bytes in its replicas (%s)", f.victim, time.Since(began).Round(time.Millisecond), total, list)}
-	if total > 0 {
+	kept := slices.ContainsFunc(ps, func(p schema.PartitionState) bool {
+		b := after[p.Topic][p.Partition]
+		return b > 0 && (f.alone == nil || b >= held[p.Topic][p.Partition])
+	})
+	if kept {
 		return obs, fmt.Errorf("%w: node %d came back with data in its replicas: its log directory was not emptied", ErrNoEffect, f.victim)
 	}
 	now, err := env.State.PartitionsFrom(others(env, f.victim), env.Topics...)
 	if err != nil {
 		return obs, err
 	}
+	if f.alone != nil {
+		metrics["empty_leader_partitions"] = int64(countPartitions(now, ledBy(f.victim)))
+	}
 	return append(append(obs, "then, as the other nodes see it:"), describe(now)...), nil
+}
+
+// settle waits, the victim back and its fetches let go, for a leader of
+// every partition: Kafka may elect the victim, the ISR's last member,
+// empty, or leave the partition offline. One still offline after
+// ElectTimeout gets an unclean election, as an operator forces it to
+// bring the partition back, for whom UncleanTo says.
+func (f *DiskReplace) settle(ctx context.Context, env Env, eff *schema.FaultEffect) error {
+	began := time.Now()
+	led := every(func(p schema.PartitionState) bool { return p.Leader >= 0 })
+	ps, err := waitState(ctx, env, env.Nodes.IDs(), f.ElectTimeout, "a leader for every partition", led)
+	eff.Metrics["offline_partitions"] = 0
+	if errors.Is(err, ErrNoEffect) {
+		if ps, err = partitions(env); err != nil {
+			return err
+		}
+		eff.Metrics["offline_partitions"] = int64(countPartitions(ps, func(p schema.PartitionState) bool { return p.Leader < 0 }))
+		eff.Observed = append(eff.Observed, fmt.Sprintf("%s after node %d's return, %d partitions still without a leader:", f.ElectTimeout, f.victim, eff.Metrics["offline_partitions"]))
+		eff.Observed = append(eff.Observed, describe(ps)...)
+		if f.UncleanTo == UncleanFollower {
+			first := followers(env, f.victim)[0]
+			if _, err := reorder(ctx, env, first, f.ElectTimeout); err != nil {
+				return err
+			}
+			eff.Observed = append(eff.Observed, fmt.Sprintf("node %d, a follower, put first in every replica list for the unclean election", first))
+		}
+		if err := f.alone.forceUnclean(ctx, env, ps, eff); err != nil {
+			return err
+		}
+		ps, err = waitState(ctx, env, env.Nodes.IDs(), f.ElectTimeout, "a leader for every partition (forced unclean election)", led)
+	}
+	if err != nil {
+		return err
+	}
+	eff.Metrics["return_to_leaders_ms"] = time.Since(began).Milliseconds()
+	eff.Observed = append(eff.Observed, fmt.Sprintf("every partition led %s after node %d's fetches were let go:", time.Since(began).Round(time.Millisecond), f.victim))
+	eff.Observed = append(eff.Observed, describe(ps)...)
+	return nil
+}
+
+// countPartitions counts the partitions for which cond holds.
+func countPartitions(ps []schema.PartitionState, cond func(schema.PartitionState) bool) int {
+	n := 0
+	for _, p := range ps {
+		if cond(p) {
+			n++
+		}
+	}
+	return n
 }
 
 // waitReplicas polls the victim's log directories until they hold a

@@ -75,7 +75,7 @@ func TestDiskReplaceFollower(t *testing.T) {
 // Out of the ISR first: a follower by its replication links with the
 // leader, the leader by isolation from its peers, whose effect opens the
 // observations.
-func TestDiskReplaceISRFirst(t *testing.T) {
+func TestDiskReplaceOutOfISR(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		follower bool
@@ -85,7 +85,7 @@ func TestDiskReplaceISRFirst(t *testing.T) {
 		{false, "node 2, leader of every scenario partition, cut off: links "},
 	} {
 		f := NewDiskReplace()
-		f.Follower, f.ISRFirst = tc.follower, true
+		f.Follower, f.ISR = tc.follower, ISROut
 		c, eff := replaceDisk(t, f)
 		if !strings.HasPrefix(eff.Observed[0], tc.first) || !strings.HasSuffix(eff.Description, "; out of the ISR before its shutdown") {
 			t.Errorf("follower %v: description %q, observed %q", tc.follower, eff.Description, eff.Observed)
@@ -93,6 +93,68 @@ func TestDiskReplaceISRFirst(t *testing.T) {
 		if eff.Metrics["bytes_after"] != 0 || len(c.cut) > 0 {
 			t.Errorf("follower %v: metrics %v, links still cut %v", tc.follower, eff.Metrics, c.cut)
 		}
+	}
+}
+
+// The leader alone in the ISR: its followers cut off until the ISRs have
+// shrunk to it, then its disk replaced. Back, it is the only ISR member
+// and leads again, empty, its followers following it to nothing; or, where
+// the cluster leaves such a partition offline, an unclean election brings
+// it back, for the first live replica (the empty node) or, reordered, for
+// a follower, which keeps its data.
+func TestDiskReplaceAloneInISR(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		keepOffline bool
+		uncleanTo   string
+		leader      int32
+		kept        int64
+	}{
+		{false, UncleanFirstReplica, 2, 0},
+		{true, UncleanFirstReplica, 2, 0},
+		{true, UncleanFollower, 1, 4096},
+	} {
+		c := newFake(2, 3, "a", "b")
+		c.fill(4096)
+		c.keepOffline = tc.keepOffline
+		f := NewDiskReplace()
+		f.ISR, f.UncleanTo, f.ElectTimeout, f.StartTimeout = ISRAlone, tc.uncleanTo, noEffectTimeout, noEffectTimeout
+		eff, err := inject(t, c, f)
+		if err != nil {
+			t.Fatalf("%+v: %v", tc, err)
+		}
+		if !strings.HasPrefix(eff.Observed[0], "replication links [2->1/internal 1->2/internal 2->3/internal 3->2/internal] cut; controller links up: ISR [2] after ") ||
+			!strings.Contains(eff.Description, "; the only ISR member at its shutdown; a partition still offline 10ms after its return gets an unclean election for ") {
+			t.Errorf("%+v: description %q, observed %q", tc, eff.Description, eff.Observed)
+		}
+		wantEqual(t, "after the SIGKILL", eff.Observed[slices.Index(eff.Observed, "after the SIGKILL, as the other nodes see it:")+1], "a-0: leader -1 (epoch 1), isr [2]")
+		offline, empty := int64(0), int64(4)
+		if tc.keepOffline {
+			offline, empty = 4, 0
+			if !slices.Contains(eff.Observed, "ElectLeaders(UNCLEAN) a-0: elected") {
+				t.Errorf("%+v: no unclean election in %q", tc, eff.Observed)
+			}
+		}
+		if reordered := slices.Contains(eff.Observed, "node 1, a follower, put first in every replica list for the unclean election"); reordered != (tc.uncleanTo == UncleanFollower) {
+			t.Errorf("%+v: reordered %v in %q", tc, reordered, eff.Observed)
+		}
+		if m := eff.Metrics; m["offline_partitions"] != offline || m["empty_leader_partitions"] != empty || m["partitions_shrunk"] != 4 || m["bytes_after"] != 0 {
+			t.Errorf("%+v: metrics %v", tc, m)
+		}
+		if c.parts[0].Leader != tc.leader || c.bytes[1]["a-0"] != tc.kept || len(c.cut) > 0 {
+			t.Errorf("%+v: a-0 led by %d, node 1 holds %d bytes of it, links cut %v", tc, c.parts[0].Leader, c.bytes[1]["a-0"], c.cut)
+		}
+	}
+}
+
+// The leader's disk alone: a follower cannot be the ISR's last member.
+func TestDiskReplaceAloneNeedsTheLeader(t *testing.T) {
+	t.Parallel()
+	f := NewDiskReplace()
+	f.ISR, f.Follower = ISRAlone, true
+	err := f.Prepare(context.Background(), newFake(2, 3, "a").env("a"))
+	if err == nil || !strings.Contains(err.Error(), "drop follower") {
+		t.Errorf("got %v, want a refusal naming follower", err)
 	}
 }
 

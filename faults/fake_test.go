@@ -43,6 +43,10 @@ type fakeCluster struct {
 	bytes     map[int]map[string]int64
 	replaced  []int
 	keepDisks bool
+	// keepOffline leaves a partition without a leader when its ISR's
+	// last member returns with a replaced disk; otherwise that member
+	// leads again, empty.
+	keepOffline bool
 	// parts is the controller's view; stale holds the last view of a
 	// running node cut off from it.
 	parts []schema.PartitionState
@@ -187,7 +191,7 @@ func (c *fakeCluster) reassign(p *schema.PartitionState) {
 		}
 		p.LeaderEpoch++
 	}
-	if p.Leader < 0 && len(p.ISR) == 1 && c.live(int(p.ISR[0])) {
+	if p.Leader < 0 && len(p.ISR) == 1 && c.live(int(p.ISR[0])) && !(c.keepOffline && slices.Contains(c.replaced, int(p.ISR[0]))) {
 		p.Leader = p.ISR[0]
 		p.LeaderEpoch++
 	}
@@ -205,12 +209,14 @@ func (c *fakeCluster) reassign(p *schema.PartitionState) {
 
 // replicate gives every live follower that can fetch from its
 // partition's leader the leader's bytes, the fake's followers catching up
-// at once, and one that cannot, and has no replica yet, an empty one.
+// at once, and every other live replica without a replica yet (one that
+// cannot fetch, a leader, a replica of a leaderless partition) an empty
+// one.
 func (c *fakeCluster) replicate() {
 	for _, p := range c.parts {
 		for _, m := range p.Replicas {
 			n, key := int(m), partitionKey(p)
-			if p.Leader < 0 || m == p.Leader || !c.live(n) {
+			if !c.live(n) {
 				continue
 			}
 			if c.bytes[n] == nil {
@@ -218,6 +224,10 @@ func (c *fakeCluster) replicate() {
 			}
 			_, has := c.bytes[n][key]
 			switch {
+			case p.Leader < 0 || m == p.Leader:
+				if !has {
+					c.bytes[n][key] = 0
+				}
 			case !c.cut[schema.Link{From: n, To: int(p.Leader), Kind: schema.Internal}]:
 				c.bytes[n][key] = c.bytes[int(p.Leader)][key]
 			case !has:
@@ -429,11 +439,10 @@ func (c *fakeCluster) WaitHealthy(_ context.Context, topics []string, _ time.Dur
 }
 
 // ElectLeaders implements Admin: a preferred election makes each
-// partition's first replica its leader if it is live and in the ISR.
+// partition's first replica its leader if it is live and in the ISR, an
+// unclean one makes a leaderless partition's first live replica its
+// leader and only ISR member.
 func (c *fakeCluster) ElectLeaders(_ []int, unclean bool, partitions map[string][]int32) (map[string]map[int32]error, error) {
-	if unclean {
-		return nil, fmt.Errorf("the fake models preferred elections only")
-	}
 	out := map[string]map[int32]error{}
 	for i := range c.parts {
 		p := &c.parts[i]
@@ -442,6 +451,10 @@ func (c *fakeCluster) ElectLeaders(_ []int, unclean bool, partitions map[string]
 		}
 		if out[p.Topic] == nil {
 			out[p.Topic] = map[int32]error{}
+		}
+		if unclean {
+			out[p.Topic][p.Partition] = c.electUnclean(p)
+			continue
 		}
 		first := p.Replicas[0]
 		if c.frozen || !c.live(int(first)) || !slices.Contains(p.ISR, first) {
@@ -455,6 +468,21 @@ func (c *fakeCluster) ElectLeaders(_ []int, unclean bool, partitions map[string]
 		}
 	}
 	return out, nil
+}
+
+// electUnclean gives leaderless p its first live replica as leader.
+func (c *fakeCluster) electUnclean(p *schema.PartitionState) error {
+	j := slices.IndexFunc(p.Replicas, func(m int32) bool { return c.live(int(m)) })
+	switch {
+	case p.Leader >= 0:
+		return fmt.Errorf("ELECTION_NOT_NEEDED")
+	case c.frozen || j < 0:
+		return fmt.Errorf("ELIGIBLE_LEADERS_NOT_AVAILABLE")
+	}
+	p.Leader, p.ISR = p.Replicas[j], []int32{p.Replicas[j]}
+	p.LeaderEpoch++
+	c.react()
+	return nil
 }
 
 // Reassign implements Admin: replicas are reordered at once; a

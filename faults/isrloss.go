@@ -148,18 +148,9 @@ func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (schema.FaultEffect
 		Description: fmt.Sprintf("%s; then %s to node %d, the only ISR member; followers' links restored; unclean elections by %s", f.prep.Description, f.Signal, f.leader, f.Election),
 		Metrics:     f.prep.Metrics,
 	}
-	atKill, err := highWatermarks(ctx, env)
+	tails, err := f.leaderOnly(ctx, env, &eff)
 	if err != nil {
 		return eff, fmt.Errorf("isr leader loss: %w", err)
-	}
-	tails := 0
-	for _, t := range env.Topics {
-		tail := atKill[t] - f.atCut[t]
-		eff.Metrics["leader_only_offsets/"+t] = tail
-		if f.minISR[t] == 1 && tail > 0 {
-			tails++
-		}
-		eff.Observed = append(eff.Observed, fmt.Sprintf("%s (min.insync.replicas=%d, unclean=%v): high watermark grew by %d after the cut: writes node %d took without its followers", t, f.minISR[t], f.unclean[t], tail, f.leader))
 	}
 	if tails == 0 {
 		return eff, fmt.Errorf("isr leader loss: %w: no min.insync.replicas=1 topic took a write on the leader alone", ErrNoEffect)
@@ -217,6 +208,26 @@ func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (schema.FaultEffect
 		eff.Observed = append(eff.Observed, fmt.Sprintf("%s after the kill: %s", after, o))
 	}
 	return eff, nil
+}
+
+// leaderOnly records, per topic, how far the high watermarks grew since
+// the cut: the writes the leader took without its followers. It returns
+// the number of min.insync.replicas=1 topics where they grew.
+func (f *ISRLeaderLoss) leaderOnly(ctx context.Context, env Env, eff *schema.FaultEffect) (int, error) {
+	atKill, err := highWatermarks(ctx, env)
+	if err != nil {
+		return 0, err
+	}
+	tails := 0
+	for _, t := range env.Topics {
+		tail := atKill[t] - f.atCut[t]
+		eff.Metrics["leader_only_offsets/"+t] = tail
+		if f.minISR[t] == 1 && tail > 0 {
+			tails++
+		}
+		eff.Observed = append(eff.Observed, fmt.Sprintf("%s (min.insync.replicas=%d, unclean=%v): high watermark grew by %d after the cut: writes node %d took without its followers", t, f.minISR[t], f.unclean[t], tail, f.leader))
+	}
+	return tails, nil
 }
 
 // Heal restores every link and restarts the old leader, which truncates
