@@ -257,6 +257,9 @@ func (f *DiskReplace) replace(ctx context.Context, env Env) ([]string, error) {
 		return nil, err
 	}
 	obs := append([]string{fmt.Sprintf("after the %s, as the other nodes see it:", f.Shutdown)}, describe(ps)...)
+	if f.alone != nil {
+		obs = append(obs, f.kafkaTopics(ctx, env)...)
+	}
 	if err := env.Disks.ReplaceDisk(ctx, f.victim); err != nil {
 		return obs, err
 	}
@@ -299,9 +302,6 @@ func (f *DiskReplace) checkEmpty(ctx context.Context, env Env, ps []schema.Parti
 	if err != nil {
 		return obs, err
 	}
-	if f.alone != nil {
-		metrics["empty_leader_partitions"] = int64(countPartitions(now, ledBy(f.victim)))
-	}
 	return append(append(obs, "then, as the other nodes see it:"), describe(now)...), nil
 }
 
@@ -314,14 +314,21 @@ func (f *DiskReplace) settle(ctx context.Context, env Env, eff *schema.FaultEffe
 	began := time.Now()
 	led := every(func(p schema.PartitionState) bool { return p.Leader >= 0 })
 	ps, err := waitState(ctx, env, env.Nodes.IDs(), f.ElectTimeout, "a leader for every partition", led)
-	eff.Metrics["offline_partitions"] = 0
-	if errors.Is(err, ErrNoEffect) {
-		if ps, err = partitions(env); err != nil {
-			return err
-		}
-		eff.Metrics["offline_partitions"] = int64(countPartitions(ps, func(p schema.PartitionState) bool { return p.Leader < 0 }))
+	offline := errors.Is(err, ErrNoEffect)
+	if offline {
+		ps, err = partitions(env)
+	}
+	if err != nil {
+		return err
+	}
+	// What Kafka did by itself: the victim leads where it was elected,
+	// empty, as the ISR's last member.
+	eff.Metrics["empty_leader_partitions"] = int64(countPartitions(ps, ledBy(f.victim)))
+	eff.Metrics["offline_partitions"] = int64(countPartitions(ps, func(p schema.PartitionState) bool { return p.Leader < 0 }))
+	if offline {
 		eff.Observed = append(eff.Observed, fmt.Sprintf("%s after node %d's return, %d partitions still without a leader:", f.ElectTimeout, f.victim, eff.Metrics["offline_partitions"]))
 		eff.Observed = append(eff.Observed, describe(ps)...)
+		eff.Observed = append(eff.Observed, f.kafkaTopics(ctx, env)...)
 		if f.UncleanTo == UncleanFollower {
 			first := followers(env, f.victim)[0]
 			if _, err := reorder(ctx, env, first, f.ElectTimeout); err != nil {
@@ -341,6 +348,22 @@ func (f *DiskReplace) settle(ctx context.Context, env Env, eff *schema.FaultEffe
 	eff.Observed = append(eff.Observed, fmt.Sprintf("every partition led %s after node %d's fetches were let go:", time.Since(began).Round(time.Millisecond), f.victim))
 	eff.Observed = append(eff.Observed, describe(ps)...)
 	return nil
+}
+
+// kafkaTopics returns the scenario partitions as kafka-topics --describe,
+// run in a node other than the victim, prints them (with the Eligible
+// Leader Replicas on 4.x), or why it could not: what it adds explains a
+// refusal to elect and decides nothing.
+func (f *DiskReplace) kafkaTopics(ctx context.Context, env Env) []string {
+	n := others(env, f.victim)[0]
+	lines, err := env.State.DescribeTopics(ctx, n, env.Topics...)
+	if err != nil {
+		return []string{fmt.Sprintf("kafka-topics --describe in node %d failed: %v", n, err)}
+	}
+	for i, l := range lines {
+		lines[i] = fmt.Sprintf("kafka-topics in node %d: %s", n, l)
+	}
+	return lines
 }
 
 // countPartitions counts the partitions for which cond holds.

@@ -128,6 +128,9 @@ func TestDiskReplaceAloneInISR(t *testing.T) {
 			t.Errorf("%+v: description %q, observed %q", tc, eff.Description, eff.Observed)
 		}
 		wantEqual(t, "after the SIGKILL", eff.Observed[slices.Index(eff.Observed, "after the SIGKILL, as the other nodes see it:")+1], "a-0: leader -1 (epoch 1), isr [2]")
+		if !slices.Contains(eff.Observed, "kafka-topics in node 1: Topic: a Partition: 0 Leader: -1 Replicas: [2 1 3] Isr: [2]") {
+			t.Errorf("%+v: no kafka-topics view after the kill in %q", tc, eff.Observed)
+		}
 		offline, empty := int64(0), int64(4)
 		if tc.keepOffline {
 			offline, empty = 4, 0

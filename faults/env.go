@@ -98,6 +98,10 @@ type State interface {
 	// of the topics, by topic and partition, as node n reports its log
 	// directories; a partition n holds no replica of is absent.
 	ReplicaBytes(n int, topics ...string) (map[string]map[int32]int64, error)
+	// DescribeTopics returns a line per partition of the topics as
+	// Kafka's own kafka-topics --describe, run in node n, prints it: on
+	// 4.x with the Eligible Leader Replicas, which PartitionsFrom lacks.
+	DescribeTopics(ctx context.Context, n int, topics ...string) ([]string, error)
 	// ActiveController returns the KRaft quorum leader and its epoch, as
 	// the running nodes know them.
 	ActiveController(ctx context.Context) (node, epoch int, err error)

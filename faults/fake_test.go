@@ -399,6 +399,16 @@ func (c *fakeCluster) HighWatermarksFrom(nodes []int, topics ...string) (map[str
 	return out, err
 }
 
+// DescribeTopics implements State, in kafka-topics' words.
+func (c *fakeCluster) DescribeTopics(_ context.Context, n int, topics ...string) ([]string, error) {
+	ps, err := c.PartitionsFrom([]int{n}, topics...)
+	var lines []string
+	for _, p := range ps {
+		lines = append(lines, fmt.Sprintf("Topic: %s Partition: %d Leader: %d Replicas: %v Isr: %v", p.Topic, p.Partition, p.Leader, p.Replicas, p.ISR))
+	}
+	return lines, err
+}
+
 // ReplicaBytes implements State.
 func (c *fakeCluster) ReplicaBytes(n int, topics ...string) (map[string]map[int32]int64, error) {
 	if !c.answers(n) {
