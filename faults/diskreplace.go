@@ -132,8 +132,9 @@ func (f *DiskReplace) leaveAlone(ctx context.Context, env Env) error {
 	if f.Follower {
 		return fmt.Errorf("disk replace: isr %s replaces the disk of the leader, the ISR's last member: drop follower", ISRAlone)
 	}
+	// Its election mode is unused: settle elects.
 	f.alone = NewISRLeaderLoss(ElectByAdmin)
-	f.alone.Signal, f.alone.ShrinkTimeout, f.alone.ElectTimeout = f.Shutdown, f.ShrinkTimeout, f.ElectTimeout
+	f.alone.ShrinkTimeout = f.ShrinkTimeout
 	if err := f.alone.Prepare(ctx, env); err != nil {
 		return fmt.Errorf("disk replace: alone in the ISR first: %w", err)
 	}
