@@ -49,11 +49,15 @@ type DiskReplace struct {
 	// report a replica of every scenario partition it holds.
 	StartTimeout time.Duration `json:"start_timeout_ns"`
 	// ElectTimeout bounds the wait for a leader of every partition once
-	// the victim is back (ISRAlone); partitions still without one then
-	// get an unclean election, as an operator forces it.
+	// the victim is back, or once elected before its return (ISRAlone).
 	ElectTimeout time.Duration `json:"elect_timeout_ns"`
-	// UncleanTo is whom that unclean election is meant for (ISRAlone).
-	UncleanTo string `json:"unclean_to"`
+	// Unclean is when the operator forces an unclean election of the
+	// partitions left without a leader (ISRAlone).
+	Unclean string `json:"unclean"`
+
+	// leaderless are the partitions the victim's shutdown left without a
+	// leader (ISRAlone), by partitionKey.
+	leaderless map[string]bool
 
 	leader, victim int
 	// prepared is what Prepare observed taking the victim out of the ISR,
@@ -82,23 +86,25 @@ const (
 	ISRAlone = "alone"
 )
 
-// Whom the unclean election of a partition left offline by a disk
-// replacement is for (DiskReplace.UncleanTo).
+// When the operator forces an unclean election of the partitions a disk
+// replacement left without a leader (DiskReplace.Unclean): Kafka gives one
+// to the first acceptable replica, and Kafka 4.x to a partition's last
+// known leader first when its ISR and ELR are empty.
 const (
-	// UncleanFirstReplica: as Admin ElectLeaders(UNCLEAN) alone has it,
-	// the first live replica of the assignment, the preferred leader:
-	// here the node back with the empty disk.
-	UncleanFirstReplica = "first-replica"
-	// UncleanFollower: a follower, which holds everything up to the cut,
-	// put first in every replica list (a reassignment that changes only
-	// the order) before the election.
-	UncleanFollower = "follower"
+	// UncleanAfterReturn: for the partitions still without a leader
+	// ElectTimeout after the victim's return, where the victim, empty, is
+	// acceptable.
+	UncleanAfterReturn = "after-return"
+	// UncleanBeforeReturn: while the victim is down, its disk replaced,
+	// so that only a follower, which holds everything up to the cut, is
+	// acceptable; the victim then returns as a follower.
+	UncleanBeforeReturn = "before-return"
 )
 
 // NewDiskReplace returns the disk-replace fault: the leader's disk, after
 // a SIGKILL.
 func NewDiskReplace() *DiskReplace {
-	return &DiskReplace{Shutdown: schema.SIGKILL, ISR: ISRIn, MoveTimeout: 30 * time.Second, ShrinkTimeout: 75 * time.Second, StartTimeout: 2 * time.Minute, ElectTimeout: 30 * time.Second, UncleanTo: UncleanFirstReplica}
+	return &DiskReplace{Shutdown: schema.SIGKILL, ISR: ISRIn, MoveTimeout: 30 * time.Second, ShrinkTimeout: 75 * time.Second, StartTimeout: 2 * time.Minute, ElectTimeout: 30 * time.Second, Unclean: UncleanAfterReturn}
 }
 
 // Name implements Fault.
@@ -219,11 +225,12 @@ func (f *DiskReplace) description() string {
 	case ISROut:
 		d += "; out of the ISR before its shutdown"
 	case ISRAlone:
-		whom := "the first live replica"
-		if f.UncleanTo == UncleanFollower {
-			whom = "a follower put first"
+		d += "; the only ISR member at its shutdown"
+		if f.Unclean == UncleanBeforeReturn {
+			d += "; the partitions it left without a leader get an unclean election before its return"
+		} else {
+			d += fmt.Sprintf("; a partition still without a leader %s after its return gets an unclean election", f.ElectTimeout)
 		}
-		d += fmt.Sprintf("; the only ISR member at its shutdown; a partition still offline %s after its return gets an unclean election for %s", f.ElectTimeout, whom)
 	}
 	return d
 }
@@ -260,11 +267,20 @@ func (f *DiskReplace) replace(ctx context.Context, env Env) ([]string, error) {
 	obs := append([]string{fmt.Sprintf("after the %s, as the other nodes see it:", f.Shutdown)}, describe(ps)...)
 	if f.alone != nil {
 		obs = append(obs, f.kafkaTopics(ctx, env)...)
+		f.leaderless = map[string]bool{}
+		for _, p := range ps {
+			f.leaderless[partitionKey(p)] = p.Leader < 0
+		}
 	}
 	if err := env.Disks.ReplaceDisk(ctx, f.victim); err != nil {
 		return obs, err
 	}
 	env.logf("fault %s: data disk of node %d replaced", f.Name(), f.victim)
+	if f.alone != nil && f.Unclean == UncleanBeforeReturn {
+		if err := f.electUnclean(ctx, env, ps, &obs); err != nil {
+			return obs, err
+		}
+	}
 	var fetches []schema.Link
 	for _, n := range others(env, f.victim) {
 		fetches = append(fetches, schema.Link{From: f.victim, To: n, Kind: schema.Internal})
@@ -307,14 +323,12 @@ func (f *DiskReplace) checkEmpty(ctx context.Context, env Env, ps []schema.Parti
 }
 
 // settle waits, the victim back and its fetches let go, for a leader of
-// every partition: Kafka may elect the victim, the ISR's last member,
-// empty, or leave the partition offline. One still offline after
-// ElectTimeout gets an unclean election, as an operator forces it to
-// bring the partition back, for whom UncleanTo says.
+// every partition: Kafka may elect the victim, empty, or leave the
+// partition offline. One still offline after ElectTimeout gets an unclean
+// election, as an operator forces it to bring the partition back.
 func (f *DiskReplace) settle(ctx context.Context, env Env, eff *schema.FaultEffect) error {
 	began := time.Now()
-	led := every(func(p schema.PartitionState) bool { return p.Leader >= 0 })
-	ps, err := waitState(ctx, env, env.Nodes.IDs(), f.ElectTimeout, "a leader for every partition", led)
+	ps, err := waitState(ctx, env, env.Nodes.IDs(), f.ElectTimeout, "a leader for every partition", every(hasLeader))
 	offline := errors.Is(err, ErrNoEffect)
 	if offline {
 		ps, err = partitions(env)
@@ -322,34 +336,47 @@ func (f *DiskReplace) settle(ctx context.Context, env Env, eff *schema.FaultEffe
 	if err != nil {
 		return err
 	}
-	// What Kafka did by itself: the victim leads where it was elected,
-	// empty, as the ISR's last member.
-	eff.Metrics["empty_leader_partitions"] = int64(countPartitions(ps, ledBy(f.victim)))
-	eff.Metrics["offline_partitions"] = int64(countPartitions(ps, func(p schema.PartitionState) bool { return p.Leader < 0 }))
+	// What Kafka did by itself: the victim leads a partition its shutdown
+	// left without a leader where it was elected, empty.
+	eff.Metrics["empty_leader_partitions"] = int64(countPartitions(ps, func(p schema.PartitionState) bool { return f.leaderless[partitionKey(p)] && ledBy(f.victim)(p) }))
+	eff.Metrics["offline_partitions"] = int64(countPartitions(ps, func(p schema.PartitionState) bool { return !hasLeader(p) }))
 	if offline {
 		eff.Observed = append(eff.Observed, fmt.Sprintf("%s after node %d's return, %d partitions still without a leader:", f.ElectTimeout, f.victim, eff.Metrics["offline_partitions"]))
 		eff.Observed = append(eff.Observed, describe(ps)...)
 		eff.Observed = append(eff.Observed, f.kafkaTopics(ctx, env)...)
-		if f.UncleanTo == UncleanFollower {
-			first := followers(env, f.victim)[0]
-			if _, err := reorder(ctx, env, first, f.ElectTimeout); err != nil {
-				return err
-			}
-			eff.Observed = append(eff.Observed, fmt.Sprintf("node %d, a follower, put first in every replica list for the unclean election", first))
-		}
-		if err := f.alone.forceUnclean(ctx, env, ps, eff); err != nil {
-			return err
-		}
-		ps, err = waitState(ctx, env, env.Nodes.IDs(), f.ElectTimeout, "a leader for every partition (forced unclean election)", led)
+		err = f.electUnclean(ctx, env, ps, &eff.Observed)
 	}
 	if err != nil {
 		return err
 	}
 	eff.Metrics["return_to_leaders_ms"] = time.Since(began).Milliseconds()
+	ps, err = partitions(env)
+	if err != nil {
+		return err
+	}
 	eff.Observed = append(eff.Observed, fmt.Sprintf("every partition led %s after node %d's fetches were let go:", time.Since(began).Round(time.Millisecond), f.victim))
 	eff.Observed = append(eff.Observed, describe(ps)...)
 	return nil
 }
+
+// electUnclean forces an unclean election of the partitions in ps without
+// a leader, as an operator does, and waits until every partition has one.
+func (f *DiskReplace) electUnclean(ctx context.Context, env Env, ps []schema.PartitionState, obs *[]string) error {
+	eff := schema.FaultEffect{}
+	if err := f.alone.forceUnclean(ctx, env, ps, &eff); err != nil {
+		return err
+	}
+	*obs = append(*obs, eff.Observed...)
+	ps, err := waitState(ctx, env, others(env, f.victim), f.ElectTimeout, "a leader for every partition (forced unclean election)", every(hasLeader))
+	if err != nil {
+		return err
+	}
+	*obs = append(append(*obs, "after the unclean election:"), describe(ps)...)
+	return nil
+}
+
+// hasLeader holds when a partition has a leader.
+func hasLeader(p schema.PartitionState) bool { return p.Leader >= 0 }
 
 // kafkaTopics returns the scenario partitions as kafka-topics --describe,
 // run in a node other than the victim, prints them (with the Eligible

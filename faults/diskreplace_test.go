@@ -98,50 +98,45 @@ func TestDiskReplaceOutOfISR(t *testing.T) {
 
 // The leader alone in the ISR: its followers cut off until the ISRs have
 // shrunk to it, then its disk replaced. Back, it is the only ISR member
-// and leads again, empty, its followers following it to nothing; or, where
-// the cluster leaves such a partition offline, an unclean election brings
-// it back, for the first live replica (the empty node) or, reordered, for
-// a follower, which keeps its data.
+// and leads again, empty, its followers following it to nothing; where the
+// cluster leaves such a partition offline, the unclean election after its
+// return elects it all the same, the first live replica; the one before
+// its return elects a follower, which keeps its data.
 func TestDiskReplaceAloneInISR(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		keepOffline bool
-		uncleanTo   string
+		unclean     string
 		leader      int32
 		kept        int64
+		offline     int64
+		empty       int64
 	}{
-		{false, UncleanFirstReplica, 2, 0},
-		{true, UncleanFirstReplica, 2, 0},
-		{true, UncleanFollower, 1, 4096},
+		{false, UncleanAfterReturn, 2, 0, 0, 4},
+		{true, UncleanAfterReturn, 2, 0, 4, 0},
+		{true, UncleanBeforeReturn, 1, 4096, 0, 0},
 	} {
 		c := newFake(2, 3, "a", "b")
 		c.fill(4096)
 		c.keepOffline = tc.keepOffline
 		f := NewDiskReplace()
-		f.ISR, f.UncleanTo, f.ElectTimeout, f.StartTimeout = ISRAlone, tc.uncleanTo, noEffectTimeout, noEffectTimeout
+		f.ISR, f.Unclean, f.ElectTimeout, f.StartTimeout = ISRAlone, tc.unclean, noEffectTimeout, noEffectTimeout
 		eff, err := inject(t, c, f)
 		if err != nil {
 			t.Fatalf("%+v: %v", tc, err)
 		}
 		if !strings.HasPrefix(eff.Observed[0], "replication links [2->1/internal 1->2/internal 2->3/internal 3->2/internal] cut; controller links up: ISR [2] after ") ||
-			!strings.Contains(eff.Description, "; the only ISR member at its shutdown; a partition still offline 10ms after its return gets an unclean election for ") {
+			!strings.Contains(eff.Description, "; the only ISR member at its shutdown; ") {
 			t.Errorf("%+v: description %q, observed %q", tc, eff.Description, eff.Observed)
 		}
 		wantEqual(t, "after the SIGKILL", eff.Observed[slices.Index(eff.Observed, "after the SIGKILL, as the other nodes see it:")+1], "a-0: leader -1 (epoch 1), isr [2]")
 		if !slices.Contains(eff.Observed, "kafka-topics in node 1: Topic: a Partition: 0 Leader: -1 Replicas: [2 1 3] Isr: [2]") {
 			t.Errorf("%+v: no kafka-topics view after the kill in %q", tc, eff.Observed)
 		}
-		offline, empty := int64(0), int64(4)
-		if tc.keepOffline {
-			offline, empty = 4, 0
-			if !slices.Contains(eff.Observed, "ElectLeaders(UNCLEAN) a-0: elected") {
-				t.Errorf("%+v: no unclean election in %q", tc, eff.Observed)
-			}
+		if elected := slices.Contains(eff.Observed, "ElectLeaders(UNCLEAN) a-0: elected"); elected != (tc.offline > 0 || tc.unclean == UncleanBeforeReturn) {
+			t.Errorf("%+v: unclean election %v in %q", tc, elected, eff.Observed)
 		}
-		if reordered := slices.Contains(eff.Observed, "node 1, a follower, put first in every replica list for the unclean election"); reordered != (tc.uncleanTo == UncleanFollower) {
-			t.Errorf("%+v: reordered %v in %q", tc, reordered, eff.Observed)
-		}
-		if m := eff.Metrics; m["offline_partitions"] != offline || m["empty_leader_partitions"] != empty || m["partitions_shrunk"] != 4 || m["bytes_after"] != 0 {
+		if m := eff.Metrics; m["offline_partitions"] != tc.offline || m["empty_leader_partitions"] != tc.empty || m["partitions_shrunk"] != 4 || m["bytes_after"] != 0 {
 			t.Errorf("%+v: metrics %v", tc, m)
 		}
 		if c.parts[0].Leader != tc.leader || c.bytes[1]["a-0"] != tc.kept || len(c.cut) > 0 {

@@ -26,7 +26,7 @@ var registry = map[string]builder{
 	"preferred-election":     fields(NewPreferredElection),
 	"reassign":               arg("mode", ReassignAddRemove, NewReassign, oneOf("mode", ReassignAddRemove, ReassignFullMove)),
 	"disk-full":              fields(NewDiskFull),
-	"disk-replace":           fields(NewDiskReplace, oneOf("shutdown", schema.SIGKILL, schema.SIGTERM), oneOf("isr", ISRIn, ISROut, ISRAlone), oneOf("unclean_to", UncleanFirstReplica, UncleanFollower)),
+	"disk-replace":           fields(NewDiskReplace, oneOf("shutdown", schema.SIGKILL, schema.SIGTERM), oneOf("isr", ISRIn, ISROut, ISRAlone), oneOf("unclean", UncleanAfterReturn, UncleanBeforeReturn)),
 	"controller-kill":        fields(NewControllerKill, signals),
 	"rolling-restart":        fields(NewRollingRestart, signals),
 	"rolling-upgrade":        fields(NewRollingUpgrade),

@@ -63,7 +63,7 @@ func TestRegistryParams(t *testing.T) {
 	if f, err := Build("reassign", Params{"mode": "full-move", "move_leader": true, "throttle_kbps": 512, "step_timeout": "1m"}); err != nil || !reflect.DeepEqual(f, reassign) || f.Name() != "reassign-full-move" {
 		t.Errorf("reassign: %#v, %v; want %#v", f, err, reassign)
 	}
-	replace := &DiskReplace{Shutdown: "SIGTERM", Follower: true, ISR: ISROut, MoveTimeout: 30 * time.Second, ShrinkTimeout: 75 * time.Second, StartTimeout: 3 * time.Minute, ElectTimeout: 30 * time.Second, UncleanTo: UncleanFirstReplica}
+	replace := &DiskReplace{Shutdown: "SIGTERM", Follower: true, ISR: ISROut, MoveTimeout: 30 * time.Second, ShrinkTimeout: 75 * time.Second, StartTimeout: 3 * time.Minute, ElectTimeout: 30 * time.Second, Unclean: UncleanAfterReturn}
 	if f, err := Build("disk-replace", Params{"shutdown": "SIGTERM", "follower": true, "isr": "out", "start_timeout": "3m"}); err != nil || !reflect.DeepEqual(f, replace) {
 		t.Errorf("disk-replace: %#v, %v; want %#v", f, err, replace)
 	}

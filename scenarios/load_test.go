@@ -61,7 +61,7 @@ func TestLoadDirectory(t *testing.T) {
 		"one-way-replication", "bandwidth-replication", "latency-leader", "resets-clients",
 		"leader-move", "leader-move-kafka-3.9", "preferred-election", "preferred-election-kafka-3.9",
 		"reassign-add-remove", "reassign-add-remove-unthrottled", "reassign-full-move", "reassign-add-remove-kafka-3.9",
-		"disk-replace-leader-unclean", "disk-replace-leader-clean", "disk-replace-leader-unclean-kafka-3.9", "disk-replace-out-of-isr", "disk-replace-alone-in-isr", "disk-replace-alone-in-isr-follower", "disk-replace-alone-in-isr-clean", "disk-replace-alone-in-isr-kafka-3.9", "rolling-upgrade", "rolling-restart-settings", "broker-replace", "broker-replace-kafka-3.9",
+		"disk-replace-leader-unclean", "disk-replace-leader-clean", "disk-replace-leader-unclean-kafka-3.9", "disk-replace-out-of-isr", "disk-replace-alone-in-isr", "disk-replace-alone-in-isr-elect-before-return", "disk-replace-alone-in-isr-clean", "disk-replace-alone-in-isr-kafka-3.9", "disk-replace-alone-in-isr-elect-before-return-kafka-3.9", "rolling-upgrade", "rolling-restart-settings", "broker-replace", "broker-replace-kafka-3.9",
 		"power-loss-all", "power-loss-leader", "power-loss-last-replica", "power-loss-all-kafka-3.9", "power-loss-last-replica-kafka-3.9",
 		"leader-term", "leader-pause", "rolling-restart", "controller-kill", "java-producer-crash", "txn-leader-kill", "txn-leader-kill-kafka-3.9", "txn-isolate-leader-peers", "txn-coordinator-kill", "txn-coordinator-kill-kafka-3.9", "txn-coordinator-power-loss", "txn-coordinator-isolate",
 		"client-producers-leader-kill", "consumer-member-crash", "consumer-exactly-once-crash", "consumer-rebalance", "consumer-member-stall", "consumer-commit-cut",
