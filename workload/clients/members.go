@@ -3,6 +3,9 @@ package clients
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -109,13 +112,17 @@ func (cs *Set) drain(ctx context.Context) {
 		if act != last {
 			last, since = act, time.Now()
 		}
-		lag, err := cs.lag()
+		lags, err := cs.lag()
+		var lag int64
+		for _, l := range lags {
+			lag += l
+		}
 		if err == nil && lag == 0 && time.Since(since) >= quiet {
 			cs.p.Logf("clients: consumers drained")
 			return
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			cs.p.Logf("clients: consumers not drained after %s: lag %d (%v)", cs.p.Spec.DrainTimeout, lag, err)
+			cs.p.Logf("clients: consumers not drained after %s: lag %d (%s) (%v)", cs.p.Spec.DrainTimeout, lag, lagging(lags), err)
 			return
 		}
 		select {
@@ -125,38 +132,49 @@ func (cs *Set) drain(ctx context.Context) {
 	}
 }
 
-// lag sums, over every group and partition, the messages between the
-// committed offset and the high watermark.
-func (cs *Set) lag() (int64, error) {
+// lag returns, per group, the messages between the committed offsets and
+// the high watermarks, summed over its partitions.
+func (cs *Set) lag() (map[string]int64, error) {
 	cl, err := sarama.NewClient(cs.p.Cluster.Bootstrap(), cs.p.Cluster.SaramaConfig("kafka-chaos-drain"))
 	if err != nil {
-		return 0, fmt.Errorf("lag: %w", err)
+		return nil, fmt.Errorf("lag: %w", err)
 	}
 	defer cl.Close()
-	var lag int64
+	lags := map[string]int64{}
 	for _, g := range cs.groups {
 		topic := g.spec.Topic
 		parts, err := cl.Partitions(topic)
 		if err != nil {
-			return 0, fmt.Errorf("lag of %s: %w", g.ID(), err)
+			return nil, fmt.Errorf("lag of %s: %w", g.ID(), err)
 		}
 		committed, err := cs.p.Cluster.Admin().ListConsumerGroupOffsets(g.ID(), map[string][]int32{topic: parts})
 		if err != nil {
-			return 0, fmt.Errorf("lag of %s: %w", g.ID(), err)
+			return nil, fmt.Errorf("lag of %s: %w", g.ID(), err)
 		}
 		for _, p := range parts {
 			hw, err := cl.GetOffset(topic, p, sarama.OffsetNewest)
 			if err != nil {
-				return 0, fmt.Errorf("lag of %s: %w", g.ID(), err)
+				return nil, fmt.Errorf("lag of %s: %w", g.ID(), err)
 			}
 			off := int64(0)
 			if b := committed.GetBlock(topic, p); b != nil && b.Offset > 0 {
 				off = b.Offset
 			}
-			lag += max(hw-off, 0)
+			lags[g.ID()] += max(hw-off, 0)
 		}
 	}
-	return lag, nil
+	return lags, nil
+}
+
+// lagging names the groups with a lag, sorted: "g1 8, g2 3".
+func lagging(lags map[string]int64) string {
+	var out []string
+	for _, id := range slices.Sorted(maps.Keys(lags)) {
+		if lags[id] > 0 {
+			out = append(out, fmt.Sprintf("%s %d", id, lags[id]))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // Progress is the clients' part of the live progress line.

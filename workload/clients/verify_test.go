@@ -25,3 +25,10 @@ func TestMemberMetricsSumEveryMember(t *testing.T) {
 		t.Errorf("skipped %+v: want only b, at offset 9", skipped)
 	}
 }
+
+// The drain names the groups it waited for, those with a lag alone.
+func TestLagging(t *testing.T) {
+	if got := lagging(map[string]int64{"s.b": 3, "s.a": 8, "s.c": 0}); got != "s.a 8, s.b 3" {
+		t.Errorf("got %q", got)
+	}
+}
