@@ -269,7 +269,7 @@ func (f *DiskReplace) replace(ctx context.Context, env Env) ([]string, error) {
 		obs = append(obs, f.kafkaTopics(ctx, env)...)
 		f.leaderless = map[string]bool{}
 		for _, p := range ps {
-			f.leaderless[partitionKey(p)] = p.Leader < 0
+			f.leaderless[partitionKey(p)] = !hasLeader(p)
 		}
 	}
 	if err := env.Disks.ReplaceDisk(ctx, f.victim); err != nil {
@@ -277,7 +277,7 @@ func (f *DiskReplace) replace(ctx context.Context, env Env) ([]string, error) {
 	}
 	env.logf("fault %s: data disk of node %d replaced", f.Name(), f.victim)
 	if f.alone != nil && f.Unclean == UncleanBeforeReturn {
-		if err := f.electUnclean(ctx, env, ps, &obs); err != nil {
+		if _, err := f.electUnclean(ctx, env, ps, &obs); err != nil {
 			return obs, err
 		}
 	}
@@ -344,39 +344,33 @@ func (f *DiskReplace) settle(ctx context.Context, env Env, eff *schema.FaultEffe
 		eff.Observed = append(eff.Observed, fmt.Sprintf("%s after node %d's return, %d partitions still without a leader:", f.ElectTimeout, f.victim, eff.Metrics["offline_partitions"]))
 		eff.Observed = append(eff.Observed, describe(ps)...)
 		eff.Observed = append(eff.Observed, f.kafkaTopics(ctx, env)...)
-		err = f.electUnclean(ctx, env, ps, &eff.Observed)
+		ps, err = f.electUnclean(ctx, env, ps, &eff.Observed)
 	}
 	if err != nil {
 		return err
 	}
 	eff.Metrics["return_to_leaders_ms"] = time.Since(began).Milliseconds()
-	ps, err = partitions(env)
-	if err != nil {
-		return err
-	}
 	eff.Observed = append(eff.Observed, fmt.Sprintf("every partition led %s after node %d's fetches were let go:", time.Since(began).Round(time.Millisecond), f.victim))
 	eff.Observed = append(eff.Observed, describe(ps)...)
 	return nil
 }
 
 // electUnclean forces an unclean election of the partitions in ps without
-// a leader, as an operator does, and waits until every partition has one.
-func (f *DiskReplace) electUnclean(ctx context.Context, env Env, ps []schema.PartitionState, obs *[]string) error {
-	eff := schema.FaultEffect{}
-	if err := f.alone.forceUnclean(ctx, env, ps, &eff); err != nil {
-		return err
-	}
-	*obs = append(*obs, eff.Observed...)
-	ps, err := waitState(ctx, env, others(env, f.victim), f.ElectTimeout, "a leader for every partition (forced unclean election)", every(hasLeader))
+// a leader, as an operator does, waits until every partition has one, and
+// returns that state.
+func (f *DiskReplace) electUnclean(ctx context.Context, env Env, ps []schema.PartitionState, obs *[]string) ([]schema.PartitionState, error) {
+	lines, err := f.alone.forceUnclean(ctx, env, ps)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	*obs = append(*obs, lines...)
+	ps, err = waitState(ctx, env, others(env, f.victim), f.ElectTimeout, "a leader for every partition (forced unclean election)", every(hasLeader))
+	if err != nil {
+		return nil, err
 	}
 	*obs = append(append(*obs, "after the unclean election:"), describe(ps)...)
-	return nil
+	return ps, nil
 }
-
-// hasLeader holds when a partition has a leader.
-func hasLeader(p schema.PartitionState) bool { return p.Leader >= 0 }
 
 // kafkaTopics returns the scenario partitions as kafka-topics --describe,
 // run in a node other than the victim, prints them (with the Eligible
@@ -392,17 +386,6 @@ func (f *DiskReplace) kafkaTopics(ctx context.Context, env Env) []string {
 		lines[i] = fmt.Sprintf("kafka-topics in node %d: %s", n, l)
 	}
 	return lines
-}
-
-// countPartitions counts the partitions for which cond holds.
-func countPartitions(ps []schema.PartitionState, cond func(schema.PartitionState) bool) int {
-	n := 0
-	for _, p := range ps {
-		if cond(p) {
-			n++
-		}
-	}
-	return n
 }
 
 // waitReplicas polls the victim's log directories until they hold a

@@ -8,16 +8,17 @@ import (
 	"github.com/kafka-chaos/kafka-chaos/schema"
 )
 
-// forceUnclean asks for an unclean election of every leaderless partition.
-func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []schema.PartitionState, eff *schema.FaultEffect) error {
+// forceUnclean asks for an unclean election of every leaderless partition
+// and returns each one's outcome, a line each.
+func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []schema.PartitionState) ([]string, error) {
 	req := map[string][]int32{}
 	for _, p := range ps {
-		if p.Leader < 0 {
+		if !hasLeader(p) {
 			req[p.Topic] = append(req[p.Topic], p.Partition)
 		}
 	}
 	if len(req) == 0 {
-		return nil
+		return nil, nil
 	}
 	var res map[string]map[int32]error
 	err := retryBriefly(ctx, func() (err error) {
@@ -25,10 +26,9 @@ func (f *ISRLeaderLoss) forceUnclean(ctx context.Context, env Env, ps []schema.P
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("isr leader loss: elect unclean leaders: %w", err)
+		return nil, fmt.Errorf("isr leader loss: elect unclean leaders: %w", err)
 	}
-	eff.Observed = append(eff.Observed, electionLines("UNCLEAN", res)...)
-	return nil
+	return electionLines("UNCLEAN", res), nil
 }
 
 // electionLines renders each partition's outcome of an election of kind

@@ -181,9 +181,11 @@ func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (schema.FaultEffect
 		}
 		want, what = every(movedOff(f.leader)), "a leader for every partition (unclean election switched on)"
 	case ElectByAdmin:
-		if err := f.forceUnclean(ctx, env, ps, &eff); err != nil {
+		lines, err := f.forceUnclean(ctx, env, ps)
+		if err != nil {
 			return eff, err
 		}
+		eff.Observed = append(eff.Observed, lines...)
 		want, what = every(movedOff(f.leader)), "a leader for every partition (forced unclean election)"
 	}
 	ps, err = waitState(ctx, env, view, f.ElectTimeout, what, want)
@@ -196,13 +198,7 @@ func (f *ISRLeaderLoss) Inject(ctx context.Context, env Env) (schema.FaultEffect
 		// plus the commit of the change.
 		eff.Metrics["operator_to_leaders_ms"] = time.Since(actedAt).Milliseconds()
 	}
-	offline := 0
-	for _, p := range ps {
-		if p.Leader < 0 {
-			offline++
-		}
-	}
-	eff.Metrics["offline_partitions"] = int64(offline)
+	eff.Metrics["offline_partitions"] = int64(countPartitions(ps, func(p schema.PartitionState) bool { return !hasLeader(p) }))
 	after := time.Since(killedAt).Round(time.Millisecond)
 	for _, o := range describe(ps) {
 		eff.Observed = append(eff.Observed, fmt.Sprintf("%s after the kill: %s", after, o))

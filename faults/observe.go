@@ -89,6 +89,20 @@ func ledByPreferred(p schema.PartitionState) bool {
 	return len(p.Replicas) > 0 && p.Leader == p.Replicas[0]
 }
 
+// hasLeader holds when a partition has a leader.
+func hasLeader(p schema.PartitionState) bool { return p.Leader >= 0 }
+
+// countPartitions counts the partitions for which cond holds.
+func countPartitions(ps []schema.PartitionState, cond func(schema.PartitionState) bool) int {
+	n := 0
+	for _, p := range ps {
+		if cond(p) {
+			n++
+		}
+	}
+	return n
+}
+
 // movedOff holds when a partition has a leader other than n.
 func movedOff(n int) func(schema.PartitionState) bool {
 	return func(p schema.PartitionState) bool { return p.Leader >= 0 && p.Leader != int32(n) }
